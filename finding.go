@@ -74,7 +74,11 @@ const (
 type Finding struct {
 	Kind Kind `json:"kind"`
 	// Subject is the log group name, or "cluster/service" for a service.
-	Subject  string    `json:"subject"`
+	Subject string `json:"subject"`
+	// Filter names the metric filter an error_surge or error_rate finding is
+	// about, so that two filters on one log group stay two findings from one
+	// run to the next.
+	Filter   string    `json:"filter,omitempty"`
 	Severity Severity  `json:"severity"`
 	Start    time.Time `json:"start"`
 	// Summary is one human sentence: what, how much, since when.
@@ -92,7 +96,27 @@ type Finding struct {
 	// Templates are the top log templates behind an ingestion finding, when
 	// the snapshot carries a sample.
 	Templates []TemplateShare `json:"templates,omitempty"`
+
+	// Status says whether a scheduled run saw the finding for the first time
+	// or had reported it before; empty when no previous run was compared.
+	Status Status `json:"status,omitempty"`
+	// FirstSeen is when a run first reported the finding, when known.
+	FirstSeen *time.Time `json:"first_seen,omitempty"`
 }
+
+// Status labels a finding against the previous run's findings.
+type Status string
+
+// Statuses of a finding from one run to the next.
+const (
+	// StatusNew marks a finding the previous run did not report.
+	StatusNew Status = "new"
+	// StatusOngoing marks a finding the previous run reported too.
+	StatusOngoing Status = "ongoing"
+	// StatusResolved marks a finding the previous run reported and this one
+	// no longer sees; it is listed once, in the run that noticed.
+	StatusResolved Status = "resolved"
+)
 
 // Evidence is what a finding rests on.
 type Evidence struct {

@@ -1,0 +1,195 @@
+package runstate
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/shopspring/decimal"
+)
+
+// Schema names the state file format.
+const Schema = "cwlens.state/v1"
+
+// reportSchema is the report format; a previous report serves as a state too,
+// which is how the Lambda function reads its last run from S3.
+const reportSchema = "cwlens.report/v1"
+
+// maxStateBytes bounds what Decode reads: a state file of a large account is
+// a few MB; anything far larger is not a state file.
+const maxStateBytes = 256 << 20
+
+// Load reads the state file at path. A missing file is a first run: Load
+// returns nil and no error.
+func Load(path string) (*State, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	return Decode(path, bytes.NewReader(b))
+}
+
+// Save writes st to path atomically: a temporary file in the same directory,
+// synced, then renamed over path, so a crash leaves the old state or the new
+// one, never half of either.
+func Save(path string, st *State) error {
+	b, err := Encode(st)
+	if err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	return nil
+}
+
+// Encode returns st as an indented cwlens.state/v1 document.
+func Encode(st *State) ([]byte, error) {
+	doc := struct {
+		Schema string `json:"schema"`
+		*State
+	}{Schema, st}
+	if doc.State.Findings == nil {
+		cp := *st
+		cp.Findings = []Record{}
+		doc.State = &cp
+	}
+	b, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// fileDoc is the union of a state file and the parts of a report a state is
+// read from.
+type fileDoc struct {
+	Schema string    `json:"schema"`
+	RunAt  time.Time `json:"run_at"`
+	// A report's evaluation time, under the names report formats use.
+	GeneratedAt time.Time `json:"generated_at"`
+	EvaluatedAt time.Time `json:"evaluated_at"`
+	Window      struct {
+		End time.Time `json:"end"`
+	} `json:"window"`
+	Findings []fileFinding `json:"findings"`
+}
+
+type fileFinding struct {
+	Kind           string           `json:"kind"`
+	Subject        string           `json:"subject"`
+	Filter         string           `json:"filter"`
+	Severity       string           `json:"severity"`
+	Summary        string           `json:"summary"`
+	Status         string           `json:"status"`
+	MonthlyCostUSD *decimal.Decimal `json:"monthly_cost_impact_usd"`
+	FirstSeen      *time.Time       `json:"first_seen"`
+	LastSeen       *time.Time       `json:"last_seen"`
+}
+
+// Decode reads a state from r: a cwlens.state/v1 file, or a cwlens.report/v1
+// report whose findings (less the resolved ones) become the open state. name
+// is the file or object the data came from, for errors, which are
+// *cwlens.InputError naming the field and value.
+func Decode(name string, r io.Reader) (*State, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxStateBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read state %s: %w", name, err)
+	}
+	if len(b) > maxStateBytes {
+		return nil, cwlens.Inputf(name, "", "", "larger than %d MB; not a state file", maxStateBytes>>20)
+	}
+	var doc fileDoc
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, jsonInputError(name, err)
+	}
+	var runAt time.Time
+	switch doc.Schema {
+	case Schema:
+		runAt = doc.RunAt
+	case reportSchema:
+		for _, t := range []time.Time{doc.RunAt, doc.GeneratedAt, doc.EvaluatedAt, doc.Window.End} {
+			if !t.IsZero() {
+				runAt = t
+				break
+			}
+		}
+	default:
+		return nil, cwlens.Inputf(name, "schema", fmt.Sprintf("%q", doc.Schema), "want %q or %q", Schema, reportSchema)
+	}
+	st := &State{RunAt: runAt.UTC()}
+	for i, f := range doc.Findings {
+		where := func(field string) string { return fmt.Sprintf("findings[%d].%s", i, field) }
+		if f.Kind == "" {
+			return nil, cwlens.Inputf(name, where("kind"), `""`, "must not be empty")
+		}
+		if f.Subject == "" {
+			return nil, cwlens.Inputf(name, where("subject"), `""`, "must not be empty")
+		}
+		sev, err := cwlens.ParseSeverity(f.Severity)
+		if err != nil {
+			return nil, cwlens.Inputf(name, where("severity"), fmt.Sprintf("%q", f.Severity), "%v", err)
+		}
+		switch cwlens.Status(f.Status) {
+		case "", cwlens.StatusNew, cwlens.StatusOngoing:
+		case cwlens.StatusResolved:
+			continue // closed: never carried into the next run
+		default:
+			return nil, cwlens.Inputf(name, where("status"), fmt.Sprintf("%q", f.Status), "want new, ongoing or resolved")
+		}
+		rec := Record{
+			Kind: cwlens.Kind(f.Kind), Subject: f.Subject, Filter: f.Filter, Severity: sev,
+			Summary: f.Summary, MonthlyCostUSD: f.MonthlyCostUSD, FirstSeen: st.RunAt, LastSeen: st.RunAt,
+		}
+		if f.FirstSeen != nil {
+			rec.FirstSeen = f.FirstSeen.UTC()
+		}
+		if f.LastSeen != nil {
+			rec.LastSeen = f.LastSeen.UTC()
+		}
+		st.Findings = append(st.Findings, rec)
+	}
+	return st, nil
+}
+
+// jsonInputError turns a JSON decoding error into an InputError naming the
+// field, or the byte offset of a syntax error.
+func jsonInputError(name string, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		return cwlens.Inputf(name, fmt.Sprintf("offset %d", se.Offset), "", "malformed JSON: %v", err)
+	case errors.As(err, &te):
+		return cwlens.Inputf(name, te.Field, te.Value, "want a %s", te.Type)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return cwlens.Inputf(name, "", "", "truncated JSON")
+	}
+	return cwlens.Inputf(name, "", "", "%v", err)
+}
