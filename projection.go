@@ -50,6 +50,12 @@ type ProjectionLine struct {
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
 
+	// BaselineQuantity and BaselineMonthly price a log group's ingestion at
+	// its baseline rate, beside the current run-rate in CurrentQuantity and
+	// CurrentMonthly. They are shown for comparison and are not in the totals.
+	BaselineQuantity *decimal.Decimal `json:"baseline_quantity,omitempty"`
+	BaselineMonthly  *decimal.Decimal `json:"baseline_monthly_usd,omitempty"`
+
 	// Change names the scenario change behind the proposed figure; Note says
 	// anything a reader must know (e.g. "a metric filter never drops lines").
 	Change string `json:"change,omitempty"`
@@ -59,6 +65,16 @@ type ProjectionLine struct {
 // DeltaMonthly returns proposed minus current.
 func (l ProjectionLine) DeltaMonthly() decimal.Decimal {
 	return l.ProposedMonthly.Sub(l.CurrentMonthly)
+}
+
+// DeltaYearly returns twelve times the monthly delta.
+func (l ProjectionLine) DeltaYearly() decimal.Decimal {
+	return l.DeltaMonthly().Mul(decimal.NewFromInt(12))
+}
+
+// DeltaMonthly returns the proposed minus the current monthly total.
+func (p *Projection) DeltaMonthly() decimal.Decimal {
+	return p.ProposedMonthly.Sub(p.CurrentMonthly)
 }
 
 // RejectedChange is a scenario change AWS would not accept as written.

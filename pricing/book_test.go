@@ -1,0 +1,108 @@
+package pricing
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/cwlens/cwlens"
+)
+
+func TestDefaultBookLookup(t *testing.T) {
+	b := Default()
+	tests := []struct {
+		region, suffix, usageType, usd, unit string
+		spot                                 bool
+	}{
+		{"us-east-1", UsageFargateVCPU, "USE1-Fargate-vCPU-Hours:perCPU", "0.04048", "vCPU-Hours", false},
+		{"us-east-1", UsageFargateGB, "USE1-Fargate-GB-Hours", "0.004445", "GB-Hours", false},
+		{"us-east-1", UsageFargateARMVCPU, "USE1-Fargate-ARM-vCPU-Hours:perCPU", "0.03238", "vCPU-Hours", false},
+		{"us-east-1", UsageFargateARMGB, "USE1-Fargate-ARM-GB-Hours", "0.00356", "GB-Hours", false},
+		{"us-east-1", UsageSpotVCPU, "USE1-SpotUsage-Fargate-vCPU-Hours:perCPU", "0.01288871", "vCPU-Hours", true},
+		{"us-east-1", UsageSpotGB, "USE1-SpotUsage-Fargate-GB-Hours", "0.00141527", "GB-Hours", true},
+		{"us-east-1", UsageEphemeralStorage, "USE1-Fargate-EphemeralStorage-GB-Hours", "0.000111", "GB-Hours", false},
+		{"us-east-1", UsageLogsIngestion, "USE1-DataProcessing-Bytes", "0.5", "GB", false},
+		{"us-east-1", UsageLogsIngestionIA, "USE1-DataProcessingIA-Bytes", "0.25", "GB", false},
+		{"us-east-1", UsageLogsStorage, "USE1-TimedStorage-ByteHrs", "0.03", "GB-Mo", false},
+		{"us-east-1", UsageInsightsScanned, "USE1-DataScanned-Bytes", "0.005", "GB", false},
+		{"eu-west-1", UsageSpotVCPU, "EU-SpotUsage-Fargate-vCPU-Hours:perCPU", "0.01224056", "vCPU-Hours", true},
+		{"ap-southeast-1", UsageFargateVCPU, "APS1-Fargate-vCPU-Hours:perCPU", "0.05056", "vCPU-Hours", false},
+		{"ap-southeast-1", UsageLogsIngestion, "APS1-DataProcessing-Bytes", "0.7", "GB", false},
+		{"us-west-2", UsageFargateGB, "USW2-Fargate-GB-Hours", "0.004445", "GB-Hours", false},
+	}
+	for _, tt := range tests {
+		p, err := b.Lookup(tt.region, tt.suffix)
+		if err != nil {
+			t.Errorf("Lookup(%s, %s): %v", tt.region, tt.suffix, err)
+			continue
+		}
+		if p.UsageType != tt.usageType || !p.USD.Equal(dec(t, tt.usd)) || p.Unit != tt.unit || p.Spot != tt.spot || p.Source == "" || p.Effective.IsZero() {
+			t.Errorf("Lookup(%s, %s) = %+v", tt.region, tt.suffix, p)
+		}
+	}
+	if p, _ := b.Lookup("us-east-1", UsageSpotVCPU); p.Effective.Format("2006-01-02") != "2026-09-28" {
+		t.Errorf("Spot price date = %s, want 2026-09-28", p.Effective.Format("2006-01-02"))
+	}
+}
+
+func TestLookupUnknownIsNotZero(t *testing.T) {
+	b := Default()
+	for _, c := range []struct{ region, suffix, want string }{
+		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes"},      // unverified: absent
+		{"us-east-1", UsageSpotARMVCPU, "USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"}, // name unverified
+		{"sa-east-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},      // Region not in the book
+	} {
+		p, err := b.Lookup(c.region, c.suffix)
+		if !errors.Is(err, ErrUnknownPrice) {
+			t.Errorf("Lookup(%s, %s) = %+v, %v; want ErrUnknownPrice", c.region, c.suffix, p, err)
+			continue
+		}
+		var ue *UnknownPriceError
+		if !errors.As(err, &ue) || ue.UsageType != c.want {
+			t.Errorf("Lookup(%s, %s) error %v, want usage type %s", c.region, c.suffix, err, c.want)
+		}
+	}
+}
+
+func TestBookRoundTrip(t *testing.T) {
+	b := Default()
+	var buf bytes.Buffer
+	if err := b.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b2, err := ParseBook(buf.Bytes(), "roundtrip.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b2.Prices("")) != len(b.Prices("")) || !b2.AsOf.Equal(b.AsOf) {
+		t.Fatalf("round trip lost prices: %d vs %d", len(b2.Prices("")), len(b.Prices("")))
+	}
+	for _, p := range b.Prices("") {
+		q, err := b2.Lookup(p.Region, strings.SplitN(p.UsageType, "-", 2)[1])
+		if err != nil || !q.USD.Equal(p.USD) || !q.Effective.Equal(p.Effective) || q.Spot != p.Spot {
+			t.Errorf("%s: %+v vs %+v (%v)", p.UsageType, q, p, err)
+		}
+	}
+	if got := b.Regions(); strings.Join(got, ",") != "ap-southeast-1,eu-west-1,us-east-1,us-west-2" {
+		t.Errorf("Regions() = %v", got)
+	}
+}
+
+func TestParseBookRefusesBadInput(t *testing.T) {
+	tests := []struct{ name, json, where string }{
+		{"not json", `{`, ""},
+		{"bad date", `{"as_of":"yesterday","prices":[]}`, "as_of"},
+		{"prefix", `{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"EU-Fargate-GB-Hours","unit":"GB-Hours","usd":"1","effective":"2026-01-01"}]}`, "prices[0].usage_type"},
+		{"price", `{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"USE1-Fargate-GB-Hours","unit":"GB-Hours","usd":"-1","effective":"2026-01-01"}]}`, "prices[0].usd"},
+		{"unknown field", `{"as_of":"2026-01-01","prices":[],"extra":1}`, ""},
+		{"region", `{"as_of":"2026-01-01","prices":[{"region":"mars-1","usage_type":"X","unit":"GB","usd":"1","effective":"2026-01-01"}]}`, "prices[0].region"},
+	}
+	for _, tt := range tests {
+		_, err := ParseBook([]byte(tt.json), "book.json")
+		var ie *cwlens.InputError
+		if !errors.As(err, &ie) || ie.File != "book.json" || ie.Where != tt.where {
+			t.Errorf("%s: err = %v, want InputError at %q", tt.name, err, tt.where)
+		}
+	}
+}

@@ -1,0 +1,251 @@
+package pricing
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cwlens/cwlens"
+)
+
+// DefaultHoursPerMonth is the month AWS's own calculators use: 730 hours.
+const DefaultHoursPerMonth = 730
+
+// Options tune a projection.
+type Options struct {
+	// HoursPerMonth is the length of a month in hours; 0 means 730.
+	HoursPerMonth int
+}
+
+func (o Options) hours() int64 {
+	if o.HoursPerMonth > 0 {
+		return int64(o.HoursPerMonth)
+	}
+	return DefaultHoursPerMonth
+}
+
+// GB is the number of bytes in the GB that CloudWatch Logs bills (10^9; see
+// docs/scenario.md "GB convention"). Fargate's "GB" of memory is different:
+// it is the configured MiB divided by 1024 (512 MiB = 0.5 GB).
+var GB = decimal.New(1, 9)
+
+var (
+	d1024 = decimal.NewFromInt(1024)
+	d24   = decimal.NewFromInt(24)
+	d12   = decimal.NewFromInt(12)
+	d100  = decimal.NewFromInt(100)
+	// includedEphemeralGiB is the task storage Fargate includes for free.
+	includedEphemeralGiB = 20
+)
+
+// Cents rounds an amount to the cent, the precision every shown line has.
+func Cents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
+
+// taskState is what a service's cost depends on.
+type taskState struct {
+	CPUUnits     int
+	MemoryMiB    int
+	Architecture string
+	Tasks        int
+	Strategy     []cwlens.CapacityProviderItem
+	EphemeralGiB int
+}
+
+func currentTaskState(s *cwlens.Service) taskState {
+	st := taskState{CPUUnits: s.CPUUnits, MemoryMiB: s.MemoryMiB, Architecture: s.Architecture,
+		Tasks: s.DesiredCount, Strategy: s.CapacityProviderStrategy, EphemeralGiB: s.EphemeralStorageGiB}
+	if len(st.Strategy) == 0 {
+		lt := s.LaunchType
+		if lt == "" {
+			lt = cwlens.LaunchFargate
+		}
+		st.Strategy = []cwlens.CapacityProviderItem{{CapacityProvider: lt, Weight: 1}}
+	}
+	if st.Architecture == "" {
+		st.Architecture = cwlens.ArchX86_64
+	}
+	return st
+}
+
+// SplitTasks distributes n tasks over a capacity provider strategy the way
+// ECS does: the provider with a base gets up to base tasks first, and the
+// rest are shared in proportion to the weights (ECS API reference,
+// CapacityProviderStrategyItem: "base … how many tasks, at a minimum, to run
+// on the specified capacity provider"; "weight … the relative percentage of
+// the total number of tasks launched that should use the specified capacity
+// provider … after the base value, if defined, is satisfied"). A task runs
+// on one provider, so shares are whole tasks: largest remainder, ties to the
+// provider listed first. The result is indexed like strategy.
+func SplitTasks(n int, strategy []cwlens.CapacityProviderItem) []int {
+	out := make([]int, len(strategy))
+	if n <= 0 || len(strategy) == 0 {
+		return out
+	}
+	rest := n
+	for i, it := range strategy {
+		if it.Base > 0 && rest > 0 {
+			b := min(it.Base, rest)
+			out[i] += b
+			rest -= b
+		}
+	}
+	total := 0
+	for _, it := range strategy {
+		total += max(it.Weight, 0)
+	}
+	if rest == 0 {
+		return out
+	}
+	if total == 0 {
+		// ECS needs a weight above zero somewhere; with none, the tasks
+		// beyond the base stay on the first provider.
+		out[0] += rest
+		return out
+	}
+	type rem struct{ i, r int }
+	rems := make([]rem, 0, len(strategy))
+	given := 0
+	for i, it := range strategy {
+		w := max(it.Weight, 0)
+		q := rest * w / total
+		out[i] += q
+		given += q
+		rems = append(rems, rem{i, rest * w % total})
+	}
+	sort.SliceStable(rems, func(a, b int) bool { return rems[a].r > rems[b].r })
+	for k := 0; given < rest; k++ {
+		out[rems[k%len(rems)].i]++
+		given++
+	}
+	return out
+}
+
+// usage is one metered quantity of a subject before it is priced.
+type usage struct {
+	Resource  string // vCPU, memory, ephemeral storage, ingestion, storage
+	Provider  string // FARGATE or FARGATE_SPOT for compute; "" otherwise
+	Suffix    string // usage-type suffix
+	Unit      string
+	Quantity  decimal.Decimal
+	Baseline  *decimal.Decimal // ingestion at the baseline rate
+	Component string
+}
+
+func computeUsages(st taskState, hours int64) ([]usage, error) {
+	if !cwlens.ValidFargateSize(st.CPUUnits, st.MemoryMiB) {
+		return nil, fmt.Errorf("%d CPU units with %d MiB is not a Fargate task size", st.CPUUnits, st.MemoryMiB)
+	}
+	split := SplitTasks(st.Tasks, st.Strategy)
+	arm := st.Architecture == cwlens.ArchARM64
+	h := decimal.NewFromInt(hours)
+	vcpu := decimal.NewFromInt(int64(st.CPUUnits)).Div(d1024)
+	gb := decimal.NewFromInt(int64(st.MemoryMiB)).Div(d1024)
+	var out []usage
+	for i, it := range st.Strategy {
+		n := split[i]
+		if n == 0 {
+			continue
+		}
+		var vs, gs, label string
+		switch it.CapacityProvider {
+		case cwlens.ProviderFargate:
+			vs, gs = UsageFargateVCPU, UsageFargateGB
+			if arm {
+				vs, gs = UsageFargateARMVCPU, UsageFargateARMGB
+			}
+		case cwlens.ProviderSpot:
+			vs, gs, label = UsageSpotVCPU, UsageSpotGB, " (Spot)"
+			if arm {
+				vs, gs = UsageSpotARMVCPU, UsageSpotARMGB
+			}
+		default:
+			return nil, fmt.Errorf("capacity provider %s is not Fargate; its cost is the instances'", it.CapacityProvider)
+		}
+		tasks := decimal.NewFromInt(int64(n))
+		out = append(out,
+			usage{Resource: "vCPU", Provider: it.CapacityProvider, Suffix: vs, Unit: "vCPU-Hours", Quantity: vcpu.Mul(tasks).Mul(h), Component: "vCPU" + label},
+			usage{Resource: "memory", Provider: it.CapacityProvider, Suffix: gs, Unit: "GB-Hours", Quantity: gb.Mul(tasks).Mul(h), Component: "memory" + label})
+		if extra := st.EphemeralGiB - includedEphemeralGiB; extra > 0 {
+			out = append(out, usage{Resource: "ephemeral storage", Provider: it.CapacityProvider, Suffix: UsageEphemeralStorage, Unit: "GB-Hours",
+				Quantity: decimal.NewFromInt(int64(extra)).Mul(tasks).Mul(h), Component: "ephemeral storage" + label})
+		}
+	}
+	return out, nil
+}
+
+// TaskMonthly returns the monthly cost of tasks tasks of the given size on
+// on-demand Fargate in region, the cost every shown line would add up to:
+// each component is rounded to the cent, then summed.
+func TaskMonthly(book *Book, region string, size cwlens.TaskSize, arch string, tasks int, opts Options) (decimal.Decimal, error) {
+	st := taskState{CPUUnits: size.CPUUnits, MemoryMiB: size.MemoryMiB, Architecture: arch, Tasks: tasks,
+		Strategy: []cwlens.CapacityProviderItem{{CapacityProvider: cwlens.ProviderFargate, Weight: 1}}}
+	return stateMonthly(book, region, st, opts.hours())
+}
+
+func stateMonthly(book *Book, region string, st taskState, hours int64) (decimal.Decimal, error) {
+	us, err := computeUsages(st, hours)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	total := decimal.Zero
+	for _, u := range us {
+		p, err := book.Lookup(region, u.Suffix)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		total = total.Add(Cents(u.Quantity.Mul(p.USD)))
+	}
+	return total, nil
+}
+
+// ingestionSuffix returns the ingestion usage type of a log class.
+func ingestionSuffix(class string) (string, bool) {
+	switch class {
+	case "", cwlens.ClassStandard:
+		return UsageLogsIngestion, true
+	case cwlens.ClassInfrequentAccess:
+		return UsageLogsIngestionIA, true
+	}
+	return "", false
+}
+
+// DailyRunRate returns the bytes a log group ingested in the last 24 hours of
+// its hourly series, or, when those 24 hours are not all present, on the last
+// day of its daily series; ok is false when neither is known.
+func DailyRunRate(g *cwlens.LogGroup) (bytes float64, ok bool) {
+	hv := g.HourlyIncomingBytes.Values
+	if len(hv) >= 24 {
+		sum, n := cwlens.Series{Values: hv[len(hv)-24:]}.Sum()
+		if n == 24 {
+			return sum, true
+		}
+	}
+	v, _, ok := g.DailyIncomingBytes.Last()
+	return v, ok
+}
+
+// DailyBaseline returns the median of the log group's daily ingestion over
+// the snapshot window: robust to the few flood days it is compared with.
+func DailyBaseline(g *cwlens.LogGroup) (bytes float64, ok bool) {
+	var vs []float64
+	for _, v := range g.DailyIncomingBytes.Values {
+		if !cwlens.IsMissing(v) {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) == 0 {
+		return 0, false
+	}
+	sort.Float64s(vs)
+	m := len(vs) / 2
+	if len(vs)%2 == 1 {
+		return vs[m], true
+	}
+	return (vs[m-1] + vs[m]) / 2, true
+}
+
+// monthlyGB converts bytes per day into GB per month of hours hours.
+func monthlyGB(bytesPerDay decimal.Decimal, hours int64) decimal.Decimal {
+	return bytesPerDay.Mul(decimal.NewFromInt(hours)).Div(d24.Mul(GB))
+}

@@ -1,0 +1,79 @@
+package pricing
+
+import (
+	"github.com/shopspring/decimal"
+
+	"github.com/cwlens/cwlens"
+)
+
+// PriceFindings sets MonthlyCostUSD on each finding from its Impact, with the
+// prices in book for snap's Region:
+//
+//   - ingestion (IngestedBytesPerMonth) at the ingestion price of the log
+//     group's class;
+//   - a resize (From, To, Tasks) as what From costs beyond To for Tasks tasks
+//     on on-demand Fargate of the service's architecture — the saving;
+//   - a group that never expires (StoredBytes) as the monthly storage of what
+//     it holds, a cost that grows with every month of ingestion.
+//
+// Parts add up. A finding without Impact, or one whose price is unknown, keeps
+// MonthlyCostUSD nil: unknown is never $0.
+func PriceFindings(findings []cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Options) {
+	for i := range findings {
+		findings[i].MonthlyCostUSD = priceImpact(&findings[i], snap, book, opts)
+	}
+}
+
+func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Options) *decimal.Decimal {
+	im := f.Impact
+	if im == nil {
+		return nil
+	}
+	region := snap.Region
+	total := decimal.Zero
+	priced := false
+	if im.IngestedBytesPerMonth != 0 {
+		class := cwlens.ClassStandard
+		if g := snap.LogGroup(f.Subject); g != nil && g.Class != "" {
+			class = g.Class
+		}
+		suffix, ok := ingestionSuffix(class)
+		if !ok {
+			return nil
+		}
+		p, err := book.Lookup(region, suffix)
+		if err != nil {
+			return nil
+		}
+		total = total.Add(decimal.NewFromFloat(im.IngestedBytesPerMonth).Div(GB).Mul(p.USD))
+		priced = true
+	}
+	if im.StoredBytes != 0 {
+		p, err := book.Lookup(region, UsageLogsStorage)
+		if err != nil {
+			return nil
+		}
+		total = total.Add(decimal.NewFromInt(im.StoredBytes).Div(GB).Mul(p.USD))
+		priced = true
+	}
+	if im.From != nil && im.To != nil && im.Tasks > 0 {
+		arch := cwlens.ArchX86_64
+		for j := range snap.Services {
+			if snap.Services[j].ID() == f.Subject && snap.Services[j].Architecture != "" {
+				arch = snap.Services[j].Architecture
+			}
+		}
+		from, err1 := TaskMonthly(book, region, *im.From, arch, im.Tasks, opts)
+		to, err2 := TaskMonthly(book, region, *im.To, arch, im.Tasks, opts)
+		if err1 != nil || err2 != nil {
+			return nil
+		}
+		total = total.Add(from.Sub(to))
+		priced = true
+	}
+	if !priced {
+		return nil
+	}
+	t := Cents(total)
+	return &t
+}

@@ -1,0 +1,587 @@
+package pricing
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cwlens/cwlens"
+)
+
+// Project prices snap now and under the scenario sc (nil for none) with the
+// prices in book. Every line names its usage type, quantity and unit price;
+// each line's monthly figure is rounded to the cent from the unrounded
+// quantity × price, and the totals are the sums of those shown figures.
+//
+// Changes AWS would not accept as written (a CPU/memory pair that is not a
+// Fargate size, a retention CloudWatch does not offer) are listed in
+// Rejected with the nearest valid alternative and its cost; the rest is still
+// projected. Usages the book cannot price are listed in Unknown and left out
+// of the totals, never shown as $0. A scenario naming a service or log group
+// the snapshot lacks is refused with an *cwlens.InputError.
+func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cwlens.Projection, error) {
+	if snap == nil || book == nil {
+		return nil, errors.New("project: snapshot and price book are required")
+	}
+	ix := newIndex(snap)
+	res, err := sc.resolve(snap, ix)
+	if err != nil {
+		return nil, err
+	}
+	pr := &projector{
+		snap: snap, book: book, region: snap.Region, hours: opts.hours(),
+		p:         &cwlens.Projection{Region: snap.Region, PricesAsOf: book.AsOf, HoursPerMonth: int(opts.hours()), Rejected: []cwlens.RejectedChange{}},
+		used:      map[string]Price{},
+		lineCount: len(snap.Services)*2 + len(snap.LogGroups)*2,
+	}
+	pr.p.Lines = make([]cwlens.ProjectionLine, 0, pr.lineCount)
+	for i := range snap.Services {
+		pr.service(&snap.Services[i], res.services[i])
+	}
+	for i := range snap.LogGroups {
+		pr.logGroup(&snap.LogGroups[i], res.logGroups[i])
+	}
+	for _, l := range pr.p.Lines {
+		pr.p.CurrentMonthly = pr.p.CurrentMonthly.Add(l.CurrentMonthly)
+		pr.p.ProposedMonthly = pr.p.ProposedMonthly.Add(l.ProposedMonthly)
+	}
+	pr.assumptions()
+	return pr.p, nil
+}
+
+type projector struct {
+	snap        *cwlens.Snapshot
+	book        *Book
+	region      string
+	hours       int64
+	p           *cwlens.Projection
+	used        map[string]Price
+	extra       []string // assumptions stated by scenario changes
+	lineCount   int
+	rolloutSeen bool
+}
+
+func (pr *projector) price(suffix string) (Price, error) {
+	p, err := pr.book.Lookup(pr.region, suffix)
+	if err == nil {
+		pr.used[p.UsageType] = p
+	}
+	return p, err
+}
+
+func (pr *projector) unknown(subject, usageType, reason string) {
+	pr.p.Unknown = append(pr.p.Unknown, cwlens.UnknownPrice{Subject: subject, UsageType: usageType, Reason: reason})
+}
+
+// priceAll prices every usage, reporting the first it cannot.
+func (pr *projector) priceAll(us []usage) ([]Price, error) {
+	out := make([]Price, len(us))
+	for i, u := range us {
+		p, err := pr.book.Lookup(pr.region, u.Suffix)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = p
+	}
+	return out, nil
+}
+
+func monthlyOf(us []usage, ps []Price) decimal.Decimal {
+	t := decimal.Zero
+	for i := range us {
+		t = t.Add(Cents(us[i].Quantity.Mul(ps[i].USD)))
+	}
+	return t
+}
+
+func strategyFor(c Change) []cwlens.CapacityProviderItem {
+	switch {
+	case c.SpotPercent.Equal(d100) && c.Base == 0:
+		return []cwlens.CapacityProviderItem{{CapacityProvider: cwlens.ProviderSpot, Weight: 1}}
+	case c.SpotPercent.IsZero():
+		return []cwlens.CapacityProviderItem{{CapacityProvider: cwlens.ProviderFargate, Base: c.Base, Weight: 1}}
+	}
+	// Weights are whole numbers 0–1000 in ECS; a share in percent with up
+	// to one decimal fits.
+	spot := c.SpotPercent.Mul(decimal.NewFromInt(10)).Round(0).IntPart()
+	return []cwlens.CapacityProviderItem{
+		{CapacityProvider: cwlens.ProviderFargate, Base: c.Base, Weight: int(1000 - spot)},
+		{CapacityProvider: cwlens.ProviderSpot, Weight: int(spot)},
+	}
+}
+
+func (pr *projector) service(s *cwlens.Service, changes []Change) {
+	subject := s.ID()
+	cur := currentTaskState(s)
+	curUs, err := computeUsages(cur, pr.hours)
+	if err != nil {
+		pr.unknown(subject, "", err.Error())
+		return
+	}
+	curPs, err := pr.priceAll(curUs)
+	if err != nil {
+		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
+		return
+	}
+	prop := cur
+	var applied []string
+	var resize *Change
+	for i := range changes {
+		c := changes[i]
+		switch c.Kind {
+		case ChangeResize:
+			resize = &changes[i]
+			continue
+		case ChangeCapacity:
+			prop.Strategy = strategyFor(c)
+		case ChangeArchitecture:
+			prop.Architecture = c.Architecture
+		case ChangeDesiredCount:
+			prop.Tasks = c.DesiredCount
+		}
+		applied = append(applied, c.String())
+	}
+	if resize != nil {
+		want := cwlens.TaskSize{CPUUnits: cmp0(resize.CPUUnits, cur.CPUUnits), MemoryMiB: cmp0(resize.MemoryMiB, cur.MemoryMiB)}
+		if cwlens.ValidFargateSize(want.CPUUnits, want.MemoryMiB) {
+			prop.CPUUnits, prop.MemoryMiB = want.CPUUnits, want.MemoryMiB
+			applied = append([]string{resize.String()}, applied...)
+		} else {
+			pr.reject(subject, *resize, want, prop)
+		}
+	}
+	propUs, err := computeUsages(prop, pr.hours)
+	var propPs []Price
+	if err == nil {
+		propPs, err = pr.priceAll(propUs)
+	}
+	note := ""
+	if err != nil {
+		pr.unknown(subject, unknownType(err), fmt.Sprintf("%s not projected: %v", strings.Join(applied, ", "), err))
+		propUs, propPs, applied = curUs, curPs, nil
+		note = "change not projected: its price is unknown"
+	}
+	for _, p := range curPs {
+		pr.used[p.UsageType] = p
+	}
+	for _, p := range propPs {
+		pr.used[p.UsageType] = p
+	}
+	if s.RunningCount > s.DesiredCount {
+		note = joinNote(note, fmt.Sprintf("%d tasks running for %d desired: a rollout in progress; the extra tasks are transient and not projected", s.RunningCount, s.DesiredCount))
+	}
+	change := strings.Join(applied, ", ")
+	for i, pair := range pairUsages(curUs, propUs) {
+		var cu, pu *usage
+		var cp, pp *Price
+		if pair[0] >= 0 {
+			cu, cp = &curUs[pair[0]], &curPs[pair[0]]
+		}
+		if pair[1] >= 0 {
+			pu, pp = &propUs[pair[1]], &propPs[pair[1]]
+		}
+		n := ""
+		if i == 0 {
+			n = note
+		}
+		pr.line(subject, cu, pu, cp, pp, change, n)
+	}
+}
+
+func cmp0(v, def int) int {
+	if v == 0 {
+		return def
+	}
+	return v
+}
+
+func joinNote(a, b string) string {
+	if a == "" {
+		return b
+	}
+	return a + "; " + b
+}
+
+func unknownType(err error) string {
+	var ue *UnknownPriceError
+	if errors.As(err, &ue) {
+		return ue.UsageType
+	}
+	return ""
+}
+
+func (pr *projector) reject(subject string, c Change, want cwlens.TaskSize, prop taskState) {
+	rc := cwlens.RejectedChange{Subject: subject, Change: fmt.Sprintf("resize to %d CPU / %d MiB", want.CPUUnits, want.MemoryMiB)}
+	valid := cwlens.FargateMemoryMiB(want.CPUUnits)
+	if valid == nil {
+		rc.Reason = fmt.Sprintf("%d CPU units is not a Fargate task size (Fargate takes %s CPU units)", want.CPUUnits, joinInts(cwlens.FargateCPUUnits()))
+	} else {
+		rc.Reason = fmt.Sprintf("%d CPU units (%s vCPU) with %d MiB is not a Fargate task size: %s vCPU takes %s MiB",
+			want.CPUUnits, vcpuString(want.CPUUnits), want.MemoryMiB, vcpuString(want.CPUUnits), joinMemory(valid))
+	}
+	near, err := cwlens.NearestFargateSize(want.CPUUnits, want.MemoryMiB)
+	if err != nil {
+		rc.Reason += "; " + err.Error()
+		pr.p.Rejected = append(pr.p.Rejected, rc)
+		return
+	}
+	rc.Alternative = fmt.Sprintf("resize to %d CPU / %d MiB (the nearest valid size not below the request)", near.CPUUnits, near.MemoryMiB)
+	alt := prop
+	alt.CPUUnits, alt.MemoryMiB = near.CPUUnits, near.MemoryMiB
+	if us, err := computeUsages(alt, pr.hours); err == nil {
+		if ps, err := pr.priceAll(us); err == nil {
+			m := monthlyOf(us, ps)
+			rc.AlternativeMonthly = &m
+		}
+	}
+	pr.p.Rejected = append(pr.p.Rejected, rc)
+}
+
+func vcpuString(units int) string {
+	return decimal.NewFromInt(int64(units)).Div(d1024).String()
+}
+
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, x := range v {
+		s[i] = fmt.Sprint(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+func joinMemory(v []int) string {
+	if len(v) > 4 {
+		return fmt.Sprintf("%d–%d in steps of %d", v[0], v[len(v)-1], v[1]-v[0])
+	}
+	s := joinInts(v)
+	if i := strings.LastIndex(s, ", "); i >= 0 {
+		s = s[:i] + " or " + s[i+2:]
+	}
+	return s
+}
+
+// pairUsages pairs current and proposed usages of the same resource so that
+// a move to another meter (Spot, ARM, IA) reads as one line: the same usage
+// type first, then in order. Unpaired usages get -1 on the other side.
+func pairUsages(cur, prop []usage) [][2]int {
+	var out [][2]int
+	usedP := make([]bool, len(prop))
+	var order []string
+	for _, u := range cur {
+		if !slices.Contains(order, u.Resource) {
+			order = append(order, u.Resource)
+		}
+	}
+	for _, u := range prop {
+		if !slices.Contains(order, u.Resource) {
+			order = append(order, u.Resource)
+		}
+	}
+	for _, res := range order {
+		var cs []int
+		for i, u := range cur {
+			if u.Resource == res {
+				cs = append(cs, i)
+			}
+		}
+		var left []int
+		for _, ci := range cs {
+			match := -1
+			for j, u := range prop {
+				if !usedP[j] && u.Resource == res && u.Suffix == cur[ci].Suffix {
+					match = j
+					break
+				}
+			}
+			if match >= 0 {
+				usedP[match] = true
+				out = append(out, [2]int{ci, match})
+			} else {
+				left = append(left, ci)
+			}
+		}
+		for _, ci := range left {
+			match := -1
+			for j, u := range prop {
+				if !usedP[j] && u.Resource == res {
+					match = j
+					break
+				}
+			}
+			if match >= 0 {
+				usedP[match] = true
+			}
+			out = append(out, [2]int{ci, match})
+		}
+		for j, u := range prop {
+			if !usedP[j] && u.Resource == res {
+				usedP[j] = true
+				out = append(out, [2]int{-1, j})
+			}
+		}
+	}
+	return out
+}
+
+func (pr *projector) line(subject string, cu, pu *usage, cp, pp *Price, change, note string) {
+	l := cwlens.ProjectionLine{Subject: subject, Change: change, Note: note}
+	switch {
+	case cu != nil:
+		l.Component, l.UsageType, l.Unit = cu.Component, cp.UsageType, cu.Unit
+		l.CurrentQuantity, l.CurrentPrice = cu.Quantity, cp.USD
+		l.CurrentMonthly = Cents(cu.Quantity.Mul(cp.USD))
+		if cu.Baseline != nil {
+			bm := Cents(cu.Baseline.Mul(cp.USD))
+			l.BaselineQuantity, l.BaselineMonthly = cu.Baseline, &bm
+		}
+	default:
+		l.Component, l.UsageType, l.Unit = pu.Component, pp.UsageType, pu.Unit
+		l.CurrentPrice = pp.USD
+	}
+	if pu != nil {
+		l.ProposedQuantity, l.ProposedPrice = pu.Quantity, pp.USD
+		l.ProposedMonthly = Cents(pu.Quantity.Mul(pp.USD))
+		if pp.UsageType != l.UsageType {
+			l.ProposedUsageType = pp.UsageType
+			if cu != nil && pu.Component != cu.Component {
+				l.Component = cu.Component + " → " + pu.Component
+			}
+		}
+	} else {
+		l.ProposedPrice = l.CurrentPrice
+	}
+	pr.p.Lines = append(pr.p.Lines, l)
+}
+
+func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
+	subject := g.Name
+	class := g.Class
+	if class == "" {
+		class = cwlens.ClassStandard
+	}
+	inSuffix, ok := ingestionSuffix(class)
+	if !ok {
+		pr.unknown(subject, "", fmt.Sprintf("log class %s: its ingestion price is not in the book", class))
+		return
+	}
+	var curUs []usage
+	run, okRun := DailyRunRate(g)
+	var runBytes decimal.Decimal
+	if okRun {
+		runBytes = decimal.NewFromFloat(run)
+		u := usage{Resource: "ingestion", Component: "ingestion", Suffix: inSuffix, Unit: "GB", Quantity: monthlyGB(runBytes, pr.hours)}
+		if base, ok := DailyBaseline(g); ok {
+			b := monthlyGB(decimal.NewFromFloat(base), pr.hours)
+			u.Baseline = &b
+		}
+		curUs = append(curUs, u)
+	} else {
+		pr.unknown(subject, UsageType(pr.region, inSuffix), "no ingestion data in the snapshot")
+	}
+	stored := decimal.NewFromInt(g.StoredBytes).Div(GB)
+	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: UsageLogsStorage, Unit: "GB-Mo", Quantity: stored})
+	curPs, err := pr.priceAll(curUs)
+	if err != nil {
+		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
+		return
+	}
+	propUs := slices.Clone(curUs)
+	notes := make([]string, len(curUs))
+	changeText := make([]string, len(curUs))
+	var zeroLines []Change
+	for _, c := range changes {
+		switch c.Kind {
+		case ChangeLogVolume:
+			if !okRun {
+				continue
+			}
+			keep := d100.Sub(c.CutPercent).Div(d100)
+			propUs[0].Quantity = propUs[0].Quantity.Mul(keep)
+			changeText[0] = joinNote(changeText[0], c.String())
+			pr.extra = append(pr.extra, logVolumeAssumption(subject, c))
+			notes[0] = joinNote(notes[0], "storage follows ingestion after one retention period; not projected here")
+		case ChangeLogClass:
+			if !okRun {
+				continue
+			}
+			s, _ := ingestionSuffix(c.LogClass)
+			propUs[0].Suffix = s
+			propUs[0].Component = "ingestion"
+			if c.LogClass == cwlens.ClassInfrequentAccess {
+				propUs[0].Component = "ingestion (IA)"
+				notes[0] = joinNote(notes[0], iaNote)
+			}
+			changeText[0] = joinNote(changeText[0], c.String())
+		case ChangeRetentionDays:
+			last := len(propUs) - 1
+			if !slices.Contains(RetentionDays, c.RetentionDays) {
+				pr.rejectRetention(g, c, curPs[last])
+				continue
+			}
+			settled, traj := pr.retention(g, c.RetentionDays, curPs[last])
+			propUs[last].Quantity = settled
+			changeText[last] = joinNote(changeText[last], c.String())
+			if traj != nil {
+				pr.p.Trajectories = append(pr.p.Trajectories, *traj)
+				notes[last] = joinNote(notes[last], fmt.Sprintf("settles after %d month(s); see the trajectory", len(traj.Monthly)))
+			}
+		case ChangeMetricFilter, ChangeDropPattern:
+			zeroLines = append(zeroLines, c)
+		}
+	}
+	propPs, err := pr.priceAll(propUs)
+	if err != nil {
+		pr.unknown(subject, unknownType(err), "change not projected: "+err.Error())
+		propUs, propPs = curUs, curPs
+		for i := range notes {
+			notes[i], changeText[i] = "", ""
+		}
+	}
+	for _, p := range curPs {
+		pr.used[p.UsageType] = p
+	}
+	for _, p := range propPs {
+		pr.used[p.UsageType] = p
+	}
+	if okRun {
+		day := Cents(runBytes.Div(GB).Mul(curPs[0].USD))
+		msg := fmt.Sprintf("run-rate %s MB/day over the last 24 h = $%s/day", mb(runBytes), day.StringFixed(2))
+		if base, ok := DailyBaseline(g); ok {
+			msg += fmt.Sprintf("; baseline %s MB/day (median day)", mb(decimal.NewFromFloat(base)))
+		}
+		notes[0] = joinNote(msg, notes[0])
+	}
+	for i := range curUs {
+		pr.line(subject, &curUs[i], &propUs[i], &curPs[i], &propPs[i], changeText[i], notes[i])
+	}
+	for _, c := range zeroLines {
+		pr.zeroLine(subject, inSuffix, c)
+	}
+}
+
+func mb(bytes decimal.Decimal) string {
+	return bytes.Div(decimal.New(1, 6)).StringFixed(1)
+}
+
+const iaNote = "Infrequent Access: ingestion at the IA rate, storage at the Standard rate; a group's class cannot be changed after creation, so this means a new log group; IA groups support only a subset of Standard features — in Logs Insights no pattern, diff, filterIndex or unmask (AWS docs CWL_AnalyzeLogData_Classes)"
+
+func logVolumeAssumption(subject string, c Change) string {
+	s := fmt.Sprintf("%s: ingestion cut by %s %%", subject, c.CutPercent.String())
+	if c.LogLevel != "" {
+		s = fmt.Sprintf("%s: log level %s assumed to drop %s %% of the lines, and bytes assumed to fall in proportion", subject, c.LogLevel, c.CutPercent.String())
+	}
+	if c.Assumption != "" {
+		s += " (" + c.Assumption + ")"
+	}
+	return s
+}
+
+func (pr *projector) zeroLine(subject, inSuffix string, c Change) {
+	reason := "saves $0: a metric filter counts matching events after they are ingested; it never drops them, so ingestion is unchanged (its metric is billed as a custom metric)"
+	if c.Kind == ChangeDropPattern {
+		reason = "saves $0: CloudWatch Logs cannot drop events at ingestion (metric filters, subscription filters and transformers all act on ingested events); drop them upstream (log level, FireLens/Fluent Bit filter) and state the cut as log_volume"
+	} else {
+		pr.unknown(subject, "CW:MetricMonitorUsage", "the metric filter's metric is a custom metric; its price is not in the book")
+	}
+	p, err := pr.book.Lookup(pr.region, inSuffix)
+	l := cwlens.ProjectionLine{Subject: subject, Component: string(c.Kind), UsageType: UsageType(pr.region, inSuffix), Unit: "GB",
+		Change: c.String(), Note: reason}
+	if err == nil {
+		l.CurrentPrice, l.ProposedPrice = p.USD, p.USD
+	}
+	pr.p.Lines = append(pr.p.Lines, l)
+}
+
+// storageDays estimates how many days of ingestion a group's stored bytes
+// hold: its retention, or its age when it never expires or is younger.
+func (pr *projector) storageDays(g *cwlens.LogGroup) int {
+	age := int(pr.snap.CapturedAt.Sub(g.CreationTime) / (24 * time.Hour))
+	if g.CreationTime.IsZero() || age < 1 {
+		age = 1
+	}
+	if g.RetentionDays != nil && *g.RetentionDays < age {
+		return *g.RetentionDays
+	}
+	return age
+}
+
+// retention projects the stored volume after a retention change, assuming
+// the group keeps storing what it stored per day so far: a cut settles in
+// the first month (CloudWatch deletes expired events), a longer retention
+// grows month by month until the new retention is full.
+func (pr *projector) retention(g *cwlens.LogGroup, days int, p Price) (decimal.Decimal, *cwlens.Trajectory) {
+	held := pr.storageDays(g)
+	perDay := decimal.NewFromInt(g.StoredBytes).Div(GB).Div(decimal.NewFromInt(int64(held)))
+	monthDays := decimal.NewFromInt(pr.hours).Div(d24)
+	traj := &cwlens.Trajectory{Subject: g.Name, Component: "storage"}
+	r := decimal.NewFromInt(int64(days))
+	var q decimal.Decimal
+	for m := 1; m <= 120; m++ {
+		span := r
+		if days > held {
+			span = decimal.Min(r, decimal.NewFromInt(int64(held)).Add(monthDays.Mul(decimal.NewFromInt(int64(m)))))
+		}
+		q = perDay.Mul(span)
+		v := Cents(q.Mul(p.USD))
+		if n := len(traj.Monthly); n > 0 && traj.Monthly[n-1].Equal(v) {
+			break
+		}
+		traj.Monthly = append(traj.Monthly, v)
+	}
+	return q, traj
+}
+
+func (pr *projector) rejectRetention(g *cwlens.LogGroup, c Change, p Price) {
+	rc := cwlens.RejectedChange{Subject: g.Name, Change: c.String(),
+		Reason: fmt.Sprintf("CloudWatch Logs keeps events for %s days only", joinInts(RetentionDays))}
+	i := sort.SearchInts(RetentionDays, c.RetentionDays)
+	if i < len(RetentionDays) {
+		alt := RetentionDays[i]
+		rc.Alternative = fmt.Sprintf("retention_days %d (the nearest allowed value not shorter than asked)", alt)
+		q, _ := pr.retention(g, alt, p)
+		m := Cents(q.Mul(p.USD))
+		rc.AlternativeMonthly = &m
+	}
+	pr.p.Rejected = append(pr.p.Rejected, rc)
+}
+
+func (pr *projector) assumptions() {
+	var lo, hi, spot time.Time
+	var spotTypes []string
+	for _, p := range pr.used {
+		if p.Spot {
+			if p.Effective.After(spot) {
+				spot = p.Effective
+			}
+			spotTypes = append(spotTypes, p.UsageType)
+			continue
+		}
+		if lo.IsZero() || p.Effective.Before(lo) {
+			lo = p.Effective
+		}
+		if p.Effective.After(hi) {
+			hi = p.Effective
+		}
+	}
+	a := []string{fmt.Sprintf("Prices: AWS list prices (USD) for %s from the price book as of %s", pr.region, pr.book.AsOf.Format(time.DateOnly))}
+	if !lo.IsZero() {
+		a[0] += fmt.Sprintf(", on-demand prices effective %s to %s; sources in the book", lo.Format(time.DateOnly), hi.Format(time.DateOnly))
+	}
+	if len(spotTypes) > 0 {
+		sort.Strings(spotTypes)
+		a = append(a, fmt.Sprintf("Fargate Spot: %s at the Spot prices published %s; Spot prices float, so actual charges differ", strings.Join(spotTypes, ", "), spot.Format(time.DateOnly)))
+	}
+	a = append(a,
+		fmt.Sprintf("A month is %d hours; a year is 12 months", pr.hours),
+		"Fargate: the configured task size is billed (vCPU = CPU units / 1024; GB = MiB / 1024, i.e. GiB) for the desired tasks, in steady state; tasks are split across the capacity provider strategy as ECS does (base first, the rest by weight, whole tasks)",
+		"CloudWatch Logs: a GB is 10^9 bytes; current ingestion is the last 24 hours' IncomingBytes × hours per month / 24, beside the baseline (median day of the snapshot); storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted",
+		"Rounding: each line's monthly figure is quantity × price rounded to the cent; totals are the sums of the shown lines; yearly = 12 × monthly",
+	)
+	a = append(a, pr.extra...)
+	pr.p.Assumptions = a
+}

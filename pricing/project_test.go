@@ -1,0 +1,219 @@
+package pricing
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/cwlens/cwlens"
+)
+
+func loadRefScenario(t *testing.T) *Scenario {
+	t.Helper()
+	path := "../fixtures/karmacadabra-prod/scenario.yaml"
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := ParseScenario(data, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func TestProjectCurrent(t *testing.T) {
+	p, err := Project(refSnapshot(), nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"karmacadabra-prod/facilitator": "72.08",
+		"karmacadabra-prod/validator":   "9.01",
+		"karmacadabra-prod/test-seller": "9.01", // 2 running for 1 desired: the rollout is transient
+		"karmacadabra-prod/marketplace": "9.01",
+	}
+	for subject, w := range want {
+		cur, prop := sumLines(subjectLines(p, subject))
+		if cur.StringFixed(2) != w || !prop.Equal(cur) {
+			t.Errorf("%s: current %s, proposed %s; want %s both", subject, cur.StringFixed(2), prop.StringFixed(2), w)
+		}
+	}
+	// karma-hello runs on FARGATE_SPOT: Spot usage types at the Spot rate.
+	kh := subjectLines(p, "karmacadabra-prod/karma-hello")
+	if len(kh) != 2 || kh[0].UsageType != "USE1-SpotUsage-Fargate-vCPU-Hours:perCPU" || kh[0].CurrentPrice.String() != "0.01288871" ||
+		kh[1].UsageType != "USE1-SpotUsage-Fargate-GB-Hours" || kh[1].CurrentPrice.String() != "0.00141527" {
+		t.Fatalf("karma-hello lines = %+v", kh)
+	}
+	// 182.5 × 0.01288871 = 2.352189575 → 2.35; 365 × 0.00141527 = 0.51657355 → 0.52
+	if cur, _ := sumLines(kh); cur.StringFixed(2) != "2.87" {
+		t.Errorf("karma-hello = %s, want 2.87 at Spot rates", cur.StringFixed(2))
+	}
+	ts := subjectLines(p, "karmacadabra-prod/test-seller")
+	if !strings.Contains(ts[0].Note, "2 tasks running for 1 desired") {
+		t.Errorf("test-seller note = %q, want the rollout noted", ts[0].Note)
+	}
+	// facilitator ingestion: 2,886 MB/day at $0.50/GB = $1.443/day; × 730/24 = 87.7825 GB → $43.89.
+	fl := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")
+	in := fl[0]
+	if in.Component != "ingestion" || in.UsageType != "USE1-DataProcessing-Bytes" || in.CurrentQuantity.String() != "87.7825" ||
+		in.CurrentMonthly.StringFixed(2) != "43.89" || !strings.Contains(in.Note, "$1.44/day") {
+		t.Errorf("facilitator ingestion = %+v", in)
+	}
+	// baseline: median day 8 MB → 0.2433… GB → $0.12
+	if in.BaselineMonthly == nil || in.BaselineMonthly.StringFixed(2) != "0.12" {
+		t.Errorf("facilitator baseline = %v, want 0.12", in.BaselineMonthly)
+	}
+	st := fl[1]
+	if st.Component != "storage" || st.UsageType != "USE1-TimedStorage-ByteHrs" || st.CurrentQuantity.String() != "0.2024" || st.CurrentMonthly.StringFixed(2) != "0.01" {
+		t.Errorf("facilitator storage = %+v", st)
+	}
+	checkTotals(t, p)
+}
+
+func checkTotals(t *testing.T, p *cwlens.Projection) {
+	t.Helper()
+	cur, prop := sumLines(p.Lines)
+	if !cur.Equal(p.CurrentMonthly) || !prop.Equal(p.ProposedMonthly) {
+		t.Errorf("totals %s / %s, lines add to %s / %s", p.CurrentMonthly, p.ProposedMonthly, cur, prop)
+	}
+	for _, l := range p.Lines {
+		if !l.CurrentMonthly.Equal(l.CurrentMonthly.Round(2)) || !l.ProposedMonthly.Equal(l.ProposedMonthly.Round(2)) {
+			t.Errorf("line %s %s not shown to the cent: %s / %s", l.Subject, l.Component, l.CurrentMonthly, l.ProposedMonthly)
+		}
+	}
+}
+
+func TestProjectReferenceScenario(t *testing.T) {
+	p, err := Project(refSnapshot(), loadRefScenario(t), Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTotals(t, p)
+	_, prop := sumLines(subjectLines(p, "karmacadabra-prod/facilitator"))
+	if prop.StringFixed(2) != "18.02" {
+		t.Errorf("facilitator proposed = %s, want 18.02", prop.StringFixed(2))
+	}
+	// validator 256 / 768 is rejected, naming 1024 and its cost.
+	if len(p.Rejected) != 1 {
+		t.Fatalf("rejected = %+v", p.Rejected)
+	}
+	r := p.Rejected[0]
+	if r.Subject != "karmacadabra-prod/validator" || !strings.Contains(r.Alternative, "256 CPU / 1024 MiB") ||
+		r.AlternativeMonthly == nil || r.AlternativeMonthly.StringFixed(2) != "10.63" || !strings.Contains(r.Reason, "512, 1024 or 2048 MiB") {
+		t.Errorf("rejected = %+v", r)
+	}
+	cur, prop := sumLines(subjectLines(p, "karmacadabra-prod/validator"))
+	if !cur.Equal(prop) || cur.StringFixed(2) != "9.01" {
+		t.Errorf("validator %s → %s; the rejected change must not be applied", cur, prop)
+	}
+	// test-seller and marketplace move to Spot at the book's Spot rate.
+	for _, s := range []string{"karmacadabra-prod/test-seller", "karmacadabra-prod/marketplace"} {
+		ls := subjectLines(p, s)
+		if len(ls) != 2 || ls[0].ProposedUsageType != "USE1-SpotUsage-Fargate-vCPU-Hours:perCPU" || ls[0].ProposedPrice.String() != "0.01288871" ||
+			ls[1].ProposedUsageType != "USE1-SpotUsage-Fargate-GB-Hours" || ls[1].ProposedPrice.String() != "0.00141527" {
+			t.Errorf("%s lines = %+v", s, ls)
+		}
+		if _, prop := sumLines(ls); prop.StringFixed(2) != "2.87" {
+			t.Errorf("%s proposed = %s, want 2.87", s, prop)
+		}
+	}
+	// The facilitator group: −90 % ingestion, and a metric filter that saves $0.
+	fl := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")
+	if fl[0].ProposedQuantity.String() != "8.77825" || fl[0].ProposedMonthly.StringFixed(2) != "4.39" {
+		t.Errorf("facilitator ingestion after RUST_LOG=warn = %s GB, $%s", fl[0].ProposedQuantity, fl[0].ProposedMonthly)
+	}
+	var mf *cwlens.ProjectionLine
+	for i := range fl {
+		if fl[i].Component == "metric_filter" {
+			mf = &fl[i]
+		}
+	}
+	if mf == nil || !mf.DeltaMonthly().IsZero() || !strings.Contains(mf.Note, "never drops") {
+		t.Errorf("metric filter line = %+v", mf)
+	}
+	joined := strings.Join(p.Assumptions, "\n")
+	for _, want := range []string{"730 hours", "10^9 bytes", "2026-09-28", "RUST_LOG=warn", "us-east-1"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("assumptions lack %q:\n%s", want, joined)
+		}
+	}
+}
+
+func TestProjectRetentionTrajectory(t *testing.T) {
+	snap := refSnapshot()
+	snap.LogGroups[1].RetentionDays = nil // never expires; 152 days old, 3.91 MB stored
+	sc, err := ParseScenario([]byte("changes:\n  - log_group: /ecs/karmacadabra-prod/validator\n    retention_days: 30\n  - log_group: /ecs/karmacadabra-prod/facilitator\n    retention_days: 10\n"), "r.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Project(snap, sc, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Trajectories) != 1 || p.Trajectories[0].Subject != "/ecs/karmacadabra-prod/validator" || len(p.Trajectories[0].Monthly) != 1 {
+		t.Fatalf("trajectories = %+v", p.Trajectories)
+	}
+	// 10 days is not a CloudWatch retention: rejected, 14 proposed, and
+	// from 7 days of storage it grows to 14 days' worth in a month.
+	if len(p.Rejected) != 1 || !strings.Contains(p.Rejected[0].Alternative, "retention_days 14") || p.Rejected[0].AlternativeMonthly == nil {
+		t.Errorf("rejected = %+v", p.Rejected)
+	}
+	vl := subjectLines(p, "/ecs/karmacadabra-prod/validator")
+	// 3.91 MB over 152 days × 30 days
+	if got := vl[1].ProposedQuantity.StringFixed(6); got != "0.000772" {
+		t.Errorf("validator storage after 30-day retention = %s GB, want 0.000772", got)
+	}
+	checkTotals(t, p)
+}
+
+func TestProjectUnknownPrices(t *testing.T) {
+	snap := refSnapshot()
+	snap.Region = "eu-west-1" // Fargate priced, Logs prices absent from the book
+	p, err := Project(snap, nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(subjectLines(p, "/ecs/karmacadabra-prod/facilitator")) != 0 {
+		t.Error("log group priced in eu-west-1 although the book has no Logs prices there")
+	}
+	found := false
+	for _, u := range p.Unknown {
+		if u.Subject == "/ecs/karmacadabra-prod/facilitator" && u.UsageType == "EU-DataProcessing-Bytes" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("unknown = %+v", p.Unknown)
+	}
+	if cur, _ := sumLines(subjectLines(p, "karmacadabra-prod/facilitator")); cur.StringFixed(2) != "72.08" {
+		t.Errorf("facilitator in eu-west-1 = %s", cur)
+	}
+	// ARM on Spot has no price in the book: the change is not projected and
+	// is listed as unknown rather than shown as $0.
+	sc, err := ParseScenario([]byte("changes:\n  - service: karma-hello\n    architecture: ARM64\n"), "a.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap.Region = "us-east-1"
+	p, err = Project(snap, sc, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, prop := sumLines(subjectLines(p, "karmacadabra-prod/karma-hello"))
+	if !cur.Equal(prop) || len(p.Unknown) == 0 || p.Unknown[0].UsageType != "USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU" {
+		t.Errorf("karma-hello ARM Spot: %s → %s, unknown %+v", cur, prop, p.Unknown)
+	}
+}
+
+func TestProjectRefusesUnknownSubject(t *testing.T) {
+	sc, err := ParseScenario([]byte("changes:\n  - service: facilitater\n    desired_count: 2\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Project(refSnapshot(), sc, Default(), Options{})
+	ie, ok := err.(*cwlens.InputError)
+	if !ok || ie.Where != "line 2" || !strings.Contains(ie.Error(), `did you mean "facilitator"`) {
+		t.Errorf("err = %v", err)
+	}
+}
