@@ -49,9 +49,9 @@ func TestDefaultBookLookup(t *testing.T) {
 func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
-		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes"},      // unverified: absent
+		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes"},                    // unverified: absent
 		{"us-east-1", UsageSpotARMVCPU, "USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"}, // name unverified
-		{"sa-east-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},      // Region not in the book
+		{"sa-east-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                    // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {

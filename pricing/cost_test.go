@@ -64,7 +64,7 @@ func TestSplitTasks(t *testing.T) {
 		{1, []cwlens.CapacityProviderItem{spot(0, 1)}, "[1]"},
 		{0, []cwlens.CapacityProviderItem{od(0, 1)}, "[0]"},
 		{10, []cwlens.CapacityProviderItem{od(2, 1), spot(0, 3)}, "[4 6]"}, // ECS docs example shape: base first, then 1:3
-		{5, []cwlens.CapacityProviderItem{od(1, 1), spot(0, 4)}, "[2 3]"}, // 4 left at 1:4 = 0.8 : 3.2, largest remainder
+		{5, []cwlens.CapacityProviderItem{od(1, 1), spot(0, 4)}, "[2 3]"},  // 4 left at 1:4 = 0.8 : 3.2, largest remainder
 		{1, []cwlens.CapacityProviderItem{od(1, 0), spot(0, 1)}, "[1 0]"},
 		{3, []cwlens.CapacityProviderItem{od(0, 1), spot(0, 1)}, "[2 1]"}, // tie to the first listed
 		{2, []cwlens.CapacityProviderItem{od(5, 1), spot(0, 1)}, "[2 0]"}, // base larger than n

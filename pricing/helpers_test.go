@@ -28,7 +28,7 @@ func refSnapshot() *cwlens.Snapshot {
 	seven := 7
 	group := func(name string, stored int64, daily []float64, hourlyLast float64) cwlens.LogGroup {
 		g := cwlens.LogGroup{Name: name, Class: cwlens.ClassStandard, RetentionDays: &seven, StoredBytes: stored,
-			CreationTime: time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
+			CreationTime:       time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC),
 			DailyIncomingBytes: cwlens.Series{Start: start, Period: cwlens.Day, Unit: cwlens.UnitBytes, Values: daily}}
 		h := make([]float64, 48)
 		for i := range h {
