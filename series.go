@@ -1,9 +1,11 @@
 package cwlens
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
 	"time"
 )
 
@@ -118,8 +120,8 @@ func (s Series) Slice(from, to time.Time) Series {
 	return out
 }
 
-// seriesJSON is the wire form of a Series: the period in whole seconds and
-// missing points as null.
+// seriesJSON is the regular wire form of a Series: the period in whole
+// seconds and missing points as null. It is what MarshalJSON writes.
 type seriesJSON struct {
 	Start         time.Time  `json:"start"`
 	PeriodSeconds int64      `json:"period_seconds"`
@@ -127,7 +129,19 @@ type seriesJSON struct {
 	Values        []*float64 `json:"values"`
 }
 
-// MarshalJSON writes missing points as null.
+// seriesInJSON is what UnmarshalJSON accepts: the regular form (values), or
+// the sparse form (points, and optionally end) that a hand-written file or a
+// GetMetricData result looks like.
+type seriesInJSON struct {
+	Start         time.Time         `json:"start"`
+	PeriodSeconds int64             `json:"period_seconds"`
+	Unit          string            `json:"unit"`
+	Values        []*float64        `json:"values"`
+	Points        []json.RawMessage `json:"points"`
+	End           *time.Time        `json:"end"`
+}
+
+// MarshalJSON writes the regular form, missing points as null.
 func (s Series) MarshalJSON() ([]byte, error) {
 	w := seriesJSON{
 		Start:         s.Start.UTC(),
@@ -147,22 +161,138 @@ func (s Series) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// UnmarshalJSON reads null points as missing.
+// maxSeriesPoints bounds the regular form a sparse series expands to, so that
+// a two-point series spanning centuries cannot exhaust memory: five years of
+// minutes.
+const maxSeriesPoints = 5 * 366 * 24 * 60
+
+// UnmarshalJSON reads either form. In the regular form a null point is
+// missing. In the sparse form
+//
+//	{"start": …, "period_seconds": …, "unit": …, "end": …,
+//	 "points": [["2025-10-01T00:00:00Z", 123], …]}
+//
+// each point is [timestamp, value]; timestamps must be strictly increasing,
+// on the grid start + k*period, and before end when end is given. Periods
+// without a point are missing. The series ends at end, or after the last
+// point when end is absent.
+//
+// Errors are *InputError values whose Where is relative to the series (e.g.
+// "points[3]"); DecodeSnapshot prefixes the series' own path.
 func (s *Series) UnmarshalJSON(b []byte) error {
-	var w seriesJSON
-	if err := json.Unmarshal(b, &w); err != nil {
+	var w seriesInJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&w); err != nil {
 		return err
 	}
-	s.Start = w.Start.UTC()
-	s.Period = time.Duration(w.PeriodSeconds) * time.Second
-	s.Unit = w.Unit
-	s.Values = make([]float64, len(w.Values))
-	for i, p := range w.Values {
-		if p == nil {
-			s.Values[i] = Missing()
-		} else {
-			s.Values[i] = *p
+	if w.PeriodSeconds <= 0 {
+		return Inputf("", "period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "must be a positive whole number of seconds")
+	}
+	if w.PeriodSeconds > math.MaxInt64/int64(time.Second) {
+		return Inputf("", "period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "too long")
+	}
+	out := Series{
+		Start:  w.Start.UTC(),
+		Period: time.Duration(w.PeriodSeconds) * time.Second,
+		Unit:   w.Unit,
+	}
+	switch {
+	case w.Points != nil && w.Values != nil:
+		return Inputf("", "points", "", "a series has either values or points, not both")
+	case w.Points == nil && w.End != nil:
+		return Inputf("", "end", w.End.Format(time.RFC3339), "end belongs to the sparse form (points); the regular form ends after its last value")
+	case w.Points != nil:
+		if err := out.fillPoints(w.Points, w.End); err != nil {
+			return err
 		}
+	default:
+		out.Values = make([]float64, len(w.Values))
+		for i, p := range w.Values {
+			if p == nil {
+				out.Values[i] = Missing()
+			} else {
+				out.Values[i] = *p
+			}
+		}
+	}
+	*s = out
+	return nil
+}
+
+// fillPoints expands the sparse form into s.Values.
+func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
+	type point struct {
+		i int
+		v float64
+	}
+	ps := make([]point, 0, len(points))
+	last := -1
+	for k, raw := range points {
+		where := fmt.Sprintf("points[%d]", k)
+		var pair []json.RawMessage
+		if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
+			return Inputf("", where, string(raw), "a point is [timestamp, value]")
+		}
+		var t time.Time
+		if err := json.Unmarshal(pair[0], &t); err != nil {
+			return Inputf("", where+"[0]", string(pair[0]), "not an RFC 3339 timestamp")
+		}
+		var v *float64
+		if err := json.Unmarshal(pair[1], &v); err != nil {
+			return Inputf("", where+"[1]", string(pair[1]), "not a number or null")
+		}
+		t = t.UTC()
+		ts := t.Format(time.RFC3339Nano)
+		if t.Before(s.Start) {
+			return Inputf("", where+"[0]", ts, "before the series start %s", s.Start.Format(time.RFC3339))
+		}
+		d := t.Sub(s.Start)
+		if d%s.Period != 0 {
+			return Inputf("", where+"[0]", ts, "not on the series' %s grid from %s", s.Period, s.Start.Format(time.RFC3339))
+		}
+		i64 := int64(d / s.Period)
+		if i64 >= maxSeriesPoints {
+			return Inputf("", where+"[0]", ts, "more than %d periods after the series start", maxSeriesPoints)
+		}
+		i := int(i64)
+		if i == last {
+			return Inputf("", where+"[0]", ts, "duplicate timestamp")
+		}
+		if i < last {
+			return Inputf("", where+"[0]", ts, "timestamps out of order: after %s", s.Time(last).Format(time.RFC3339))
+		}
+		if end != nil && !t.Before(*end) {
+			return Inputf("", where+"[0]", ts, "not before the series end %s", end.UTC().Format(time.RFC3339))
+		}
+		last = i
+		val := Missing()
+		if v != nil {
+			val = *v
+		}
+		ps = append(ps, point{i, val})
+	}
+	n := last + 1
+	if end != nil {
+		e := end.UTC()
+		if e.Before(s.Start) {
+			return Inputf("", "end", e.Format(time.RFC3339), "before the series start %s", s.Start.Format(time.RFC3339))
+		}
+		d := e.Sub(s.Start)
+		if d%s.Period != 0 {
+			return Inputf("", "end", e.Format(time.RFC3339), "not on the series' %s grid from %s", s.Period, s.Start.Format(time.RFC3339))
+		}
+		if int64(d/s.Period) > maxSeriesPoints {
+			return Inputf("", "end", e.Format(time.RFC3339), "more than %d periods after the series start", maxSeriesPoints)
+		}
+		n = int(d / s.Period)
+	}
+	s.Values = make([]float64, n)
+	for i := range s.Values {
+		s.Values[i] = Missing()
+	}
+	for _, p := range ps {
+		s.Values[p.i] = p.v
 	}
 	return nil
 }

@@ -83,10 +83,10 @@ type LogGroup struct {
 
 	// AWS/Logs IncomingBytes and IncomingLogEvents (Sum), daily over the
 	// window and hourly over its last days.
-	DailyIncomingBytes   Series `json:"daily_incoming_bytes"`
-	DailyIncomingEvents  Series `json:"daily_incoming_events"`
-	HourlyIncomingBytes  Series `json:"hourly_incoming_bytes"`
-	HourlyIncomingEvents Series `json:"hourly_incoming_events"`
+	DailyIncomingBytes   Series `json:"daily_incoming_bytes,omitzero"`
+	DailyIncomingEvents  Series `json:"daily_incoming_events,omitzero"`
+	HourlyIncomingBytes  Series `json:"hourly_incoming_bytes,omitzero"`
+	HourlyIncomingEvents Series `json:"hourly_incoming_events,omitzero"`
 
 	MetricFilters []MetricFilter `json:"metric_filters,omitempty"`
 
@@ -163,10 +163,10 @@ type Service struct {
 
 	// AWS/ECS CPUUtilization and MemoryUtilization, hourly, in percent of
 	// the task size.
-	CPUAverage    Series `json:"cpu_average"`
-	CPUMaximum    Series `json:"cpu_maximum"`
-	MemoryAverage Series `json:"memory_average"`
-	MemoryMaximum Series `json:"memory_maximum"`
+	CPUAverage    Series `json:"cpu_average,omitzero"`
+	CPUMaximum    Series `json:"cpu_maximum,omitzero"`
+	MemoryAverage Series `json:"memory_average,omitzero"`
+	MemoryMaximum Series `json:"memory_maximum,omitzero"`
 }
 
 // ID returns "cluster/name", the subject used for the service in findings

@@ -1,0 +1,320 @@
+package cwlens
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strconv"
+	"time"
+)
+
+// RetentionDays lists the retention periods CloudWatch Logs accepts, in days
+// (PutRetentionPolicy; ../shared/aws-facts.md §A).
+var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
+
+// ValidRetentionDays reports whether CloudWatch Logs accepts a retention of
+// days days.
+func ValidRetentionDays(days int) bool {
+	for _, d := range retentionDays {
+		if d == days {
+			return true
+		}
+	}
+	return false
+}
+
+// RetentionDaysAllowed returns the retention periods CloudWatch Logs
+// accepts, shortest first.
+func RetentionDaysAllowed() []int { return append([]int(nil), retentionDays...) }
+
+// ECS task CPU limits for the EC2 launch type: 0.125 to 192 vCPU
+// (RegisterTaskDefinition cpu; ../shared/aws-facts.md §C).
+const (
+	minEC2CPUUnits = 128
+	maxEC2CPUUnits = 196608
+)
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// Validate checks everything a reader relies on: the schema version, a
+// window that ends after it starts, non-negative bytes and counts, finite
+// values, series on their period grid and inside the window, task sizes ECS
+// can run, and services whose log group is in the snapshot. It returns the
+// first problem as an *InputError whose Where is the JSON path of the field
+// (File is left empty; DecodeSnapshot fills it in).
+//
+// Utilisation: CPUUtilization may exceed 100 % (a task can burst above its
+// reservation on EC2 and, briefly, on Fargate), so CPU series only have to
+// be non-negative. MemoryUtilization of a Fargate task cannot exceed 100 %
+// (its memory is a hard limit), so Fargate memory series must lie in
+// [0, 100]; on EC2 a container may use more than its soft reservation, so
+// only non-negative is required there.
+func (s *Snapshot) Validate() error {
+	v := validator{}
+	v.snapshot(s)
+	return v.err
+}
+
+// validator keeps the first problem found; later checks are skipped once one
+// is recorded.
+type validator struct{ err error }
+
+func (v *validator) failf(where, value, format string, args ...any) {
+	if v.err == nil {
+		v.err = Inputf("", where, value, format, args...)
+	}
+}
+
+func (v *validator) snapshot(s *Snapshot) {
+	if s.SchemaVersion != SchemaVersion {
+		v.failf("schema_version", strconv.Itoa(s.SchemaVersion), "unsupported schema version (this cwlens reads version %d)", SchemaVersion)
+		return
+	}
+	if !accountIDPattern.MatchString(s.AccountID) {
+		v.failf("account_id", strconv.Quote(s.AccountID), "want a 12-digit AWS account id")
+	}
+	if s.Region == "" {
+		v.failf("region", `""`, "missing")
+	}
+	v.time("captured_at", s.CapturedAt)
+	v.time("window.start", s.Window.Start)
+	v.time("window.end", s.Window.End)
+	if v.err == nil && !s.Window.End.After(s.Window.Start) {
+		v.failf("window.end", stamp(s.Window.End), "must be after window.start %s", stamp(s.Window.Start))
+	}
+	groups := make(map[string]int, len(s.LogGroups))
+	for i := range s.LogGroups {
+		g := &s.LogGroups[i]
+		p := fmt.Sprintf("log_groups[%d]", i)
+		if j, dup := groups[g.Name]; dup {
+			v.failf(p+".name", strconv.Quote(g.Name), "duplicate of log_groups[%d]", j)
+		}
+		groups[g.Name] = i
+		v.logGroup(p, g, s.Window)
+	}
+	services := make(map[string]int, len(s.Services))
+	for i := range s.Services {
+		svc := &s.Services[i]
+		p := fmt.Sprintf("services[%d]", i)
+		if j, dup := services[svc.ID()]; dup {
+			v.failf(p+".name", strconv.Quote(svc.Name), "duplicate of services[%d] in cluster %q", j, svc.Cluster)
+		}
+		services[svc.ID()] = i
+		v.service(p, svc, s.Window)
+		if _, ok := groups[svc.LogGroup]; svc.LogGroup != "" && !ok {
+			v.failf(p+".log_group", strconv.Quote(svc.LogGroup), "no such log group in the snapshot's log_groups")
+		}
+	}
+	for i, g := range s.Gaps {
+		if g.API == "" {
+			v.failf(fmt.Sprintf("gaps[%d].api", i), `""`, "missing")
+		}
+	}
+}
+
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+func (v *validator) time(where string, t time.Time) {
+	if t.IsZero() {
+		v.failf(where, "", "missing")
+	}
+}
+
+func (v *validator) logGroup(p string, g *LogGroup, w Window) {
+	if g.Name == "" {
+		v.failf(p+".name", `""`, "missing")
+	}
+	switch g.Class {
+	case ClassStandard, ClassInfrequentAccess, ClassDelivery, ClassEssentials:
+	default:
+		v.failf(p+".class", strconv.Quote(g.Class), "unknown log group class (want %s, %s, %s or %s)", ClassStandard, ClassInfrequentAccess, ClassDelivery, ClassEssentials)
+	}
+	if g.RetentionDays != nil && !ValidRetentionDays(*g.RetentionDays) {
+		v.failf(p+".retention_days", strconv.Itoa(*g.RetentionDays), "CloudWatch Logs accepts only %v (absent = never expire)", retentionDays)
+	}
+	if g.StoredBytes < 0 {
+		v.failf(p+".stored_bytes", strconv.FormatInt(g.StoredBytes, 10), "must not be negative")
+	}
+	v.series(p+".daily_incoming_bytes", g.DailyIncomingBytes, UnitBytes, w, noUpperBound)
+	v.series(p+".daily_incoming_events", g.DailyIncomingEvents, UnitCount, w, noUpperBound)
+	v.series(p+".hourly_incoming_bytes", g.HourlyIncomingBytes, UnitBytes, w, noUpperBound)
+	v.series(p+".hourly_incoming_events", g.HourlyIncomingEvents, UnitCount, w, noUpperBound)
+	filters := map[string]int{}
+	for i := range g.MetricFilters {
+		f := &g.MetricFilters[i]
+		fp := fmt.Sprintf("%s.metric_filters[%d]", p, i)
+		if f.Name == "" {
+			v.failf(fp+".name", `""`, "missing")
+		}
+		if j, dup := filters[f.Name]; dup {
+			v.failf(fp+".name", strconv.Quote(f.Name), "duplicate of metric_filters[%d]", j)
+		}
+		filters[f.Name] = i
+		if f.MetricName == "" {
+			v.failf(fp+".metric_name", `""`, "missing")
+		}
+		if f.MetricNamespace == "" {
+			v.failf(fp+".metric_namespace", `""`, "missing")
+		}
+		v.series(fp+".counts", f.Counts, UnitCount, w, noUpperBound)
+	}
+}
+
+const noUpperBound = math.MaxFloat64
+
+// series checks one series: a positive whole-second period, a start on the
+// period grid (so daily series start at 00:00 UTC), the expected unit, lying
+// inside the window, and finite values in [0, upper].
+func (v *validator) series(p string, s Series, unit string, w Window, upper float64) {
+	if s.IsZero() {
+		return // no data captured for this series
+	}
+	if s.Period <= 0 || s.Period%time.Second != 0 {
+		v.failf(p+".period_seconds", s.Period.String(), "must be a positive whole number of seconds")
+		return
+	}
+	if s.Start.Unix()%int64(s.Period/time.Second) != 0 || s.Start.Nanosecond() != 0 {
+		v.failf(p+".start", stamp(s.Start), "not aligned to the %s period (a daily series starts at 00:00 UTC)", s.Period)
+	}
+	if s.Unit != unit {
+		v.failf(p+".unit", strconv.Quote(s.Unit), "want %q", unit)
+	}
+	if s.Start.Before(w.Start) || s.End().After(w.End) {
+		v.failf(p, stamp(s.Start)+" to "+stamp(s.End()), "series reaches outside the window %s to %s", stamp(w.Start), stamp(w.End))
+	}
+	for i, x := range s.Values {
+		switch {
+		case IsMissing(x):
+		case math.IsInf(x, 0):
+			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "not a finite number")
+		case x < 0:
+			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "must not be negative")
+		case x > upper:
+			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "above %g", upper)
+		}
+		if v.err != nil {
+			return
+		}
+	}
+}
+
+func (v *validator) service(p string, s *Service, w Window) {
+	if s.Cluster == "" {
+		v.failf(p+".cluster", `""`, "missing")
+	}
+	if s.Name == "" {
+		v.failf(p+".name", `""`, "missing")
+	}
+	fargate := v.capacity(p, s)
+	switch {
+	case fargate && !ValidFargateSize(s.CPUUnits, s.MemoryMiB):
+		v.failf(p+".cpu_units", fmt.Sprintf("%d CPU units / %d MiB", s.CPUUnits, s.MemoryMiB), "not a Fargate task size (%d CPU units allow %v MiB; CPU sizes %v)", s.CPUUnits, FargateMemoryMiB(s.CPUUnits), FargateCPUUnits())
+	case !fargate && (s.CPUUnits < minEC2CPUUnits || s.CPUUnits > maxEC2CPUUnits):
+		v.failf(p+".cpu_units", strconv.Itoa(s.CPUUnits), "an ECS task has %d to %d CPU units (1024 = 1 vCPU)", minEC2CPUUnits, maxEC2CPUUnits)
+	case !fargate && s.MemoryMiB <= 0:
+		v.failf(p+".memory_mib", strconv.Itoa(s.MemoryMiB), "must be positive")
+	}
+	switch s.Architecture {
+	case ArchX86_64, ArchARM64:
+	default:
+		v.failf(p+".architecture", strconv.Quote(s.Architecture), "want %s or %s", ArchX86_64, ArchARM64)
+	}
+	if s.OperatingSystem == "" {
+		v.failf(p+".operating_system", `""`, "missing (e.g. LINUX)")
+	}
+	if e := s.EphemeralStorageGiB; e != 0 && (e < 20 || e > 200) {
+		v.failf(p+".ephemeral_storage_gib", strconv.Itoa(e), "Fargate ephemeral storage is 20 to 200 GiB")
+	}
+	v.count(p+".desired_count", s.DesiredCount)
+	v.count(p+".running_count", s.RunningCount)
+	v.count(p+".pending_count", s.PendingCount)
+	for i, d := range s.Deployments {
+		dp := fmt.Sprintf("%s.deployments[%d]", p, i)
+		switch d.Status {
+		case "PRIMARY", "ACTIVE", "INACTIVE":
+		default:
+			v.failf(dp+".status", strconv.Quote(d.Status), "want PRIMARY, ACTIVE or INACTIVE")
+		}
+		switch d.RolloutState {
+		case "", "IN_PROGRESS", "COMPLETED", "FAILED":
+		default:
+			v.failf(dp+".rollout_state", strconv.Quote(d.RolloutState), "want IN_PROGRESS, COMPLETED or FAILED")
+		}
+		v.count(dp+".desired_count", d.DesiredCount)
+		v.count(dp+".running_count", d.RunningCount)
+		v.count(dp+".pending_count", d.PendingCount)
+		v.count(dp+".failed_tasks", d.FailedTasks)
+	}
+	if h := s.HealthCheck; h != nil {
+		hp := p + ".health_check"
+		if len(h.Command) == 0 {
+			v.failf(hp+".command", "[]", "missing")
+		}
+		v.inRange(hp+".interval_seconds", h.IntervalSeconds, 5, 300)
+		v.inRange(hp+".timeout_seconds", h.TimeoutSeconds, 2, 60)
+		v.inRange(hp+".retries", h.Retries, 1, 10)
+		v.inRange(hp+".start_period_seconds", h.StartPeriodSeconds, 0, 300)
+	}
+	memUpper := noUpperBound
+	if fargate {
+		memUpper = 100
+	}
+	v.series(p+".cpu_average", s.CPUAverage, UnitPercent, w, noUpperBound)
+	v.series(p+".cpu_maximum", s.CPUMaximum, UnitPercent, w, noUpperBound)
+	v.series(p+".memory_average", s.MemoryAverage, UnitPercent, w, memUpper)
+	v.series(p+".memory_maximum", s.MemoryMaximum, UnitPercent, w, memUpper)
+}
+
+// capacity checks the launch type or capacity provider strategy and reports
+// whether the service's tasks run on Fargate (launch type FARGATE, or a
+// strategy of FARGATE and FARGATE_SPOT only).
+func (v *validator) capacity(p string, s *Service) (fargate bool) {
+	if s.LaunchType != "" && len(s.CapacityProviderStrategy) > 0 {
+		v.failf(p+".launch_type", strconv.Quote(s.LaunchType), "a service has a launch type or a capacity provider strategy, never both")
+	}
+	if len(s.CapacityProviderStrategy) == 0 {
+		switch s.LaunchType {
+		case LaunchFargate:
+			return true
+		case LaunchEC2, "EXTERNAL", "MANAGED_INSTANCES":
+			return false
+		case "":
+			v.failf(p+".launch_type", `""`, "missing: a service has a launch type or a capacity provider strategy")
+		default:
+			v.failf(p+".launch_type", strconv.Quote(s.LaunchType), "want FARGATE, EC2, EXTERNAL or MANAGED_INSTANCES")
+		}
+		return false
+	}
+	fargate = true
+	bases := 0
+	for i, c := range s.CapacityProviderStrategy {
+		cp := fmt.Sprintf("%s.capacity_provider_strategy[%d]", p, i)
+		if c.CapacityProvider == "" {
+			v.failf(cp+".capacity_provider", `""`, "missing")
+		}
+		if c.CapacityProvider != ProviderFargate && c.CapacityProvider != ProviderSpot {
+			fargate = false
+		}
+		v.inRange(cp+".base", c.Base, 0, 100000)
+		v.inRange(cp+".weight", c.Weight, 0, 1000)
+		if c.Base > 0 {
+			bases++
+			if bases > 1 {
+				v.failf(cp+".base", strconv.Itoa(c.Base), "only one capacity provider in a strategy can have a base")
+			}
+		}
+	}
+	return fargate
+}
+
+func (v *validator) count(where string, n int) {
+	if n < 0 {
+		v.failf(where, strconv.Itoa(n), "must not be negative")
+	}
+}
+
+func (v *validator) inRange(where string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.failf(where, strconv.Itoa(n), "must be %d to %d", lo, hi)
+	}
+}
