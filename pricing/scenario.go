@@ -201,10 +201,22 @@ func ParseScenario(data []byte, file string) (*Scenario, error) {
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
+// parserProblems are the problems yaml.v3's parser (not its scanner)
+// reports; for them it gives the 0-based line of the enclosing construct
+// (yaml.v3 decode.go, parser.fail), so the 1-based line is one more.
+var parserProblems = []string{
+	"did not find expected ',' or ']'", "did not find expected ',' or '}'", "did not find expected '-' indicator",
+	"did not find expected key", "did not find expected node content", "found undefined tag handle",
+}
+
 func yamlError(file string, err error) error {
 	msg := err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		return cwlens.Inputf(file, "line "+m[1], "", "not valid YAML: %s", m[2])
+		line, _ := strconv.Atoi(m[1])
+		if slices.Contains(parserProblems, m[2]) {
+			line++
+		}
+		return cwlens.Inputf(file, fmt.Sprintf("line %d", line), "", "not valid YAML: %s", m[2])
 	}
 	return cwlens.Inputf(file, "line 1", "", "not valid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
 }
