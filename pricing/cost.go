@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"sort"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -223,6 +224,19 @@ func DailyRunRate(g *cwlens.LogGroup) (bytes float64, ok bool) {
 	}
 	v, _, ok := g.DailyIncomingBytes.Last()
 	return v, ok
+}
+
+// PeakDay returns the largest present day among the last days days of the
+// log group's daily series, with its start: a flood's daily rate even after
+// it has eased.
+func PeakDay(g *cwlens.LogGroup, days int) (bytes float64, day time.Time, ok bool) {
+	d := g.DailyIncomingBytes
+	for i := max(0, len(d.Values)-days); i < len(d.Values); i++ {
+		if v := d.Values[i]; !cwlens.IsMissing(v) && (!ok || v > bytes) {
+			bytes, day, ok = v, d.Time(i), true
+		}
+	}
+	return bytes, day, ok
 }
 
 // DailyBaseline returns the median of the log group's daily ingestion over

@@ -204,6 +204,9 @@ func joinNote(a, b string) string {
 	if a == "" {
 		return b
 	}
+	if b == "" {
+		return a
+	}
 	return a + "; " + b
 }
 
@@ -451,6 +454,11 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	if okRun {
 		day := Cents(runBytes.Div(GB).Mul(curPs[0].USD))
 		msg := fmt.Sprintf("run-rate %s MB/day over the last 24 h = $%s/day", mb(runBytes), day.StringFixed(2))
+		if peak, day, ok := PeakDay(g, 7); ok && peak > 1.5*run {
+			pb := decimal.NewFromFloat(peak)
+			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(pb),
+				Cents(pb.Div(GB).Mul(curPs[0].USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(curPs[0].USD)).StringFixed(2))
+		}
 		if base, ok := DailyBaseline(g); ok {
 			msg += fmt.Sprintf("; baseline %s MB/day (median day)", mb(decimal.NewFromFloat(base)))
 		}
