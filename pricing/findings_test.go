@@ -1,0 +1,40 @@
+package pricing
+
+import (
+	"testing"
+
+	"github.com/cwlens/cwlens"
+)
+
+func TestPriceFindings(t *testing.T) {
+	snap := refSnapshot()
+	ia := snap.LogGroups[1]
+	ia.Name, ia.Class = "/ia", cwlens.ClassInfrequentAccess
+	snap.LogGroups = append(snap.LogGroups, ia)
+	from, to := &cwlens.TaskSize{CPUUnits: 2048, MemoryMiB: 4096}, &cwlens.TaskSize{CPUUnits: 512, MemoryMiB: 1024}
+	fs := []cwlens.Finding{
+		// 2,886 MB/day above a 5 MB/day baseline for a month: 86.65 GB × $0.50
+		{Kind: cwlens.KindIngestionLevelShift, Subject: "/ecs/karmacadabra-prod/facilitator", Impact: &cwlens.Impact{IngestedBytesPerMonth: 86.65e9}},
+		{Kind: cwlens.KindIngestionSpike, Subject: "/ia", Impact: &cwlens.Impact{IngestedBytesPerMonth: 10e9}},
+		{Kind: cwlens.KindOverprovisioned, Subject: "karmacadabra-prod/facilitator", Impact: &cwlens.Impact{From: from, To: to, Tasks: 1}},
+		{Kind: cwlens.KindNoRetention, Subject: "/ecs/karmacadabra-prod/validator", Impact: &cwlens.Impact{StoredBytes: 50e9}},
+		{Kind: cwlens.KindErrorSurge, Subject: "/ecs/karmacadabra-prod/facilitator"},
+		{Kind: cwlens.KindOverprovisioned, Subject: "x/y", Impact: &cwlens.Impact{From: from, To: &cwlens.TaskSize{CPUUnits: 256, MemoryMiB: 768}, Tasks: 1}},
+	}
+	PriceFindings(fs, snap, Default(), Options{})
+	want := []string{"43.33", "2.50", "54.06", "1.50", "", ""}
+	for i, w := range want {
+		got := ""
+		if fs[i].MonthlyCostUSD != nil {
+			got = fs[i].MonthlyCostUSD.StringFixed(2)
+		}
+		if got != w {
+			t.Errorf("finding %d (%s) = %q, want %q", i, fs[i].Kind, got, w)
+		}
+	}
+	snap.Region = "eu-west-1" // no Logs prices: unknown, not $0
+	PriceFindings(fs[:1], snap, Default(), Options{})
+	if fs[0].MonthlyCostUSD != nil {
+		t.Errorf("eu-west-1 ingestion priced at %s; the book has no price", fs[0].MonthlyCostUSD)
+	}
+}
