@@ -2,6 +2,15 @@ module github.com/cwlens/cwlens
 
 go 1.25.0
 
-require github.com/shopspring/decimal v1.6.0
+require (
+	github.com/jedib0t/go-pretty/v6 v6.8.3
+	github.com/shopspring/decimal v1.6.0
+	gopkg.in/yaml.v3 v3.0.1
+)
 
-require gopkg.in/yaml.v3 v3.0.1 // indirect
+require (
+	github.com/mattn/go-runewidth v0.0.16 // indirect
+	github.com/rivo/uniseg v0.4.7 // indirect
+	golang.org/x/sys v0.30.0 // indirect
+	golang.org/x/text v0.22.0 // indirect
+)

@@ -1,0 +1,89 @@
+package report
+
+import (
+	"encoding/csv"
+	"io"
+	"strconv"
+	"time"
+)
+
+// writeCSV writes one block per section, separated by a blank line. Every
+// row starts with its section's name, and each block opens with a header
+// row whose first cell is "section", so a spreadsheet filter or
+// `grep ^findings,` picks one table out. Figures are raw: bytes, percent,
+// exact decimal dollars; an empty cell is a missing value.
+func writeCSV(w io.Writer, r *Report, o Options) error {
+	cw := csv.NewWriter(w)
+	blocks := 0
+	block := func(header []string, rows [][]string) {
+		if blocks > 0 {
+			cw.Write(nil) // encoding/csv writes a blank line for an empty record
+		}
+		blocks++
+		cw.Write(append([]string{"section"}, header...))
+		for _, row := range rows {
+			cw.Write(row)
+		}
+	}
+	if o.Sections.has(SectionInventory) {
+		var rows [][]string
+		for _, g := range r.Inventory.LogGroups {
+			rows = append(rows, []string{"log_groups", g.Name, g.Class, intPtr(g.RetentionDays),
+				strconv.FormatInt(g.StoredBytes, 10), dayPtr(g.LastDay), floatPtr(g.LastDayIngestedBytes)})
+		}
+		block([]string{"name", "class", "retention_days", "stored_bytes", "last_day", "last_day_ingested_bytes"}, rows)
+		rows = nil
+		for _, s := range r.Inventory.Services {
+			rows = append(rows, []string{"services", s.Cluster, s.Name, strconv.Itoa(s.CPUUnits), float(s.VCPU),
+				strconv.Itoa(s.MemoryMiB), s.Capacity, s.Architecture, strconv.Itoa(s.DesiredCount), strconv.Itoa(s.RunningCount),
+				floatPtr(s.CPUAvgPercent), floatPtr(s.CPUMaxPercent), floatPtr(s.MemoryAvgPercent), floatPtr(s.MemoryMaxPercent)})
+		}
+		block([]string{"cluster", "name", "cpu_units", "vcpu", "memory_mib", "capacity", "architecture", "desired_count", "running_count",
+			"cpu_avg_percent", "cpu_max_percent", "memory_avg_percent", "memory_max_percent"}, rows)
+	}
+	if o.Sections.has(SectionFindings) {
+		var rows [][]string
+		for _, f := range r.Findings {
+			rows = append(rows, []string{"findings", f.Severity.String(), string(f.Kind), f.Subject,
+				f.Start.UTC().Format(time.RFC3339), f.Summary, decimalOrEmpty(f.MonthlyCostUSD)})
+		}
+		block([]string{"severity", "kind", "subject", "start", "summary", "monthly_cost_impact_usd"}, rows)
+	}
+	if p := r.Projection; o.Sections.has(SectionProjection) && p != nil {
+		var rows [][]string
+		for _, l := range p.Lines {
+			rows = append(rows, []string{"projection", l.Subject, l.Component, l.UsageType, l.ProposedUsageType, l.Unit,
+				l.CurrentQuantity.String(), l.ProposedQuantity.String(), l.CurrentPrice.String(), l.ProposedPrice.String(),
+				l.CurrentMonthly.String(), l.ProposedMonthly.String(), l.Delta.String()})
+		}
+		rows = append(rows, []string{"projection", "total", "", "", "", "", "", "", "", "",
+			p.CurrentMonthly.String(), p.ProposedMonthly.String(), p.DeltaMonthly.String()})
+		block([]string{"subject", "component", "usage_type", "proposed_usage_type", "unit", "current_quantity", "proposed_quantity",
+			"current_price_usd", "proposed_price_usd", "current_monthly_usd", "proposed_monthly_usd", "delta_monthly_usd"}, rows)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func float(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func floatPtr(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return float(*v)
+}
+
+func intPtr(v *int) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.Itoa(*v)
+}
+
+func dayPtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return FormatDay(*t)
+}

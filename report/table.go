@@ -1,0 +1,298 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cwlens/cwlens"
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+	"github.com/shopspring/decimal"
+)
+
+// sparkWidth bounds a sparkline cell: 35 daily points fit, a week of hourly
+// evidence is folded into buckets.
+const sparkWidth = 36
+
+// summaryWidth wraps finding summaries so the table fits a wide terminal.
+const summaryWidth = 60
+
+// palette holds the colours of the table format; all empty without colour.
+type palette struct {
+	header, warn, faint text.Colors
+	severity            map[cwlens.Severity]text.Colors
+}
+
+func newPalette(color bool) palette {
+	if !color {
+		return palette{}
+	}
+	return palette{
+		header: text.Colors{text.Bold},
+		warn:   text.Colors{text.FgYellow, text.Bold},
+		faint:  text.Colors{text.Faint},
+		severity: map[cwlens.Severity]text.Colors{
+			cwlens.SeverityCritical: {text.FgHiRed, text.Bold},
+			cwlens.SeverityHigh:     {text.FgRed},
+			cwlens.SeverityMedium:   {text.FgYellow},
+			cwlens.SeverityLow:      {text.FgCyan},
+		},
+	}
+}
+
+// style is the one table style of cwlens: light box lines, upper-case
+// headers, separators only around header and footer.
+func style(p palette) table.Style {
+	s := table.StyleLight
+	s.Color = table.ColorOptions{Header: p.header, Footer: p.header}
+	s.Title.Colors = p.header
+	return s
+}
+
+func writeTable(w io.Writer, r *Report, o Options) error {
+	p := newPalette(o.Color)
+	var b strings.Builder
+	b.WriteString(p.header.Sprint(headline(r)) + "\n")
+	b.WriteString(windowLine(r) + "\n")
+	if r.Partial {
+		b.WriteString(p.warn.Sprint(partialLine(r)) + "\n")
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "  %s  %s: %s\n", g.API, g.Resource, g.Reason)
+		}
+	}
+	for _, t := range tables(r, o.Sections, p) {
+		b.WriteString("\n")
+		if t.empty != "" {
+			b.WriteString(p.header.Sprint(t.title) + ": " + t.empty + "\n")
+			continue
+		}
+		t.w.SetStyle(style(p))
+		t.w.SetTitle(t.title)
+		b.WriteString(t.w.Render() + "\n")
+		for _, n := range t.notes {
+			b.WriteString(n + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func writeMarkdown(w io.Writer, r *Report, o Options) error {
+	var b strings.Builder
+	b.WriteString("# " + headline(r) + "\n\n")
+	b.WriteString(windowLine(r) + "\n")
+	if r.Partial {
+		b.WriteString("\n> **" + partialLine(r) + "**\n>\n")
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "> - `%s` %s: %s\n", g.API, g.Resource, g.Reason)
+		}
+	}
+	for _, t := range tables(r, o.Sections, palette{}) {
+		b.WriteString("\n## " + t.title + "\n\n")
+		if t.empty != "" {
+			b.WriteString(t.empty + "\n")
+			continue
+		}
+		b.WriteString(t.w.RenderMarkdown() + "\n")
+		if len(t.notes) > 0 {
+			b.WriteString("\n")
+		}
+		for _, n := range t.notes {
+			b.WriteString("- " + strings.TrimPrefix(n, "  ") + "\n")
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func headline(r *Report) string {
+	acct := r.Account.ID
+	if r.Account.Name != "" {
+		acct = r.Account.Name + " (" + r.Account.ID + ")"
+	}
+	return "cwlens report · " + acct + " · " + r.Region
+}
+
+func windowLine(r *Report) string {
+	days := strconv.FormatFloat(r.Window.Duration().Hours()/24, 'f', -1, 64)
+	return fmt.Sprintf("window %s → %s (%s d) · evaluated at %s · captured %s",
+		FormatTime(r.Window.Start), FormatTime(r.Window.End), days,
+		FormatTime(r.EvaluatedAt), FormatTime(r.CapturedAt))
+}
+
+func partialLine(r *Report) string {
+	return fmt.Sprintf("WARNING: partial scan, %d item(s) could not be read; figures below leave them out", len(r.Gaps))
+}
+
+// section is one titled table of a human view, or the sentence that stands
+// in for it when it has no rows.
+type section struct {
+	title string
+	w     table.Writer
+	empty string
+	notes []string
+}
+
+func tables(r *Report, s Sections, p palette) []section {
+	var out []section
+	if s.has(SectionInventory) {
+		out = append(out, logGroupTable(r), serviceTable(r))
+	}
+	if s.has(SectionFindings) {
+		out = append(out, findingTable(r, p))
+	}
+	if s.has(SectionProjection) && r.Projection != nil {
+		out = append(out, projectionTable(r.Projection))
+	}
+	return out
+}
+
+func logGroupTable(r *Report) section {
+	sec := section{title: fmt.Sprintf("Log groups (%d)", len(r.Inventory.LogGroups))}
+	if len(r.Inventory.LogGroups) == 0 {
+		sec.empty = "none"
+		return sec
+	}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"log group", "class", "retention", "stored", "last day", "daily ingestion"})
+	var stored, lastDay float64
+	lastDayKnown := true
+	for _, g := range r.Inventory.LogGroups {
+		t.AppendRow(table.Row{g.Name, g.Class, FormatRetention(g.RetentionDays), FormatBytes(float64(g.StoredBytes)),
+			FormatBytesPtr(g.LastDayIngestedBytes), Sparkline(g.DailyIngestedBytes.Values, sparkWidth)})
+		stored += float64(g.StoredBytes)
+		if g.LastDayIngestedBytes == nil {
+			lastDayKnown = false
+		} else {
+			lastDay += *g.LastDayIngestedBytes
+		}
+	}
+	lastDayTotal := Missing
+	if lastDayKnown {
+		lastDayTotal = FormatBytes(lastDay)
+	}
+	t.AppendFooter(table.Row{"total", "", "", FormatBytes(stored), lastDayTotal, ""})
+	t.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 4, Align: text.AlignRight, AlignFooter: text.AlignRight},
+		{Number: 5, Align: text.AlignRight, AlignFooter: text.AlignRight},
+	})
+	if day := lastDayOf(r); day != "" {
+		sec.notes = append(sec.notes, "  last day = "+day+" (UTC), the last whole day before the evaluation time; sizes in decimal units (1 MB = 10^6 bytes)")
+	}
+	sec.w = t
+	return sec
+}
+
+func lastDayOf(r *Report) string {
+	for _, g := range r.Inventory.LogGroups {
+		if g.LastDay != nil {
+			return FormatDay(*g.LastDay)
+		}
+	}
+	return ""
+}
+
+func serviceTable(r *Report) section {
+	sec := section{title: fmt.Sprintf("ECS services (%d)", len(r.Inventory.Services))}
+	if len(r.Inventory.Services) == 0 {
+		sec.empty = "none"
+		return sec
+	}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"service", "size", "capacity", "arch", "running/desired", "cpu avg", "cpu max", "mem avg", "mem max"})
+	for _, s := range r.Inventory.Services {
+		t.AppendRow(table.Row{s.ID(), FormatTaskSize(s.CPUUnits, s.MemoryMiB), s.Capacity, s.Architecture,
+			fmt.Sprintf("%d/%d", s.RunningCount, s.DesiredCount),
+			FormatPercent(s.CPUAvgPercent), FormatPercent(s.CPUMaxPercent),
+			FormatPercent(s.MemoryAvgPercent), FormatPercent(s.MemoryMaxPercent)})
+	}
+	cfg := []table.ColumnConfig{{Number: 5, Align: text.AlignRight}}
+	for n := 6; n <= 9; n++ {
+		cfg = append(cfg, table.ColumnConfig{Number: n, Align: text.AlignRight})
+	}
+	t.SetColumnConfigs(cfg)
+	sec.w = t
+	return sec
+}
+
+func findingTable(r *Report, p palette) section {
+	sec := section{title: fmt.Sprintf("Findings (%d)", len(r.Findings))}
+	if len(r.Findings) == 0 {
+		sec.empty = "none"
+		return sec
+	}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"severity", "kind", "subject", "since", "summary", "$/month", "evidence"})
+	for _, f := range r.Findings {
+		var spark string
+		if f.Evidence.Series != nil {
+			spark = Sparkline(f.Evidence.Series.Values, sparkWidth)
+		}
+		t.AppendRow(table.Row{p.severity[f.Severity].Sprint(f.Severity.String()), string(f.Kind), f.Subject,
+			FormatTime(f.Start), f.Summary, findingCost(f), spark})
+	}
+	t.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 5, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 6, Align: text.AlignRight},
+	})
+	sec.w = t
+	return sec
+}
+
+// findingCost shows a finding's monthly cost: "—" when the finding has no
+// usage to price, "unknown" when it has one but no price yet.
+func findingCost(f cwlens.Finding) string {
+	if f.MonthlyCostUSD == nil && f.Impact == nil {
+		return Missing
+	}
+	return FormatUSDPtr(f.MonthlyCostUSD)
+}
+
+func projectionTable(p *Projection) section {
+	sec := section{title: fmt.Sprintf("Monthly cost projection (%s, prices as of %s, %d h/month)",
+		p.Region, FormatDay(p.PricesAsOf), p.HoursPerMonth)}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"subject", "component", "usage type", "current", "proposed", "delta"})
+	for _, l := range p.Lines {
+		usage := l.UsageType
+		if l.ProposedUsageType != "" && l.ProposedUsageType != l.UsageType {
+			usage += " → " + l.ProposedUsageType
+		}
+		t.AppendRow(table.Row{l.Subject, l.Component, usage,
+			FormatUSD(l.CurrentMonthly), FormatUSD(l.ProposedMonthly), FormatDeltaUSD(l.Delta)})
+	}
+	t.AppendFooter(table.Row{"total", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
+	right := []table.ColumnConfig{}
+	for n := 4; n <= 6; n++ {
+		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
+	}
+	t.SetColumnConfigs(right)
+	sec.w = t
+	for _, rc := range p.Rejected {
+		n := "  rejected: " + rc.Subject + ": " + rc.Change + ": " + rc.Reason
+		if rc.Alternative != "" {
+			n += "; instead: " + rc.Alternative
+			if rc.AlternativeMonthly != nil {
+				n += " (" + FormatUSD(*rc.AlternativeMonthly) + "/month)"
+			}
+		}
+		sec.notes = append(sec.notes, n)
+	}
+	for _, u := range p.Unknown {
+		sec.notes = append(sec.notes, "  unknown price: "+u.Subject+" "+u.UsageType+": "+u.Reason+" (not in the totals)")
+	}
+	for _, a := range p.Assumptions {
+		sec.notes = append(sec.notes, "  assumption: "+a)
+	}
+	return sec
+}
+
+// decimalOrEmpty writes an exact decimal for machine formats, or "" when nil.
+func decimalOrEmpty(d *decimal.Decimal) string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}
