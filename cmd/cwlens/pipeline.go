@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/report"
+)
+
+// This file is the whole of what cwlens does, in order:
+//
+//	snapshot → analyze (issue 3) → price (issue 4) → report.New → write
+//
+// Every command that produces a report goes through runPipeline. A new step
+// is one function here, called from buildReport, taking what it needs from
+// pipelineOptions.
+
+// pipelineOptions is what the steps take from the command line.
+type pipelineOptions struct {
+	// At is the evaluation time; zero means the end of the snapshot's window.
+	At time.Time
+}
+
+// buildReport runs the steps on snap.
+func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, error) {
+	at, err := evaluationTime(snap, opts.At)
+	if err != nil {
+		return nil, err
+	}
+	// The analyzer step (findings from snap at at) and the pricing step
+	// (a projection, and the findings' monthly cost) go here.
+	return report.New(snap, at, nil, nil), nil
+}
+
+// evaluationTime returns at, or the end of the window when at is zero. An
+// evaluation time outside the window would judge data the snapshot lacks.
+func evaluationTime(snap *cwlens.Snapshot, at time.Time) (time.Time, error) {
+	w := snap.Window
+	if at.IsZero() {
+		return w.End, nil
+	}
+	if !at.After(w.Start) || at.After(w.End) {
+		return time.Time{}, usagef("--at %s is outside the snapshot's window %s → %s",
+			at.Format(time.RFC3339), w.Start.Format(time.RFC3339), w.End.Format(time.RFC3339))
+	}
+	return at, nil
+}
+
+// runPipeline builds the report of snap, writes it, and turns what it found
+// into the command's outcome: a partial snapshot or findings at or above
+// --fail-on end the command with their exit status.
+func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, sections report.Sections) error {
+	r, err := buildReport(snap, pipelineOptions{At: o.at})
+	if err != nil {
+		return err
+	}
+	err = writeOutput(stdout, o.out, func(w io.Writer) error {
+		color := o.format == report.FormatTable && useColor(w)
+		return report.Write(w, r, o.format, report.Options{Color: color, Sections: sections})
+	})
+	if err != nil {
+		return err
+	}
+	return verdict(r, o.failOn)
+}
+
+// verdict is the exit status a written report earns (see root.go).
+func verdict(r *report.Report, failOn *cwlens.Severity) error {
+	failing := 0
+	if failOn != nil {
+		for _, f := range r.Findings {
+			if f.Severity >= *failOn {
+				failing++
+			}
+		}
+	}
+	switch {
+	case r.Partial:
+		msg := fmt.Sprintf("partial snapshot: %d item(s) could not be read; the report lists them", len(r.Gaps))
+		if failing > 0 {
+			msg += fmt.Sprintf(" (and %d finding(s) at or above %s)", failing, *failOn)
+		}
+		return &statusError{code: exitPartial, msg: msg}
+	case failing > 0:
+		return &statusError{code: exitFindings, msg: fmt.Sprintf("%d finding(s) at or above %s", failing, *failOn)}
+	}
+	return nil
+}
