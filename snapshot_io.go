@@ -79,6 +79,13 @@ func locateError(data []byte, name string, err error) error {
 	)
 	switch {
 	case errors.As(err, &ie):
+		// A series reports where it went wrong relative to itself
+		// ("points[3][0]"); prefix the path of the series.
+		if p := seriesPath(data, ie); p != "" {
+			c := *ie
+			c.Where = p + "." + ie.Where
+			return withFile(&c, name)
+		}
 		return withFile(err, name)
 	case errors.As(err, &syn):
 		return Inputf(name, lineCol(data, syn.Offset), "", "malformed JSON: %v", err)
