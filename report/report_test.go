@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/fixtures"
 	"github.com/jedib0t/go-pretty/v6/text"
 	"github.com/shopspring/decimal"
 )
@@ -124,6 +125,17 @@ func smallReport() *Report {
 	return New(smallSnapshot(), at, smallFindings(), smallProjection())
 }
 
+// referenceReport is the report of the reference account at the end of its
+// window, without findings or prices.
+func referenceReport(t *testing.T) *Report {
+	t.Helper()
+	snap, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(snap, snap.Window.End, nil, nil)
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
@@ -154,6 +166,10 @@ func TestGolden(t *testing.T) {
 		{"small.csv.golden", smallReport(), FormatCSV, Options{}},
 		{"small.json.golden", smallReport(), FormatJSON, Options{}},
 		{"small-findings.table.golden", smallReport(), FormatTable, Options{Sections: SectionFindings}},
+		{"reference.table.golden", referenceReport(t), FormatTable, Options{}},
+		{"reference.md.golden", referenceReport(t), FormatMarkdown, Options{}},
+		{"reference.csv.golden", referenceReport(t), FormatCSV, Options{}},
+		{"reference.json.golden", referenceReport(t), FormatJSON, Options{}},
 		{"empty.table.golden", New(&cwlens.Snapshot{AccountID: "123456789012", Region: "eu-west-1"}, time.Time{}, nil, nil), FormatTable, Options{}},
 	}
 	// go-pretty turns colour off process-wide when NO_COLOR or TERM=dumb is

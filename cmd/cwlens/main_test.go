@@ -18,9 +18,13 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 const (
-	small   = "testdata/small.json"
-	partial = "testdata/partial.json"
+	small     = "testdata/small.json"
+	partial   = "testdata/partial.json"
+	reference = "../../fixtures/karmacadabra-prod/snapshot.json"
 )
+
+// services of the reference account; each has a log group /ecs/karmacadabra-prod/<name>.
+var services = []string{"facilitator", "validator", "karma-hello", "abracadabra", "skill-extractor", "voice-extractor", "test-seller", "marketplace"}
 
 type result struct {
 	code           int
@@ -74,6 +78,8 @@ func TestRun(t *testing.T) {
 		{name: "fail-on without findings", args: []string{"analyze", small, "--fail-on", "info"}, stdout: []string{"Findings (0)"}},
 		{name: "partial snapshot", args: []string{"report", partial}, code: exitPartial,
 			stdout: []string{"WARNING: partial scan", "ecs:DescribeServices"}, stderr: []string{"partial snapshot: 1 item(s)"}, stderrLine: true},
+		{name: "demo", args: []string{"demo"}, golden: "demo.table.golden",
+			stdout: []string{"Log groups (8)", "ECS services (8)", "karmacadabra-prod (123456789012) · us-east-1", "202.4 MB", "FARGATE_SPOT"}},
 		{name: "version", args: []string{"version"}, stdout: []string{"cwlens ", "go1."}},
 
 		{name: "unknown flag", args: []string{"report", small, "--bogus"}, code: exitFailed, noStdout: true,
@@ -123,22 +129,39 @@ func TestRun(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"report", "analyze", "version"} {
+	for _, cmd := range []string{"demo", "report", "analyze", "version"} {
 		r := run(t, cmd, "--help")
 		if r.code != exitOK || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "cwlens "+cmd) {
 			t.Errorf("%s --help: exit %d, stdout:\n%s", cmd, r.code, r.stdout)
 		}
 	}
 	r := run(t, "--help")
-	for _, cmd := range []string{"report", "analyze", "version"} {
+	for _, cmd := range []string{"demo", "report", "analyze", "version"} {
 		if !strings.Contains(r.stdout, "  "+cmd+" ") {
 			t.Errorf("cwlens --help does not list %s:\n%s", cmd, r.stdout)
 		}
 	}
 }
 
+func TestDemoInventory(t *testing.T) {
+	r := run(t, "demo")
+	for _, s := range services {
+		if !strings.Contains(r.stdout, "/ecs/karmacadabra-prod/"+s+" ") || !strings.Contains(r.stdout, "karmacadabra-prod/"+s+" ") {
+			t.Errorf("demo does not show the log group and service of %s", s)
+		}
+	}
+}
+
+// The demo is the report of the reference file, from the embedded copy.
+func TestDemoIsReferenceReport(t *testing.T) {
+	demo, file := run(t, "demo", "--format", "json"), run(t, "report", reference, "--format", "json")
+	if demo.code != exitOK || file.code != exitOK || demo.stdout != file.stdout {
+		t.Errorf("demo (exit %d) and report %s (exit %d) differ", demo.code, reference, file.code)
+	}
+}
+
 func TestReportJSONSchema(t *testing.T) {
-	r := run(t, "report", small, "--format", "json")
+	r := run(t, "report", reference, "--format", "json")
 	var doc map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatalf("not JSON: %v", err)
@@ -264,5 +287,33 @@ func TestParseTime(t *testing.T) {
 		if err != nil || !got.Equal(want) || got.Location() != time.UTC {
 			t.Errorf("parseTime(%q) = %v, %v; want %v", in, got, err, want)
 		}
+	}
+}
+
+// TestBadSnapshots runs report on each file of the corpus of bad snapshots:
+// each must fail with status 2 and one line naming the file and the place.
+func TestBadSnapshots(t *testing.T) {
+	cases := map[string]string{ // file → where the error must point
+		"truncated.json":             "truncated JSON",
+		"schema-99.json":             "schema_version: 99",
+		"negative-stored-bytes.json": "log_groups[1].stored_bytes: -5",
+		"nan.json":                   "line 73, column 7", // NaN is not JSON: the place is all a reader can name
+		"unsorted-series.json":       "log_groups[0].daily_incoming_bytes",
+	}
+	files, _ := filepath.Glob("testdata/bad/*.json")
+	if len(files) != len(cases) {
+		t.Errorf("testdata/bad holds %d files, the test knows %d", len(files), len(cases))
+	}
+	for name, where := range cases {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join("testdata", "bad", name)
+			r := run(t, "report", path)
+			if r.code != exitFailed || r.stdout != "" {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing", r.code, r.stdout)
+			}
+			if strings.Count(r.stderr, "\n") != 1 || !strings.HasPrefix(r.stderr, "cwlens: "+path+": ") || !strings.Contains(r.stderr, where) {
+				t.Errorf("stderr = %q; want one line naming %s and %q", r.stderr, path, where)
+			}
+		})
 	}
 }

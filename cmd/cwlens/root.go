@@ -79,6 +79,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageErr(err) })
 	root.AddCommand(
+		newDemoCmd(stdout),
 		newReportCmd(stdout),
 		newAnalyzeCmd(stdout),
 		newVersionCmd(stdout),
