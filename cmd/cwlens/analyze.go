@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 
-	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -22,17 +21,7 @@ With --fail-on, the exit status is 1 when a finding is at least that severe.`,
 		Example: `  cwlens analyze snapshot.json
   cwlens analyze snapshot.json --fail-on high || echo "something needs a look"`,
 		Args: exactArgs("SNAPSHOT"),
-		RunE: func(_ *cobra.Command, args []string) error {
-			o, err := f.parse()
-			if err != nil {
-				return err
-			}
-			snap, err := cwlens.ReadSnapshot(args[0])
-			if err != nil {
-				return err
-			}
-			return runPipeline(stdout, snap, o, report.SectionFindings)
-		},
+		RunE: runReport(stdout, &f, snapshotFile, report.SectionFindings),
 	}
 	f.register(cmd)
 	return cmd

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
@@ -20,17 +21,7 @@ AWS access and no files.`,
 		Example: `  cwlens demo
   cwlens demo --format json | jq '.inventory.log_groups[0]'`,
 		Args: exactArgs(),
-		RunE: func(_ *cobra.Command, _ []string) error {
-			o, err := f.parse()
-			if err != nil {
-				return err
-			}
-			snap, err := fixtures.Reference()
-			if err != nil {
-				return err
-			}
-			return runPipeline(stdout, snap, o, report.SectionAll)
-		},
+		RunE: runReport(stdout, &f, func([]string) (*cwlens.Snapshot, error) { return fixtures.Reference() }, report.SectionAll),
 	}
 	f.register(cmd)
 	return cmd

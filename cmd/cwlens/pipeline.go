@@ -7,6 +7,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/report"
+	"github.com/spf13/cobra"
 )
 
 // This file is the whole of what cwlens does, in order:
@@ -47,6 +48,25 @@ func evaluationTime(snap *cwlens.Snapshot, at time.Time) (time.Time, error) {
 	}
 	return at, nil
 }
+
+// runReport is the RunE of a command that reports on the snapshot load
+// returns for its arguments. Flags are checked before anything is read.
+func runReport(stdout io.Writer, f *reportFlags, load func(args []string) (*cwlens.Snapshot, error), sections report.Sections) func(*cobra.Command, []string) error {
+	return func(_ *cobra.Command, args []string) error {
+		o, err := f.parse()
+		if err != nil {
+			return err
+		}
+		snap, err := load(args)
+		if err != nil {
+			return err
+		}
+		return runPipeline(stdout, snap, o, sections)
+	}
+}
+
+// snapshotFile loads the snapshot file named by the first argument.
+func snapshotFile(args []string) (*cwlens.Snapshot, error) { return cwlens.ReadSnapshot(args[0]) }
 
 // runPipeline builds the report of snap, writes it, and turns what it found
 // into the command's outcome: a partial snapshot or findings at or above

@@ -3,7 +3,6 @@ package main
 import (
 	"io"
 
-	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -22,17 +21,7 @@ the "last day" is the last whole UTC day before it.`,
   cwlens report snapshot.json --format json --out report.json
   cwlens report snapshot.json --at 2025-10-30 --format markdown`,
 		Args: exactArgs("SNAPSHOT"),
-		RunE: func(_ *cobra.Command, args []string) error {
-			o, err := f.parse()
-			if err != nil {
-				return err
-			}
-			snap, err := cwlens.ReadSnapshot(args[0])
-			if err != nil {
-				return err
-			}
-			return runPipeline(stdout, snap, o, report.SectionAll)
-		},
+		RunE: runReport(stdout, &f, snapshotFile, report.SectionAll),
 	}
 	f.register(cmd)
 	return cmd
