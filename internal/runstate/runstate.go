@@ -200,11 +200,16 @@ func Worst(findings []cwlens.Finding) (cwlens.Finding, bool) {
 	if len(findings) == 0 {
 		return cwlens.Finding{}, false
 	}
-	return slices.MaxFunc(findings, func(a, b cwlens.Finding) int {
-		return cmp.Or(cmp.Compare(a.Severity, b.Severity), compareCost(a.MonthlyCostUSD, b.MonthlyCostUSD),
-			// Ties go to the earlier key, so the choice is stable.
-			KeyOf(b).compare(KeyOf(a)))
-	}), true
+	return slices.MaxFunc(findings, Rank), true
+}
+
+// Rank orders findings by importance: severity, then monthly cost (an
+// unknown cost below every known one), then, between equals, the earlier key
+// ranks higher so that choices are stable. Sort with Rank(b, a) for the most
+// important first.
+func Rank(a, b cwlens.Finding) int {
+	return cmp.Or(cmp.Compare(a.Severity, b.Severity), compareCost(a.MonthlyCostUSD, b.MonthlyCostUSD),
+		KeyOf(b).compare(KeyOf(a)))
 }
 
 // compareCost orders a nil (unknown or no) cost below every known one.

@@ -1,0 +1,127 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/runstate"
+	"github.com/cwlens/cwlens/report"
+)
+
+// Region is what one region's report shows.
+type Region struct {
+	Snapshot *cwlens.Snapshot
+	At       time.Time
+	// Findings carry their Status (new or ongoing) and FirstSeen.
+	Findings []cwlens.Finding
+	// Resolved are the previous run's findings this run no longer sees.
+	Resolved []runstate.Record
+	// Unseen are previous findings this run could not look at.
+	Unseen     []runstate.Record
+	Projection *cwlens.Projection
+	// Skipped says what the run did not do.
+	Skipped []string
+}
+
+// File is one rendered report object.
+type File struct {
+	Name        string // e.g. report.json
+	ContentType string
+	Body        []byte
+}
+
+// Content types of the report objects.
+const (
+	contentJSON     = "application/json"
+	contentMarkdown = "text/markdown; charset=utf-8"
+)
+
+// RenderFunc renders a region's report as the files to store.
+type RenderFunc func(Region) ([]File, error)
+
+// document is the cwlens.report/v1 report with what a scheduled run adds:
+// the findings resolved since the previous run, listed once, and what the
+// run skipped. New members only; the schema's existing ones are unchanged.
+type document struct {
+	*report.Report
+	Resolved []cwlens.Finding `json:"resolved"`
+	Skipped  []string         `json:"skipped,omitempty"`
+}
+
+// DefaultRender renders report.json (cwlens.report/v1) and report.md.
+func DefaultRender(rg Region) ([]File, error) {
+	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
+	doc := document{Report: rep, Resolved: make([]cwlens.Finding, 0, len(rg.Resolved)), Skipped: rg.Skipped}
+	for _, r := range rg.Resolved {
+		doc.Resolved = append(doc.Resolved, r.Finding())
+	}
+	js, err := json.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("render report.json: %w", err)
+	}
+	var md bytes.Buffer
+	if err := report.Write(&md, rep, report.FormatMarkdown, report.Options{}); err != nil {
+		return nil, fmt.Errorf("render report.md: %w", err)
+	}
+	writeRunSection(&md, rg)
+	return []File{
+		{Name: "report.json", ContentType: contentJSON, Body: append(js, '\n')},
+		{Name: "report.md", ContentType: contentMarkdown, Body: md.Bytes()},
+	}, nil
+}
+
+// writeRunSection adds what a scheduled run knows and a one-off report does
+// not: which findings are new, which were resolved, what was skipped.
+func writeRunSection(b *bytes.Buffer, rg Region) {
+	fmt.Fprintf(b, "\n## Since the last run\n\n")
+	var newOnes, ongoing []cwlens.Finding
+	for _, f := range rg.Findings {
+		if f.Status == cwlens.StatusNew {
+			newOnes = append(newOnes, f)
+		} else {
+			ongoing = append(ongoing, f)
+		}
+	}
+	list := func(title string, fs []cwlens.Finding, since bool) {
+		fmt.Fprintf(b, "**%s (%d)**\n\n", title, len(fs))
+		for _, f := range fs {
+			fmt.Fprintf(b, "- %s `%s` %s", f.Severity, f.Kind, f.Subject)
+			if f.Filter != "" {
+				fmt.Fprintf(b, " [%s]", f.Filter)
+			}
+			if since && f.FirstSeen != nil {
+				fmt.Fprintf(b, " — reported since %s", report.FormatTime(*f.FirstSeen))
+			}
+			b.WriteString("\n")
+		}
+		if len(fs) > 0 {
+			b.WriteString("\n")
+		}
+	}
+	list("New", newOnes, false)
+	list("Ongoing", ongoing, true)
+	fmt.Fprintf(b, "**Resolved (%d)**\n\n", len(rg.Resolved))
+	for _, r := range rg.Resolved {
+		fmt.Fprintf(b, "- %s `%s` %s", r.Severity, r.Kind, r.Subject)
+		if r.Filter != "" {
+			fmt.Fprintf(b, " [%s]", r.Filter)
+		}
+		fmt.Fprintf(b, " — reported %s to %s, gone now\n", report.FormatTime(r.FirstSeen), report.FormatTime(r.LastSeen))
+	}
+	if len(rg.Resolved) > 0 {
+		b.WriteString("\n")
+	}
+	if len(rg.Unseen) > 0 {
+		fmt.Fprintf(b, "**Not rechecked (%d)**: this run could not look at their subjects, so they stay open.\n\n", len(rg.Unseen))
+	}
+	if len(rg.Skipped) > 0 {
+		b.WriteString("**Skipped by this run**\n\n")
+		for _, s := range rg.Skipped {
+			fmt.Fprintf(b, "- %s\n", s)
+		}
+		b.WriteString("\n")
+	}
+}
