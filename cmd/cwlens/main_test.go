@@ -7,6 +7,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -315,5 +316,48 @@ func TestBadSnapshots(t *testing.T) {
 				t.Errorf("stderr = %q; want one line naming %s and %q", r.stderr, path, where)
 			}
 		})
+	}
+}
+
+func TestVersionString(t *testing.T) {
+	info := &debug.BuildInfo{Main: debug.Module{Version: "v0.3.0"}, Settings: []debug.BuildSetting{
+		{Key: "vcs.revision", Value: "0123456789abcdef0123"}, {Key: "vcs.modified", Value: "true"},
+	}}
+	cases := []struct {
+		linked string
+		info   *debug.BuildInfo
+		want   string
+	}{
+		{"", info, "cwlens v0.3.0 (commit 0123456789ab+dirty, "},
+		{"v1.0.0", info, "cwlens v1.0.0 (commit 0123456789ab+dirty, "}, // -ldflags -X wins
+		{"", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, "cwlens (devel) (go"},
+		{"", nil, "cwlens (devel) (go"},
+	}
+	for _, c := range cases {
+		if got := versionString(c.linked, c.info); !strings.HasPrefix(got, c.want) {
+			t.Errorf("versionString(%q, …) = %q, want prefix %q", c.linked, got, c.want)
+		}
+	}
+}
+
+func TestUseColor(t *testing.T) {
+	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	t.Setenv("NO_COLOR", "")
+	if useColor(f) || useColor(&bytes.Buffer{}) {
+		t.Error("colour on a regular file or a buffer")
+	}
+	if tty, err := os.OpenFile("/dev/tty", os.O_WRONLY, 0); err == nil {
+		defer tty.Close()
+		if !useColor(tty) {
+			t.Error("no colour on a terminal with NO_COLOR unset")
+		}
+		t.Setenv("NO_COLOR", "1")
+		if useColor(tty) {
+			t.Error("colour on a terminal with NO_COLOR=1")
+		}
 	}
 }

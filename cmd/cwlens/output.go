@@ -46,7 +46,8 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) (er
 }
 
 // useColor reports whether a table written to w may use colour: only on a
-// terminal, and only when NO_COLOR (https://no-color.org) is unset or empty.
+// terminal (any character device: /dev/null passes too, harmlessly), and
+// only when NO_COLOR (https://no-color.org) is unset or empty.
 func useColor(w io.Writer) bool {
 	if os.Getenv("NO_COLOR") != "" {
 		return false
