@@ -24,8 +24,8 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 		names[i] = string(x)
 	}
 	fs := cmd.Flags()
-	fs.StringVarP(&f.format, "format", "f", string(report.FormatTable), "output format: "+strings.Join(names, ", "))
-	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically) instead of standard output")
+	fs.StringVarP(&f.format, "format", "f", string(report.FormatTable), "output `FORMAT`: "+strings.Join(names, ", "))
+	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically; - is standard output)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
