@@ -37,6 +37,10 @@ type Report struct {
 	Inventory Inventory `json:"inventory"`
 	// Findings are ordered most severe first, then by start and subject.
 	Findings []cwlens.Finding `json:"findings"`
+	// Resolved lists, in a run that compares with the previous one (the
+	// Lambda function, or --state), the previous run's findings this run no
+	// longer sees, each with status "resolved"; listed once. Absent otherwise.
+	Resolved []cwlens.Finding `json:"resolved,omitzero"`
 	// Projection is nil until the account has been priced.
 	Projection *Projection `json:"projection"`
 }

@@ -16,6 +16,7 @@ type reportFlags struct {
 	out    string
 	failOn string
 	at     string
+	state  string
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
@@ -27,6 +28,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs.StringVarP(&f.format, "format", "f", string(report.FormatTable), "output `FORMAT`: "+strings.Join(names, ", "))
 	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically; - is standard output)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
+	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
 
@@ -36,6 +38,7 @@ type reportOptions struct {
 	out    string
 	failOn *cwlens.Severity // nil: never fail on findings
 	at     time.Time        // zero: the end of the snapshot's window
+	state  string           // the run-to-run state file; "" for none
 }
 
 // parse checks the flags before any input is read, so a typo fails fast.
@@ -46,6 +49,7 @@ func (f *reportFlags) parse() (reportOptions, error) {
 		return o, usagef("--format: %w", err)
 	}
 	o.out = f.out
+	o.state = f.state
 	if f.failOn != "" {
 		sev, err := cwlens.ParseSeverity(f.failOn)
 		if err != nil {

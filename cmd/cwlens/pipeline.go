@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/runstate"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -76,12 +77,25 @@ func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, secti
 	if err != nil {
 		return err
 	}
+	var next *runstate.State
+	if o.state != "" {
+		if next, err = labelFindings(r, snap, o.state); err != nil {
+			return err
+		}
+	}
 	err = writeOutput(stdout, o.out, func(w io.Writer) error {
 		color := o.format == report.FormatTable && useColor(w)
 		return report.Write(w, r, o.format, report.Options{Color: color, Sections: sections})
 	})
 	if err != nil {
 		return err
+	}
+	// The state moves on only once the report is out, so a failed run is
+	// labelled again next time.
+	if next != nil {
+		if err := runstate.Save(o.state, next); err != nil {
+			return err
+		}
 	}
 	return verdict(r, o.failOn)
 }
@@ -91,7 +105,8 @@ func verdict(r *report.Report, failOn *cwlens.Severity) error {
 	failing := 0
 	if failOn != nil {
 		for _, f := range r.Findings {
-			if f.Severity >= *failOn {
+			// With --state an ongoing finding has been reported before.
+			if f.Severity >= *failOn && f.Status != cwlens.StatusOngoing {
 				failing++
 			}
 		}

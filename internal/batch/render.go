@@ -42,22 +42,21 @@ const (
 // RenderFunc renders a region's report as the files to store.
 type RenderFunc func(Region) ([]File, error)
 
-// document is the cwlens.report/v1 report with what a scheduled run adds:
-// the findings resolved since the previous run, listed once, and what the
-// run skipped. New members only; the schema's existing ones are unchanged.
+// document is the cwlens.report/v1 report with what only a scheduled run
+// knows: what it skipped. A new member; the schema's others are unchanged.
 type document struct {
 	*report.Report
-	Resolved []cwlens.Finding `json:"resolved"`
-	Skipped  []string         `json:"skipped,omitempty"`
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // DefaultRender renders report.json (cwlens.report/v1) and report.md.
 func DefaultRender(rg Region) ([]File, error) {
 	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
-	doc := document{Report: rep, Resolved: make([]cwlens.Finding, 0, len(rg.Resolved)), Skipped: rg.Skipped}
+	rep.Resolved = make([]cwlens.Finding, 0, len(rg.Resolved))
 	for _, r := range rg.Resolved {
-		doc.Resolved = append(doc.Resolved, r.Finding())
+		rep.Resolved = append(rep.Resolved, r.Finding())
 	}
+	doc := document{Report: rep, Skipped: rg.Skipped}
 	js, err := json.MarshalIndent(doc, "", "  ")
 	if err != nil {
 		return nil, fmt.Errorf("render report.json: %w", err)

@@ -141,11 +141,7 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 		if e != nil {
 			fail("read previous report of "+rg.name, e)
 		}
-		snap := rg.snap
-		rg.labels = runstate.Compare(prev, rg.findings, runstate.Options{
-			At:         until,
-			NotScanned: func(rec runstate.Record) bool { return notScanned(snap, rec) },
-		})
+		rg.labels = runstate.Compare(prev, rg.findings, runstate.Options{At: until, NotScanned: runstate.NotScannedIn(rg.snap)})
 		res.Findings += len(rg.labels.Findings)
 		res.Resolved += len(rg.labels.Resolved)
 		for _, f := range rg.labels.Findings {
@@ -222,25 +218,6 @@ func (r *Runner) previous(ctx context.Context, cfg Config, rg *region) (*runstat
 		return nil, fmt.Errorf("get s3://%s/%s: %w", cfg.ReportBucket, key, err)
 	}
 	return runstate.Decode("s3://"+cfg.ReportBucket+"/"+key, bytes.NewReader(b))
-}
-
-// notScanned reports whether a partial snapshot could not have seen a
-// previous finding's subject: the subject is absent, or a gap names it or
-// everything.
-func notScanned(snap *cwlens.Snapshot, rec runstate.Record) bool {
-	if !snap.Partial() {
-		return false
-	}
-	for _, g := range snap.Gaps {
-		if g.Resource == "*" || g.Resource == rec.Subject {
-			return true
-		}
-	}
-	if snap.LogGroup(rec.Subject) != nil {
-		return false
-	}
-	cluster, name, _ := strings.Cut(rec.Subject, "/")
-	return snap.Service(cluster, name) == nil
 }
 
 func hasGapFor(snap *cwlens.Snapshot, err error) bool {

@@ -173,6 +173,30 @@ func Compare(prev *State, cur []cwlens.Finding, opt Options) Result {
 	return res
 }
 
+// NotScannedIn returns the Options.NotScanned of a run that read snap: when
+// snap is partial, a previous finding whose subject is missing from it, or
+// named by one of its gaps (or all of it, "*"), was not looked at.
+func NotScannedIn(snap *cwlens.Snapshot) func(Record) bool {
+	return func(rec Record) bool {
+		if snap == nil {
+			return true
+		}
+		if !snap.Partial() {
+			return false
+		}
+		for _, g := range snap.Gaps {
+			if g.Resource == "*" || g.Resource == rec.Subject {
+				return true
+			}
+		}
+		if snap.LogGroup(rec.Subject) != nil {
+			return false
+		}
+		cluster, name, _ := strings.Cut(rec.Subject, "/")
+		return snap.Service(cluster, name) == nil
+	}
+}
+
 // FromFindings builds the state a run that reported findings at runAt leaves
 // behind; previous reports are read this way. Resolved findings are not open
 // and are left out, so that a finding is listed resolved only once.

@@ -222,3 +222,38 @@ func TestAtLeast(t *testing.T) {
 		t.Errorf("AtLeast = %q, want %q", strings.Join(names, "|"), want)
 	}
 }
+
+func TestNotScannedIn(t *testing.T) {
+	snap := &cwlens.Snapshot{
+		LogGroups: []cwlens.LogGroup{{Name: facilitator}},
+		Services:  []cwlens.Service{{Cluster: "karmacadabra-prod", Name: "facilitator"}},
+	}
+	rec := func(f cwlens.Finding) Record { return FromFindings(day1, []cwlens.Finding{f}).Findings[0] }
+	complete := NotScannedIn(snap)
+	if complete(rec(retention)) {
+		t.Error("a complete scan without the group did not see it go: it is gone, so resolved")
+	}
+	snap.Gaps = []cwlens.Gap{{API: "logs:DescribeMetricFilters", Resource: "/ecs/other", Reason: "AccessDenied"}}
+	partial := NotScannedIn(snap)
+	tests := []struct {
+		f    cwlens.Finding
+		want bool
+	}{
+		{flood, false},    // present in the snapshot
+		{churn, false},    // the service is present
+		{retention, true}, // absent from a partial snapshot
+		{finding(cwlens.KindErrorSurge, "/ecs/other", "", cwlens.SeverityHigh), true}, // named by a gap
+	}
+	for _, tt := range tests {
+		if got := partial(rec(tt.f)); got != tt.want {
+			t.Errorf("NotScanned(%s) = %v, want %v", KeyOf(tt.f), got, tt.want)
+		}
+	}
+	snap.Gaps = append(snap.Gaps, cwlens.Gap{API: "cwlens:scan", Resource: "*", Reason: "deadline"})
+	if !NotScannedIn(snap)(rec(flood)) {
+		t.Error("a gap on everything covers every subject")
+	}
+	if !NotScannedIn(nil)(rec(flood)) {
+		t.Error("no snapshot saw nothing")
+	}
+}
