@@ -123,7 +123,7 @@ func readService(ctx context.Context, api API, service, region, prefix string, c
 		ServiceCode:   aws.String(service),
 		FormatVersion: aws.String("aws_v1"),
 		MaxResults:    aws.Int32(100),
-		Filters: []types.Filter{{Type: types.FilterTypeTermMatch, Field: aws.String("regionCode"), Value: aws.String(region)}},
+		Filters:       []types.Filter{{Type: types.FilterTypeTermMatch, Field: aws.String("regionCode"), Value: aws.String(region)}},
 	}
 	pages := awspricing.NewGetProductsPaginator(api, in)
 	n := 0
