@@ -1,0 +1,61 @@
+package logtemplate
+
+import (
+	"fmt"
+	"testing"
+)
+
+// typicalLines are service log lines of the kinds cwlens meets: access
+// lines, key=value application lines, errors with ids, lifecycle events.
+func typicalLines(n int) []string {
+	users := []string{"alice", "bob", "carol", "dave"}
+	out := make([]string, 0, n)
+	for i := 0; len(out) < n; i++ {
+		switch i % 6 {
+		case 0:
+			out = append(out, fmt.Sprintf(`10.0.%d.%d - - "GET /api/v1/orders/%d HTTP/1.1" 200 %d "-" "curl/8.4.0"`, i%256, i%200, 1000+i, 300+i%900))
+		case 1:
+			out = append(out, fmt.Sprintf(`INFO http_request{method=GET uri=/health} status=200 elapsed=%dms`, i%40))
+		case 2:
+			out = append(out, fmt.Sprintf("order %08x placed by user %s total=%d.%02d EUR", 0xbeef0000+i, users[i%4], 10+i%90, i%100))
+		case 3:
+			out = append(out, fmt.Sprintf("ERROR execution reverted: FiatTokenV2: invalid signature network=base tx=0x%016x", i*7919))
+		case 4:
+			out = append(out, fmt.Sprintf("[task: %08x-9c1d-4e2a-8b3f-%012x] health check passed in %d.%03ds", i, i*31, i%3, i%1000))
+		case 5:
+			out = append(out, fmt.Sprintf("2025-10-30T12:%02d:%02d.%03dZ WARN pool exhausted, waiting for connection to db-%d.internal:5432", i%60, i%60, i%1000, i%3))
+		}
+	}
+	return out
+}
+
+// BenchmarkMinerAdd mines typical lines on a warm miner; lines/s is the
+// throughput figure (run with -cpu 1 -benchmem).
+func BenchmarkMinerAdd(b *testing.B) {
+	lines := typicalLines(4096)
+	m, _ := New(DefaultConfig())
+	for _, l := range lines {
+		m.Add(l)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		m.Add(lines[i&4095])
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
+}
+
+// BenchmarkMinerCold includes building the templates from nothing and the
+// Result, per 4096-line batch.
+func BenchmarkMinerCold(b *testing.B) {
+	lines := typicalLines(4096)
+	b.ReportAllocs()
+	for i := 0; i < b.N; i++ {
+		m, _ := New(DefaultConfig())
+		for _, l := range lines {
+			m.Add(l)
+		}
+		_ = m.Result()
+	}
+	b.ReportMetric(float64(b.N*len(lines))/b.Elapsed().Seconds(), "lines/s")
+}

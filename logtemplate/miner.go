@@ -1,0 +1,408 @@
+package logtemplate
+
+import (
+	"slices"
+	"strings"
+)
+
+// Window says which of the two compared periods a message belongs to.
+type Window int
+
+const (
+	// Current is the period under study (the flood).
+	Current Window = iota
+	// Baseline is the period it is compared with.
+	Baseline
+)
+
+// Counts are the events and bytes a template saw in one window.
+type Counts struct {
+	Events int64 `json:"events"`
+	Bytes  int64 `json:"bytes"`
+}
+
+func (c *Counts) add(o Counts) { c.Events += o.Events; c.Bytes += o.Bytes }
+
+// ClusterID names the cluster a message was put in; Result.Index turns it
+// into the message's final template.
+type ClusterID int32
+
+// NoCluster is returned for a message that had no tokens.
+const NoCluster ClusterID = -1
+
+// Miner groups log messages into templates in the manner of Drain (He et
+// al., ICWS 2017): a tree keyed by token count and leading tokens leads to a
+// few candidate templates, the most similar one takes the message if it is
+// similar enough, and the positions where they differ become variables.
+// Unlike Drain it masks variables with general rules rather than
+// per-dataset regular expressions, keeps a field's constant prefix and
+// suffix when it turns it into a variable ("rhost=<*>"), splits variables
+// that turn out to be small enumerations back into separate templates,
+// and merges templates that differ only in the length of a run of
+// variables (see Result).
+//
+// A Miner is not safe for concurrent use. Its memory is bounded by
+// Config.MaxTemplates.
+type Miner struct {
+	cfg      Config
+	tok      *tokenizer
+	root     map[int]*node
+	clusters []*cluster // by id; nil once evicted
+	live     int
+	seq      uint64
+	evicted  evicted
+}
+
+type evicted struct {
+	templates int
+	counts    [2]Counts
+}
+
+type node struct {
+	children map[string]*node
+	clusters []*cluster // at the leaves
+}
+
+type cluster struct {
+	id     ClusterID
+	tokens []string
+	slots  []*slot // per position; nil while the position is constant
+	masked []bool  // per position: the constant token holds a Wildcard
+	counts [2]Counts
+	last   uint64
+	path   []*node // root-to-leaf, for pruning on eviction
+	key    []string
+	n      int
+}
+
+// slot is a position that became a variable: the constant text around the
+// Wildcard, and the values it took while they are few enough to be an
+// enumeration.
+type slot struct {
+	pre, suf string
+	overflow bool
+	values   []value
+}
+
+type value struct {
+	tok    string
+	counts [2]Counts
+}
+
+// New returns a Miner, or an error if cfg does not validate.
+func New(cfg Config) (*Miner, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return &Miner{cfg: cfg, tok: newTokenizer(cfg.MaxTokens), root: make(map[int]*node)}, nil
+}
+
+// Add mines msg as part of the Current window.
+func (m *Miner) Add(msg string) ClusterID { return m.AddTo(Current, msg) }
+
+// AddTo mines msg and counts it in window w. Bytes are the message's
+// length in bytes.
+func (m *Miner) AddTo(w Window, msg string) ClusterID {
+	toks := m.tok.tokens(msg)
+	if len(toks) == 0 {
+		return NoCluster
+	}
+	m.seq++
+	c, _ := m.best(m.find(toks), toks)
+	size := Counts{Events: 1, Bytes: int64(len(msg))}
+	if c == nil {
+		leaf, path, keys := m.leaf(toks, true)
+		c = m.newCluster(toks, path, keys)
+		leaf.clusters = append(leaf.clusters, c)
+	} else {
+		m.merge(c, toks, w, size)
+	}
+	c.counts[w].add(size)
+	c.last = m.seq
+	if m.live > m.cfg.MaxTemplates {
+		m.evict()
+	}
+	return c.id
+}
+
+// treeKey is the branch a token takes: tokens with digits left after
+// masking (test9, ssh2) may be variables, so they share the wildcard
+// branch, as in Drain.
+func treeKey(tok string) string {
+	for i := 0; i < len(tok); i++ {
+		if isDigit(tok[i]) {
+			return Wildcard
+		}
+	}
+	return tok
+}
+
+// find returns the leaf for toks without changing the tree or allocating,
+// or nil where leaf would have to create a node. It takes the branches
+// leaf takes.
+func (m *Miner) find(toks []string) *node {
+	n := m.root[len(toks)]
+	for d := 0; n != nil && d < m.cfg.PrefixTokens && d < len(toks); d++ {
+		next, ok := n.children[treeKey(toks[d])]
+		if !ok && len(n.children) >= m.cfg.MaxChildren {
+			next = n.children[Wildcard]
+		}
+		n = next
+	}
+	return n
+}
+
+// leaf finds (and with create, makes) the leaf for toks, with the path
+// and branch keys that lead to it when create is set.
+func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string) {
+	n := m.root[len(toks)]
+	if n == nil {
+		if !create {
+			return nil, nil, nil
+		}
+		n = &node{children: make(map[string]*node)}
+		m.root[len(toks)] = n
+	}
+	var path []*node
+	var keys []string
+	if create {
+		path = append(make([]*node, 0, m.cfg.PrefixTokens+1), n)
+	}
+	for d := 0; d < m.cfg.PrefixTokens && d < len(toks); d++ {
+		k := treeKey(toks[d])
+		next, ok := n.children[k]
+		if !ok {
+			switch {
+			case create && len(n.children) < m.cfg.MaxChildren:
+				next = &node{children: make(map[string]*node)}
+				n.children[k] = next
+			case n.children[Wildcard] != nil:
+				k, next = Wildcard, n.children[Wildcard]
+			case create:
+				// Past the cap only the shared wildcard branch may be added.
+				k, next = Wildcard, &node{children: make(map[string]*node)}
+				n.children[k] = next
+			default:
+				return nil, nil, nil
+			}
+		}
+		n = next
+		if create {
+			path = append(path, n)
+			keys = append(keys, strings.Clone(k))
+		}
+	}
+	return n, path, keys
+}
+
+// best returns the most similar cluster in leaf that clears the
+// threshold, with its similarity.
+func (m *Miner) best(leaf *node, toks []string) (*cluster, float64) {
+	if leaf == nil {
+		return nil, 0
+	}
+	var best *cluster
+	bestSim, bestConst := -1.0, -1
+	for _, c := range leaf.clusters {
+		sim, cons := similarity(c, toks)
+		if sim > bestSim || sim == bestSim && cons > bestConst {
+			best, bestSim, bestConst = c, sim, cons
+		}
+	}
+	if best == nil || bestSim < m.cfg.SimThreshold {
+		return nil, bestSim
+	}
+	return best, bestSim
+}
+
+// similarity is the share of the template's constant tokens that toks
+// repeats. Equal masked tokens and positions the template holds as
+// variables (when toks fits their prefix and suffix) are neutral: they say
+// the two have the same shape, not that they say the same thing.
+func similarity(c *cluster, toks []string) (float64, int) {
+	match, total := 0, 0
+	for i, t := range c.tokens {
+		if s := c.slots[i]; s != nil {
+			if fits(s, toks[i]) {
+				continue
+			}
+			total++
+			continue
+		}
+		if t == toks[i] {
+			if c.masked[i] {
+				continue
+			}
+			match++
+		}
+		total++
+	}
+	if total == 0 {
+		return 1, 0
+	}
+	return float64(match) / float64(total), match
+}
+
+func fits(s *slot, tok string) bool {
+	return len(tok) >= len(s.pre)+len(s.suf) && strings.HasPrefix(tok, s.pre) && strings.HasSuffix(tok, s.suf)
+}
+
+func (m *Miner) newCluster(toks []string, path []*node, keys []string) *cluster {
+	c := &cluster{
+		id:     ClusterID(len(m.clusters)),
+		tokens: slices.Clone(toks),
+		slots:  make([]*slot, len(toks)),
+		masked: make([]bool, len(toks)),
+		path:   path,
+		key:    keys,
+		n:      len(toks),
+	}
+	for i, t := range toks {
+		c.masked[i] = strings.Contains(t, Wildcard)
+	}
+	m.clusters = append(m.clusters, c)
+	m.live++
+	return c
+}
+
+// merge folds toks into c: differing constants become variables, and
+// variables record the values they take.
+func (m *Miner) merge(c *cluster, toks []string, w Window, size Counts) {
+	for i, t := range toks {
+		s := c.slots[i]
+		if s == nil {
+			if c.tokens[i] == t {
+				continue
+			}
+			old := c.tokens[i]
+			pre, suf := commonAffixes(old, t)
+			s = &slot{pre: pre, suf: suf}
+			if enumWord(old) && m.cfg.EnumMaxValues > 0 {
+				s.values = append(s.values, value{tok: old, counts: c.counts})
+			} else {
+				s.overflow = true
+			}
+			c.slots[i] = s
+			c.tokens[i] = pre + Wildcard + suf
+		} else if !fits(s, t) {
+			pre, suf := commonAffixes(c.tokens[i], t)
+			s.pre, s.suf = pre, suf
+			c.tokens[i] = pre + Wildcard + suf
+		}
+		s.observe(t, w, size, m.cfg.EnumMaxValues)
+	}
+}
+
+func (s *slot) observe(tok string, w Window, size Counts, max int) {
+	if s.overflow {
+		return
+	}
+	for i := range s.values {
+		if s.values[i].tok == tok {
+			s.values[i].counts[w].add(size)
+			return
+		}
+	}
+	if len(s.values) >= max || !enumWord(tok) {
+		s.overflow = true
+		s.values = nil
+		return
+	}
+	v := value{tok: strings.Clone(tok)}
+	v.counts[w].add(size)
+	s.values = append(s.values, v)
+}
+
+// enumWord reports whether tok can be the value of an enumeration: a
+// word, not a number, id or masked field.
+func enumWord(tok string) bool {
+	if tok == "" || strings.Contains(tok, Wildcard) {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if isDigit(tok[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// commonAffixes returns the longest prefix and suffix that a and b share
+// and that end (start) at a field delimiter, so that "rhost=<*>" and
+// "rhost=host.example.com" keep "rhost=" but "Started" and "Stopped" keep
+// nothing.
+func commonAffixes(a, b string) (string, string) {
+	p := 0
+	for p < len(a) && p < len(b) && a[p] == b[p] {
+		p++
+	}
+	for p > 0 && !isDelim(a[p-1]) {
+		p--
+	}
+	s := 0
+	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
+		s++
+	}
+	for s > 0 && !isDelim(a[len(a)-s]) {
+		s--
+	}
+	return a[:p], a[len(a)-s:]
+}
+
+// evict drops the least-used clusters, a hundredth of the cap at a time so
+// that sorting is rare, and records what they held.
+func (m *Miner) evict() {
+	target := m.cfg.MaxTemplates - max(1, m.cfg.MaxTemplates/100)
+	live := make([]*cluster, 0, m.live)
+	for _, c := range m.clusters {
+		// The cluster just added or fed is spared: evicting it would make
+		// a new template churn in and out.
+		if c != nil && c.last != m.seq {
+			live = append(live, c)
+		}
+	}
+	slices.SortFunc(live, func(a, b *cluster) int {
+		ea, eb := a.counts[0].Events+a.counts[1].Events, b.counts[0].Events+b.counts[1].Events
+		switch {
+		case ea != eb:
+			return cmpInt64(ea, eb)
+		case a.last != b.last:
+			return cmpInt64(int64(a.last), int64(b.last))
+		}
+		return int(a.id - b.id)
+	})
+	for _, c := range live[:max(0, m.live-target)] {
+		m.remove(c)
+		m.evicted.templates++
+		m.evicted.counts[0].add(c.counts[0])
+		m.evicted.counts[1].add(c.counts[1])
+	}
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// remove takes c out of the tree, pruning nodes left empty.
+func (m *Miner) remove(c *cluster) {
+	m.clusters[c.id] = nil
+	m.live--
+	leaf := c.path[len(c.path)-1]
+	leaf.clusters = slices.DeleteFunc(leaf.clusters, func(x *cluster) bool { return x == c })
+	for d := len(c.path) - 1; d > 0; d-- {
+		n := c.path[d]
+		if len(n.clusters) > 0 || len(n.children) > 0 {
+			return
+		}
+		delete(c.path[d-1].children, c.key[d-1])
+	}
+	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 {
+		delete(m.root, c.n)
+	}
+}

@@ -1,0 +1,255 @@
+package logtemplate
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// corpus returns messages written for these tests: a checkout service's
+// access log, its errors, a worker's lifecycle and a noisy debug line.
+func corpus() []string {
+	var msgs []string
+	users := []string{"alice", "bob", "carol", "dave", "erin", "frank", "grace"}
+	states := []string{"Started", "Stopped", "Paused"}
+	for i := 0; i < 300; i++ {
+		msgs = append(msgs,
+			fmt.Sprintf(`INFO http_request{method=GET uri=/health} status=200 elapsed=%dms`, i%17),
+			fmt.Sprintf("order %08x placed by user %s total=%d.%02d EUR", 0xbeef0000+i, users[i%len(users)], 10+i, i%100),
+		)
+		if i%3 == 0 {
+			msgs = append(msgs, fmt.Sprintf("[worker: %08x-0000-4000-8000-%012d] Task %s (lifecycle event)", i, i, states[i%9/3]))
+		}
+		if i%10 == 0 {
+			msgs = append(msgs, fmt.Sprintf("ERROR payment declined for order %d: card expired at 2025-%02d-01T00:00:00Z", 5000+i, 1+i%12))
+		}
+		if i%50 == 0 {
+			msgs = append(msgs, fmt.Sprintf("DEBUG cache sizes: %s", strings.Repeat("42 ", 1+i%4)))
+		}
+	}
+	return msgs
+}
+
+func mine(t *testing.T, cfg Config, msgs []string) (*Result, []ClusterID) {
+	t.Helper()
+	m, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]ClusterID, len(msgs))
+	for i, msg := range msgs {
+		ids[i] = m.Add(msg)
+	}
+	return m.Result(), ids
+}
+
+func TestMinerTemplates(t *testing.T) {
+	r, ids := mine(t, DefaultConfig(), corpus())
+	want := map[string]int64{
+		`INFO http_request{method=GET uri=/health} status=<*> elapsed=<*>`: 300,
+		`order <*> placed by user <*> total=<*> EUR`:                       300,
+		`[worker: <*>] Task Started (lifecycle event)`:                     34,
+		`[worker: <*>] Task Stopped (lifecycle event)`:                     33,
+		`[worker: <*>] Task Paused (lifecycle event)`:                      33,
+		`ERROR payment declined for order <*>: card expired at <*>`:        30,
+		`DEBUG cache sizes: <*>`:                                           6,
+	}
+	got := map[string]int64{}
+	for _, tp := range r.Templates {
+		got[tp.Text] = tp.Events
+	}
+	for text, n := range want {
+		if got[text] != n {
+			t.Errorf("template %q: %d events, want %d", text, got[text], n)
+		}
+	}
+	if len(got) != len(want) {
+		t.Errorf("got %d templates, want %d: %v", len(got), len(want), got)
+	}
+	var sum Counts
+	for _, tp := range r.Templates {
+		sum.add(tp.Counts)
+	}
+	if sum != r.Total || r.Total.Events != int64(len(corpus())) {
+		t.Errorf("sum of templates %+v, total %+v, %d messages", sum, r.Total, len(corpus()))
+	}
+	// Every message maps to a template that counts it.
+	msgs := corpus()
+	perTemplate := make([]int64, len(r.Templates))
+	for i, msg := range msgs {
+		k := r.Index(ids[i], msg)
+		if k < 0 {
+			t.Fatalf("message %q has no template", msg)
+		}
+		perTemplate[k]++
+	}
+	for k, tp := range r.Templates {
+		if perTemplate[k] != tp.Events {
+			t.Errorf("%q: %d messages indexed, %d counted", tp.Text, perTemplate[k], tp.Events)
+		}
+	}
+	// Most bytes first.
+	if !slices.IsSortedFunc(r.Templates, func(a, b Template) int { return int(b.Bytes - a.Bytes) }) {
+		t.Error("templates not sorted by bytes")
+	}
+}
+
+func TestMinerDeterministic(t *testing.T) {
+	first, _ := mine(t, DefaultConfig(), corpus())
+	for range 5 { // map iteration order differs from run to run
+		again, _ := mine(t, DefaultConfig(), corpus())
+		if !slices.Equal(first.Templates, again.Templates) {
+			t.Fatalf("results differ:\n%v\n%v", first.Templates, again.Templates)
+		}
+	}
+}
+
+func TestMinerEviction(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.MaxTemplates = 3
+	var msgs []string
+	for i := 0; i < 10; i++ {
+		for j := 0; j <= i; j++ { // kind i occurs i+1 times
+			msgs = append(msgs, fmt.Sprintf("kind%c happened here now", 'a'+i))
+		}
+	}
+	r, ids := mine(t, cfg, msgs)
+	if len(r.Templates) > 3 {
+		t.Errorf("%d templates kept, cap 3", len(r.Templates))
+	}
+	if r.Evicted.Templates+len(r.Templates) != 10 || r.Evicted.Templates == 0 {
+		t.Errorf("evicted %d templates and kept %d, want 10 in all", r.Evicted.Templates, len(r.Templates))
+	}
+	var kept int64
+	for _, tp := range r.Templates {
+		kept += tp.Events
+	}
+	if kept+r.Evicted.Current.Events != int64(len(msgs)) || r.Total.Events != int64(len(msgs)) {
+		t.Errorf("kept %d + evicted %d != %d (total %d)", kept, r.Evicted.Current.Events, len(msgs), r.Total.Events)
+	}
+	if r.Templates[0].Text != "kindj happened here now" {
+		t.Errorf("most used template %q, want kindj", r.Templates[0].Text)
+	}
+	if k := r.Index(ids[0], msgs[0]); k != -1 {
+		t.Errorf("evicted message indexed to %d", k)
+	}
+}
+
+func TestMinerBaseline(t *testing.T) {
+	m, _ := New(DefaultConfig())
+	for i := 0; i < 10; i++ {
+		m.AddTo(Baseline, fmt.Sprintf("served request %d in %dms", i, i))
+	}
+	for i := 0; i < 30; i++ {
+		m.AddTo(Current, fmt.Sprintf("served request %d in %dms", i, i))
+		m.AddTo(Current, fmt.Sprintf("retrying connection to db-%d.internal.example.com", i%3))
+	}
+	r := m.Result()
+	if len(r.Templates) != 2 {
+		t.Fatalf("templates %v", r.Templates)
+	}
+	for _, tp := range r.Templates {
+		switch tp.Text {
+		case "served request <*> in <*>":
+			if tp.Events != 30 || tp.Baseline.Events != 10 {
+				t.Errorf("%q: %d now, %d baseline", tp.Text, tp.Events, tp.Baseline.Events)
+			}
+		case "retrying connection to <*>":
+			if tp.Baseline.Events != 0 {
+				t.Errorf("%q: baseline %d", tp.Text, tp.Baseline.Events)
+			}
+		default:
+			t.Errorf("unexpected template %q", tp.Text)
+		}
+	}
+	if r.Baseline.Events != 10 || r.Total.Events != 60 {
+		t.Errorf("totals %+v %+v", r.Total, r.Baseline)
+	}
+}
+
+func TestMinerVariableRuns(t *testing.T) {
+	msgs := []string{
+		"removing files /tmp/a1/x",
+		"removing files /tmp/a1/x /tmp/b2/y",
+		"removing files /tmp/a1/x /tmp/b2/y /tmp/c3/z",
+	}
+	r, ids := mine(t, DefaultConfig(), msgs)
+	if len(r.Templates) != 1 || r.Templates[0].Text != "removing files <*>" {
+		t.Fatalf("templates %v", r.Templates)
+	}
+	for i, msg := range msgs {
+		if r.Index(ids[i], msg) != 0 {
+			t.Errorf("%q not in the merged template", msg)
+		}
+	}
+}
+
+func TestConfigValidate(t *testing.T) {
+	bad := []func(*Config){
+		func(c *Config) { c.SimThreshold = 0 },
+		func(c *Config) { c.SimThreshold = 1.5 },
+		func(c *Config) { c.PrefixTokens = -1 },
+		func(c *Config) { c.MaxChildren = 0 },
+		func(c *Config) { c.MaxTokens = 1 },
+		func(c *Config) { c.MaxTemplates = 0 },
+		func(c *Config) { c.EnumMaxValues = -1 },
+		func(c *Config) { c.EnumMinShare = 2 },
+	}
+	for i, f := range bad {
+		c := DefaultConfig()
+		f(&c)
+		if _, err := New(c); err == nil {
+			t.Errorf("case %d: New accepted %+v", i, c)
+		}
+	}
+	if err := DefaultConfig().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// FuzzMiner mines the lines of the input with a small template cap and
+// checks the bookkeeping: totals add up, and every message that kept its
+// template is counted by it.
+func FuzzMiner(f *testing.F) {
+	f.Add("a 1\na 2\nb x y\nb x z\nc\n")
+	f.Add("VM Started\nVM Paused\nVM Started\nVM Paused\n<*> <*>\n<*>\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		cfg := DefaultConfig()
+		cfg.MaxTemplates = 4
+		cfg.MaxTokens = 6
+		m, _ := New(cfg)
+		msgs := strings.Split(in, "\n")
+		ids := make([]ClusterID, len(msgs))
+		var total Counts
+		for i, msg := range msgs {
+			ids[i] = m.Add(msg)
+			if ids[i] != NoCluster {
+				total.add(Counts{1, int64(len(msg))})
+			}
+		}
+		r := m.Result()
+		var kept Counts
+		for _, tp := range r.Templates {
+			kept.add(tp.Counts)
+		}
+		kept.add(r.Evicted.Current)
+		if kept != total || r.Total != total {
+			t.Fatalf("kept+evicted %+v, total %+v, counted %+v", kept, r.Total, total)
+		}
+		indexed := make([]int64, len(r.Templates))
+		for i, msg := range msgs {
+			if ids[i] == NoCluster {
+				continue
+			}
+			if k := r.Index(ids[i], msg); k >= 0 {
+				indexed[k]++
+			}
+		}
+		for k, tp := range r.Templates {
+			if indexed[k] != tp.Events {
+				t.Fatalf("%q: %d indexed, %d counted", tp.Text, indexed[k], tp.Events)
+			}
+		}
+	})
+}

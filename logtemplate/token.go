@@ -1,0 +1,472 @@
+package logtemplate
+
+import "strings"
+
+// Wildcard stands for a variable part of a template.
+const Wildcard = "<*>"
+
+// isDelim reports the characters that separate the fields of a token: a
+// key from its value (uid=0), a host from its port, a value from its
+// brackets or quotes. Masking works on the fields between them, so that
+// "(uid=0)" becomes "(uid=<*>)" and "10.0.0.1:50010" becomes "<*>:<*>".
+// '.', '-', '_' and '/' are not among them: they join the parts of one
+// value (a path, a host name, a float, a UUID).
+func isDelim(c byte) bool { return class[c]&delim != 0 }
+
+func isDigit(c byte) bool { return class[c]&digit != 0 }
+
+// class holds each byte's character classes, for the hot loops.
+var class = func() (t [256]uint8) {
+	for _, c := range []byte(",;:=|\"'[](){}!") {
+		t[c] |= delim
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] |= digit
+	}
+	for _, c := range []byte(" \t\n\r\v\f") {
+		t[c] |= space
+	}
+	for _, c := range []byte("/") {
+		t[c] |= slash
+	}
+	return t
+}()
+
+const (
+	delim uint8 = 1 << iota
+	digit
+	space
+	slash
+)
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
+
+func isHex(c byte) bool {
+	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
+}
+
+func isSpace(c byte) bool { return class[c]&space != 0 }
+
+// tokenizer splits messages into masked tokens. It reuses its buffers and
+// interns masked tokens, so it is not safe for concurrent use.
+type tokenizer struct {
+	maxTokens int
+	toks      []string
+	buf       []byte
+	intern    map[string]string
+}
+
+// internCap bounds the intern table; past it the table starts over, which
+// costs some allocations and keeps memory bounded on endless streams of
+// distinct shapes.
+const internCap = 1 << 16
+
+func newTokenizer(maxTokens int) *tokenizer {
+	return &tokenizer{maxTokens: maxTokens, intern: make(map[string]string)}
+}
+
+// tokens splits msg on ASCII white space and masks each token. A message
+// longer than maxTokens keeps its first maxTokens-1 tokens and a Wildcard
+// for the rest. The returned slice is valid until the next call.
+func (t *tokenizer) tokens(msg string) []string {
+	toks := t.toks[:0]
+	i := 0
+	for i < len(msg) {
+		for i < len(msg) && isSpace(msg[i]) {
+			i++
+		}
+		if i >= len(msg) {
+			break
+		}
+		if len(toks) == t.maxTokens-1 {
+			toks = append(toks, Wildcard)
+			break
+		}
+		j := i
+		for j < len(msg) && !isSpace(msg[j]) {
+			j++
+		}
+		toks = append(toks, t.mask(msg[i:j]))
+		i = j
+	}
+	t.toks = toks
+	return toks
+}
+
+// mask returns tok with its variable fields replaced by Wildcard.
+func (t *tokenizer) mask(tok string) string {
+	if !needsMask(tok) {
+		return tok
+	}
+	out := appendMasked(t.buf[:0], tok)
+	t.buf = out
+	if string(out) == tok {
+		return tok
+	}
+	if s, ok := t.intern[string(out)]; ok {
+		return s
+	}
+	if len(t.intern) >= internCap {
+		clear(t.intern)
+	}
+	s := string(out)
+	t.intern[s] = s
+	return s
+}
+
+// needsMask is the fast path: a token without digits or slashes has no
+// field that masking would change.
+func needsMask(tok string) bool {
+	for i := 0; i < len(tok); i++ {
+		if class[tok[i]]&(digit|slash) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// appendMasked appends tok to out with each variable field masked.
+func appendMasked(out []byte, tok string) []byte {
+	// A URL is one value whatever its punctuation: keep the scheme.
+	if k := strings.Index(tok, "://"); k > 0 && isScheme(tok[:k]) { // rare: cheap to look
+		end := len(tok)
+		for end > k+3 && (isDelim(tok[end-1]) || tok[end-1] == '.') {
+			end--
+		}
+		out = append(out, tok[:k+3]...)
+		out = append(out, Wildcard...)
+		return append(out, tok[end:]...)
+	}
+	start := len(out)
+	i := 0
+	for i < len(tok) {
+		if n := timestampLen(tok[i:]); n > 0 {
+			out = append(out, Wildcard...)
+			i += n
+			continue
+		}
+		if isDelim(tok[i]) {
+			out = append(out, tok[i])
+			i++
+			continue
+		}
+		j := i
+		for j < len(tok) && !isDelim(tok[j]) {
+			j++
+		}
+		out = appendField(out, tok[i:j])
+		i = j
+	}
+	return collapse(out, start)
+}
+
+// timestampLen returns the length of the ISO 8601 date-time that s starts
+// with (2025-01-01T00:00:00.123+02:00, 2025-01-01T00:00:00Z), or 0.
+func timestampLen(s string) int {
+	const shape = "dddd-dd-ddTdd:dd"
+	if len(s) < len(shape) {
+		return 0
+	}
+	for i := 0; i < len(shape); i++ {
+		if shape[i] == 'd' && !isDigit(s[i]) || shape[i] != 'd' && shape[i] != s[i] {
+			return 0
+		}
+	}
+	n := len(shape)
+	for n < len(s) {
+		c := s[n]
+		if !(isDigit(c) || c == ':' || c == '.' || c == '+' || c == '-' || c == 'Z') {
+			break
+		}
+		n++
+	}
+	for n > 0 && (s[n-1] == '.' || s[n-1] == ':') { // sentence or field punctuation
+		n--
+	}
+	return n
+}
+
+// isUUID accepts the 8-4-4-4-12 hex shape, whatever its digits.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if s[i] != '-' {
+				return false
+			}
+		} else if !isHex(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isScheme(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; isDelim(c) {
+			continue
+		} else if !isLetter(c) && !(i > 0 && (isDigit(c) || c == '+' || c == '-' || c == '.')) {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// appendField masks one field (a token part without delimiters).
+func appendField(out []byte, f string) []byte {
+	digits, longest, run := 0, 0, 0
+	for i := 0; i < len(f); i++ {
+		if isDigit(f[i]) {
+			digits++
+			run++
+			if run > longest {
+				longest = run
+			}
+		} else {
+			run = 0
+		}
+	}
+	if f[0] == '/' && len(f) > 1 {
+		if digits > 0 || strings.Count(strings.TrimSuffix(f, "/"), "/") >= 2 {
+			return append(out, Wildcard...)
+		}
+		return append(out, f...)
+	}
+	if digits == 0 {
+		return append(out, f...)
+	}
+	// An id: a long digit run (blk_-6952295868487656571, task_2008110920_0001,
+	// 2017-05-16), a number with or without unit (-2, 0.25, 64172MB, 15%),
+	// an address, a UUID or hex digest, a host name with digits.
+	if isNumber(f) || isUUID(f) {
+		return append(out, Wildcard...)
+	}
+	// Numbers joined by dots, dashes or slashes (2017-05-16, 10.0.0.1,
+	// 1.2.3) keep their joints; collapse then folds dotted ones into one.
+	if !numericParts(f) && (longest >= 4 || isIPv4(f) || isHexID(f) || isHostname(f)) {
+		return append(out, Wildcard...)
+	}
+	// Otherwise mask the pure-digit parts only: part-7, HTTP/1.1, cn-north-1;
+	// words with a digit in them (ssh2, log4j, utf8) stay.
+	i := 0
+	for i < len(f) {
+		j := i
+		for j < len(f) && !isSubDelim(f[j]) {
+			j++
+		}
+		if j > i && allDigits(f[i:j]) {
+			out = append(out, Wildcard...)
+		} else {
+			out = append(out, f[i:j]...)
+		}
+		if j < len(f) {
+			out = append(out, f[j])
+			j++
+		}
+		i = j
+	}
+	return out
+}
+
+// numericParts reports whether every part of f between sub-delimiters is
+// a number, with the final part possibly empty (a sentence's full stop).
+func numericParts(f string) bool {
+	i := 0
+	for i < len(f) {
+		j := i
+		for j < len(f) && !isSubDelim(f[j]) {
+			j++
+		}
+		if !allDigits(f[i:j]) {
+			return false
+		}
+		i = j + 1
+	}
+	return true
+}
+
+func isSubDelim(c byte) bool {
+	switch c {
+	case '.', '-', '/', '+', '@', '#', '$', '%', '&', '*':
+		return true
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return len(s) > 0
+}
+
+// isNumber accepts a signed decimal number with an optional exponent and a
+// unit of up to three letters or a percent sign: -2, 0.2477829, 1e-5, 64172MB,
+// 250ms, 99.5%.
+func isNumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	d := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+		d++
+	}
+	if i+1 < len(s) && s[i] == '.' && isDigit(s[i+1]) {
+		i++
+		for i < len(s) && isDigit(s[i]) {
+			i++
+			d++
+		}
+	}
+	if d == 0 {
+		return false
+	}
+	if i+1 < len(s) && (s[i] == 'e' || s[i] == 'E') && (isDigit(s[i+1]) || s[i+1] == '-' || s[i+1] == '+') {
+		j := i + 1
+		if s[j] == '-' || s[j] == '+' {
+			j++
+		}
+		k := j
+		for k < len(s) && isDigit(s[k]) {
+			k++
+		}
+		if k > j {
+			i = k
+		}
+	}
+	if i < len(s) && s[i] == '%' {
+		i++
+	} else {
+		u := 0
+		for i < len(s) && isLetter(s[i]) && u < 3 {
+			i++
+			u++
+		}
+	}
+	return i == len(s)
+}
+
+// isIPv4 accepts a dotted quad with an optional /prefix, leading slash or
+// trailing dot.
+func isIPv4(s string) bool {
+	s = strings.TrimPrefix(s, "/")
+	s = strings.TrimSuffix(s, ".")
+	if k := strings.IndexByte(s, '/'); k >= 0 {
+		if !allDigits(s[k+1:]) {
+			return false
+		}
+		s = s[:k]
+	}
+	parts := 0
+	for len(s) > 0 || parts == 0 {
+		p := s
+		if k := strings.IndexByte(s, '.'); k >= 0 {
+			p, s = s[:k], s[k+1:]
+			if len(s) == 0 {
+				return false
+			}
+		} else {
+			s = ""
+		}
+		if len(p) == 0 || len(p) > 3 || !allDigits(p) {
+			return false
+		}
+		parts++
+	}
+	return parts == 4
+}
+
+// isHexID accepts UUIDs and hex digests: at least eight hex digits, with
+// digits and letters mixed, optionally grouped by dashes, or 0x-prefixed.
+func isHexID(s string) bool {
+	if len(s) > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X') {
+		for i := 2; i < len(s); i++ {
+			if !isHex(s[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	hex, letters := 0, 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-':
+			if i == 0 || i == len(s)-1 || s[i-1] == '-' {
+				return false
+			}
+		case isHex(c):
+			hex++
+			if !isDigit(c) {
+				letters++
+			}
+		default:
+			return false
+		}
+	}
+	return hex >= 8 && letters > 0
+}
+
+// isHostname accepts a DNS name with a digit in it and at least three
+// labels, ending in an alphabetic label: cp-1.slowvm1.example.com,
+// ec2-52-80-34-196.compute.amazonaws.com. Without digits a name may be
+// a Java class or a configuration key, and is left to clustering.
+func isHostname(s string) bool {
+	labels := 0
+	last := 0
+	for i := 0; i <= len(s); i++ {
+		if i == len(s) || s[i] == '.' {
+			if i == last {
+				return false
+			}
+			labels++
+			last = i + 1
+			continue
+		}
+		c := s[i]
+		if !(c >= 'a' && c <= 'z') && !isDigit(c) && c != '-' {
+			return false
+		}
+	}
+	tld := s[strings.LastIndexByte(s, '.')+1:]
+	for i := 0; i < len(tld); i++ {
+		if !isLetter(tld[i]) {
+			return false
+		}
+	}
+	return labels >= 3 && len(tld) >= 2
+}
+
+// collapse rewrites, in out[start:], the runs that masking leaves behind:
+// "<*><*>" and "<*>.<*>" (a float or an address split in parts) become one
+// Wildcard, and so does "<*>,<*>": a comma-separated list of values is one
+// variable of variable length. It works in place: the write index never
+// passes the read index.
+func collapse(out []byte, start int) []byte {
+	w := start
+	for r := start; r < len(out); {
+		endsWild := w-start >= 3 && string(out[w-3:w]) == Wildcard
+		if endsWild && wildAt(out, r) {
+			r += 3
+			continue
+		}
+		if endsWild && (out[r] == '.' || out[r] == ',') && wildAt(out, r+1) {
+			r += 4
+			continue
+		}
+		out[w] = out[r]
+		w++
+		r++
+	}
+	return out[:w]
+}
+
+func wildAt(b []byte, i int) bool {
+	return i+3 <= len(b) && b[i] == '<' && b[i+1] == '*' && b[i+2] == '>'
+}

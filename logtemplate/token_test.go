@@ -1,0 +1,96 @@
+package logtemplate
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestMask(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ssh2", "ssh2"},
+		{"Started", "Started"},
+		{"6725", "<*>"},
+		{"-2", "<*>"},
+		{"0.2477829", "<*>"},
+		{"19.05", "<*>"},
+		{"64172MB", "<*>"},
+		{"99.5%", "<*>"},
+		{"1e-5", "<*>"},
+		{"(uid=0)", "(uid=<*>)"},
+		{"11:", "<*>:"},
+		{"16,", "<*>,"},
+		{"10.251.73.220:50010", "<*>:<*>"},
+		{"/10.251.30.6:33145", "<*>:<*>"},
+		{"[173.234.31.186]", "[<*>]"},
+		{"10.0.0.7,10.0.0.1", "<*>"},
+		{"blk_-6952295868487656571", "<*>"},
+		{"job_1445144423722_0020", "<*>"},
+		{"b9000564-fe1a-409b-b8cc-1e88b294cd1d]", "<*>]"},
+		{"a489c868f0c37da93b76227c91bb03908ac0e742", "<*>"},
+		{"0xdeadbeef", "<*>"},
+		{"deadbeef", "deadbeef"}, // no digit: could be a word
+		{"/var/log/app/2024/out.log", "<*>"},
+		{"/usr/local/bin", "<*>"},
+		{"/health", "/health"},
+		{"/v1", "<*>"},
+		{"uri=/health}", "uri=/health}"},
+		{"rhost=web-7.eu-west-1.example.com", "rhost=<*>"},
+		{"com.example.OrderService", "com.example.OrderService"},
+		{"2017-05-16", "<*>-<*>-<*>"},
+		{"05:00:00.", "<*>:<*>:<*>."},
+		{"2025-01-01T00:00:00.123+02:00,", "<*>,"},
+		{"at=2025-01-01T00:00:00Z.", "at=<*>."},
+		{"00000000-0000-4000-8000-000000000001", "<*>"},
+		{"HTTP/1.1\"", "HTTP/<*>\""},
+		{"part-7", "part-<*>"},
+		{"log4j", "log4j"},
+		{"https://api.example.com/v1/orders/42?x=1", "https://<*>"},
+		{"(https://example.com/a).", "(https://<*>)."},
+		{"elapsed=12ms", "elapsed=<*>"},
+	}
+	tok := newTokenizer(128)
+	for _, tt := range tests {
+		if got := tok.mask(tt.in); got != tt.want {
+			t.Errorf("mask(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestTokensCapsLength(t *testing.T) {
+	tok := newTokenizer(4)
+	got := tok.tokens("  a  b\tc d e f ")
+	if strings.Join(got, "|") != "a|b|c|<*>" {
+		t.Fatalf("tokens = %q", got)
+	}
+	if got := tok.tokens(" \t "); len(got) != 0 {
+		t.Fatalf("blank message gave tokens %q", got)
+	}
+}
+
+// FuzzTokens checks that tokenising never panics, yields tokens without
+// white space, and that masking is idempotent (a template masks to itself).
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{
+		"Received block blk_-1 of size 67108864 from /10.0.0.1",
+		"pam_unix(sshd:auth): authentication failure; logname= uid=0 rhost=a.b.c",
+		`10.0.0.1 "GET /v2/x/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24`,
+		"<*>.<*>,<*> :// http:// 0x -. 1e+ %",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, msg string) {
+		tok := newTokenizer(16)
+		toks := tok.tokens(msg)
+		if len(toks) > 16 {
+			t.Fatalf("%d tokens, cap 16", len(toks))
+		}
+		for _, x := range toks {
+			if x == "" || strings.ContainsAny(x, " \t\n\r\v\f") {
+				t.Fatalf("bad token %q", x)
+			}
+			if again := newTokenizer(16).mask(x); again != x {
+				t.Fatalf("mask not idempotent: %q -> %q", x, again)
+			}
+		}
+	})
+}
