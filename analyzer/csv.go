@@ -20,6 +20,9 @@ import (
 type TimedSeries struct {
 	Times  []time.Time
 	Values []float64 // NaN where the row's value was empty
+	// TimeText and ValueText are the fields as written, so output can echo
+	// the input exactly.
+	TimeText, ValueText []string
 }
 
 // timeLayouts are the timestamp forms ReadCSV accepts: NAB's, and RFC 3339.
@@ -87,6 +90,8 @@ func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
 		}
 		out.Times = append(out.Times, ts)
 		out.Values = append(out.Values, v)
+		out.TimeText = append(out.TimeText, strings.TrimSpace(rec[ti]))
+		out.ValueText = append(out.ValueText, strings.TrimSpace(rec[vi]))
 	}
 	return out, nil
 }

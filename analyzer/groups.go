@@ -74,12 +74,16 @@ func (a *analysis) concentration() {
 		shBefore = top.before / totalBefore
 	}
 	perMonth := top.recent / days * DaysPerMonth
+	notes := []string{fmt.Sprintf("at this rate the group ingests %s a month; it is where a log-level change pays off first", humanBytes(perMonth))}
+	if totalBefore > 0 {
+		notes = append(notes, fmt.Sprintf("its share in the %.0f days before was %.0f%%", a.cfg.BaselineSpan.Hours()/24, 100*shBefore))
+	}
 	f := cwlens.Finding{
 		Kind:    cwlens.KindVolumeConcentration,
 		Subject: top.g.Name,
 		Start:   a.at.Add(-a.cfg.Lookback),
-		Summary: fmt.Sprintf("carried %.0f%% of the account's ingested bytes in the last %.0f days (%s of %s; %.0f%% in the %.0f days before)",
-			100*sh, days, humanBytes(top.recent), humanBytes(total), 100*shBefore, a.cfg.BaselineSpan.Hours()/24),
+		Summary: fmt.Sprintf("carried %.0f%% of the account's ingested bytes in the last %.0f days (%s of %s)",
+			100*sh, days, humanBytes(top.recent), humanBytes(total)),
 		Evidence: cwlens.Evidence{
 			Baseline: shBefore,
 			Observed: sh,
@@ -87,7 +91,7 @@ func (a *analysis) concentration() {
 			Unit:     "ratio",
 			Score:    1,
 			Series:   seriesCopy(top.g.DailyIncomingBytes),
-			Notes:    []string{fmt.Sprintf("at this rate the group ingests %s a month; it is where a log-level change pays off first", humanBytes(perMonth))},
+			Notes:    notes,
 		},
 	}
 	f.Severity = a.bytesSeverity(perMonth)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/analyzer"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -17,6 +18,7 @@ type reportFlags struct {
 	failOn string
 	at     string
 	state  string
+	sens   string
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
@@ -29,6 +31,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically; - is standard output)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
 	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding)")
+	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
 
@@ -39,6 +42,8 @@ type reportOptions struct {
 	failOn *cwlens.Severity // nil: never fail on findings
 	at     time.Time        // zero: the end of the snapshot's window
 	state  string           // the run-to-run state file; "" for none
+	// sensitivity scales the analyzer's statistical thresholds (1 = medium).
+	sensitivity float64
 }
 
 // parse checks the flags before any input is read, so a typo fails fast.
@@ -56,6 +61,9 @@ func (f *reportFlags) parse() (reportOptions, error) {
 			return o, usagef("--fail-on: %w", err)
 		}
 		o.failOn = &sev
+	}
+	if o.sensitivity, err = analyzer.ParseSensitivity(f.sens); err != nil {
+		return o, usagef("--sensitivity: %w", err)
 	}
 	if f.at != "" {
 		if o.at, err = parseTime(f.at); err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/analyzer"
 	"github.com/cwlens/cwlens/internal/runstate"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
@@ -23,6 +24,8 @@ import (
 type pipelineOptions struct {
 	// At is the evaluation time; zero means the end of the snapshot's window.
 	At time.Time
+	// Sensitivity scales the analyzer's thresholds; 0 means the default.
+	Sensitivity float64
 }
 
 // buildReport runs the steps on snap.
@@ -31,9 +34,25 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 	if err != nil {
 		return nil, err
 	}
-	// The analyzer step (findings from snap at at) and the pricing step
-	// (a projection, and the findings' monthly cost) go here.
-	return report.New(snap, at, nil, nil), nil
+	findings, err := analyze(snap, at, opts)
+	if err != nil {
+		return nil, err
+	}
+	// The pricing step (a projection, and the findings' monthly cost) goes here.
+	return report.New(snap, at, findings, nil), nil
+}
+
+// analyze is the analyzer step: the findings of snap as of at.
+func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlens.Finding, error) {
+	cfg := analyzer.DefaultConfig()
+	if opts.Sensitivity > 0 {
+		cfg.Sensitivity = opts.Sensitivity
+	}
+	findings, err := analyzer.Analyze(snap, at, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
+	return findings, nil
 }
 
 // evaluationTime returns at, or the end of the window when at is zero. An
@@ -73,7 +92,7 @@ func snapshotFile(args []string) (*cwlens.Snapshot, error) { return cwlens.ReadS
 // into the command's outcome: a partial snapshot or findings at or above
 // --fail-on end the command with their exit status.
 func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, sections report.Sections) error {
-	r, err := buildReport(snap, pipelineOptions{At: o.at})
+	r, err := buildReport(snap, pipelineOptions{At: o.at, Sensitivity: o.sensitivity})
 	if err != nil {
 		return err
 	}

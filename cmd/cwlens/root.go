@@ -82,6 +82,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newDemoCmd(stdout),
 		newReportCmd(stdout),
 		newAnalyzeCmd(stdout),
+		newDetectCmd(stdout),
 		newVersionCmd(stdout),
 	)
 	return root
