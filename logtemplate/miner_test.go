@@ -253,3 +253,34 @@ func FuzzMiner(f *testing.F) {
 		}
 	})
 }
+
+// TestMinerLeadingVariable: a message that starts with a variable word
+// (here a program name) lands in a different tree leaf per word; once the
+// words outnumber an enumeration the leaves are one template, while a
+// handful of leading verbs stay apart.
+func TestMinerLeadingVariable(t *testing.T) {
+	progs := []string{"firefox.exe", "slack.exe", "outlook.exe", "teams.exe", "zoom.exe", "code.exe", "git.exe", "curl.exe"}
+	var msgs []string
+	for i := 0; i < 80; i++ {
+		msgs = append(msgs, fmt.Sprintf("%s - mail.example.org:%d open through proxy gw.example.net:3128 HTTPS", progs[i%len(progs)], 400+i))
+	}
+	msgs = append(msgs, "Started worker pool", "Started worker pool", "Stopped worker pool", "Stopped worker pool")
+	r, ids := mine(t, DefaultConfig(), msgs)
+	var texts []string
+	for _, tp := range r.Templates {
+		texts = append(texts, tp.Text)
+	}
+	want := []string{
+		"<*> - mail.example.org:<*> open through proxy gw.example.net:<*> HTTPS",
+		"Started worker pool",
+		"Stopped worker pool",
+	}
+	if !slices.Equal(texts, want) {
+		t.Fatalf("templates\n%q\nwant\n%q", texts, want)
+	}
+	for i, msg := range msgs[:80] {
+		if r.Index(ids[i], msg) != 0 {
+			t.Fatalf("%q not in the merged template", msg)
+		}
+	}
+}

@@ -49,34 +49,46 @@ type enumKey struct {
 type part struct {
 	tokens []string
 	counts [2]Counts
-	id     ClusterID
+	ids    []ClusterID // one for an enumeration value
 	value  string
 	enum   bool
 }
 
 // Result returns the templates mined so far. The Miner stays usable.
 //
-// Three steps refine Drain's clusters here, when everything is known:
-// a variable position whose few word values each recur is an enumeration
+// Four steps refine Drain's clusters here, when everything is known:
+// templates kept apart only by a leading variable word are merged (see
+// families); a variable position whose few word values each recur is an enumeration
 // and each value gets its own template; templates that render to the same
 // text are one; and templates that differ only in how many variables a
 // run holds (a list of 1, 2 or 3 files) are merged into one with a single
 // Wildcard for the run.
 func (m *Miner) Result() *Result {
 	var parts []part
+	inFamily := make(map[ClusterID]bool)
+	for _, g := range m.families() {
+		p := part{tokens: mergeTokens(g)}
+		for _, c := range g {
+			inFamily[c.id] = true
+			p.ids = append(p.ids, c.id)
+			p.counts[0].add(c.counts[0])
+			p.counts[1].add(c.counts[1])
+		}
+		parts = append(parts, p)
+	}
 	for _, c := range m.clusters {
-		if c == nil {
+		if c == nil || inFamily[c.id] {
 			continue
 		}
 		pos := m.enumPosition(c)
 		if pos < 0 {
-			parts = append(parts, part{tokens: c.tokens, counts: c.counts, id: c.id})
+			parts = append(parts, part{tokens: c.tokens, counts: c.counts, ids: []ClusterID{c.id}})
 			continue
 		}
 		for _, v := range c.slots[pos].values {
 			toks := slices.Clone(c.tokens)
 			toks[pos] = v.tok
-			parts = append(parts, part{tokens: toks, counts: v.counts, id: c.id, value: v.tok, enum: true})
+			parts = append(parts, part{tokens: toks, counts: v.counts, ids: []ClusterID{c.id}, value: v.tok, enum: true})
 		}
 	}
 
@@ -147,10 +159,12 @@ func (m *Miner) Result() *Result {
 	for i, p := range parts {
 		k := rank[partIndex[i]]
 		if p.enum {
-			r.enums[p.id] = m.enumPosition(m.clusters[p.id])
-			r.values[enumKey{p.id, p.value}] = k
-		} else {
-			r.byID[p.id] = k
+			r.enums[p.ids[0]] = m.enumPosition(m.clusters[p.ids[0]])
+			r.values[enumKey{p.ids[0], p.value}] = k
+			continue
+		}
+		for _, id := range p.ids {
+			r.byID[id] = k
 		}
 	}
 	return r
