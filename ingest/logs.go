@@ -1,0 +1,158 @@
+package ingest
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/cwlens/cwlens"
+)
+
+// Page size of DescribeLogGroups and DescribeMetricFilters: the most AWS
+// allows (limit 1–50; SDK DescribeLogGroupsInput.Limit).
+const logsPageSize = 50
+
+// logGroups lists the log groups and queues their ingestion metrics.
+//
+// It never passes logGroupNamePattern: with a pattern DescribeLogGroups
+// returns only arn, creationTime and logGroupName, without storedBytes or
+// retention (SDK DescribeLogGroupsInput.LogGroupNamePattern doc). A prefix
+// keeps every field.
+func (r *run) logGroups(ctx context.Context) {
+	in := &cloudwatchlogs.DescribeLogGroupsInput{Limit: aws.Int32(logsPageSize)}
+	if p := r.s.opts.LogGroupPrefix; p != "" {
+		in.LogGroupNamePrefix = aws.String(p)
+	}
+	restarted := false
+	for {
+		out, err := r.s.c.Logs.DescribeLogGroups(ctx, in)
+		if err != nil {
+			if in.NextToken != nil && !restarted && isExpiredToken(err) {
+				r.log.Warn("pagination token expired; listing log groups again", "api", "logs:DescribeLogGroups")
+				restarted, in.NextToken = true, nil
+				continue
+			}
+			r.fail(ctx, "logs:DescribeLogGroups", resourceOr(r.s.opts.LogGroupPrefix+"*"), err)
+			return
+		}
+		r.reads.Add(1)
+		for _, lg := range out.LogGroups {
+			r.addGroup(lg)
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			return
+		}
+		in.NextToken = out.NextToken
+	}
+}
+
+// resourceOr returns s, or "*" for an empty or bare wildcard.
+func resourceOr(s string) string {
+	if s == "" || s == "*" {
+		return "*"
+	}
+	return s
+}
+
+func (r *run) addGroup(lg logstypes.LogGroup) {
+	name := aws.ToString(lg.LogGroupName)
+	g := &cwlens.LogGroup{
+		Name:         name,
+		ARN:          aws.ToString(lg.LogGroupArn),
+		Class:        string(lg.LogGroupClass),
+		StoredBytes:  aws.ToInt64(lg.StoredBytes),
+		CreationTime: time.UnixMilli(aws.ToInt64(lg.CreationTime)).UTC(),
+	}
+	if g.ARN == "" {
+		g.ARN = strings.TrimSuffix(aws.ToString(lg.Arn), ":*")
+	}
+	if g.Class == "" {
+		g.Class = cwlens.ClassStandard
+	}
+	if lg.RetentionInDays != nil {
+		d := int(*lg.RetentionInDays)
+		g.RetentionDays = &d
+	}
+	daily, hourly := r.dailyRange(), r.hourlyRange()
+	g.DailyIncomingBytes = daily.series(cwlens.UnitBytes)
+	g.DailyIncomingEvents = daily.series(cwlens.UnitCount)
+	g.HourlyIncomingBytes = hourly.series(cwlens.UnitBytes)
+	g.HourlyIncomingEvents = hourly.series(cwlens.UnitCount)
+
+	r.mu.Lock()
+	if _, dup := r.groups[name]; dup {
+		r.mu.Unlock()
+		return // a restarted listing sees groups again
+	}
+	r.groups[name] = g
+	r.mu.Unlock()
+	r.update(func(p *Progress) { p.LogGroups++ })
+
+	dim := []string{"LogGroupName", name}
+	r.batches.add(daily, metricQuery{ns: "AWS/Logs", name: "IncomingBytes", stat: "Sum", dims: dim, sinks: []*cwlens.Series{&g.DailyIncomingBytes}, what: name})
+	r.batches.add(daily, metricQuery{ns: "AWS/Logs", name: "IncomingLogEvents", stat: "Sum", dims: dim, sinks: []*cwlens.Series{&g.DailyIncomingEvents}, what: name})
+	r.batches.add(hourly, metricQuery{ns: "AWS/Logs", name: "IncomingBytes", stat: "Sum", dims: dim, sinks: []*cwlens.Series{&g.HourlyIncomingBytes}, what: name})
+	r.batches.add(hourly, metricQuery{ns: "AWS/Logs", name: "IncomingLogEvents", stat: "Sum", dims: dim, sinks: []*cwlens.Series{&g.HourlyIncomingEvents}, what: name})
+}
+
+// metricFilters lists the account's metric filters in one account-wide
+// listing (DescribeMetricFilters without logGroupName: 50 filters a call,
+// instead of a call per log group at 5 TPS) and queues each filter's
+// metric, hourly. Filters that publish the same metric share one query.
+func (r *run) metricFilters(ctx context.Context) {
+	in := &cloudwatchlogs.DescribeMetricFiltersInput{Limit: aws.Int32(logsPageSize)}
+	restarted := false
+	byMetric := map[[2]string][]*cwlens.Series{}
+	var order [][2]string
+	seen := map[[2]string]bool{} // (group, filter) already listed
+	for {
+		out, err := r.s.c.Logs.DescribeMetricFilters(ctx, in)
+		if err != nil {
+			if in.NextToken != nil && !restarted && isExpiredToken(err) {
+				r.log.Warn("pagination token expired; listing metric filters again", "api", "logs:DescribeMetricFilters")
+				restarted, in.NextToken = true, nil
+				continue
+			}
+			r.fail(ctx, "logs:DescribeMetricFilters", resourceOr(r.s.opts.LogGroupPrefix+"*"), err)
+			break
+		}
+		r.reads.Add(1)
+		for _, mf := range out.MetricFilters {
+			group := aws.ToString(mf.LogGroupName)
+			key := [2]string{group, aws.ToString(mf.FilterName)}
+			if !strings.HasPrefix(group, r.s.opts.LogGroupPrefix) || seen[key] || len(mf.MetricTransformations) == 0 {
+				continue
+			}
+			seen[key] = true
+			t := mf.MetricTransformations[0]
+			f := &cwlens.MetricFilter{
+				Name:            aws.ToString(mf.FilterName),
+				Pattern:         aws.ToString(mf.FilterPattern),
+				MetricNamespace: aws.ToString(t.MetricNamespace),
+				MetricName:      aws.ToString(t.MetricName),
+				MetricValue:     aws.ToString(t.MetricValue),
+				Counts:          r.hourlyRange().series(cwlens.UnitCount),
+			}
+			r.mu.Lock()
+			r.filters[group] = append(r.filters[group], f)
+			r.mu.Unlock()
+			r.update(func(p *Progress) { p.MetricFilters++ })
+			m := [2]string{f.MetricNamespace, f.MetricName}
+			if _, ok := byMetric[m]; !ok {
+				order = append(order, m)
+			}
+			byMetric[m] = append(byMetric[m], &f.Counts)
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	hourly := r.hourlyRange()
+	for _, m := range order {
+		r.batches.add(hourly, metricQuery{ns: m[0], name: m[1], stat: "Sum", sinks: byMetric[m], what: m[0] + "/" + m[1]})
+	}
+}

@@ -1,0 +1,261 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+	"github.com/cwlens/cwlens"
+	"golang.org/x/sync/errgroup"
+)
+
+// GetMetricData limits (SDK GetMetricData doc): at most 500 queries and
+// 100,800 datapoints per call (more datapoints are paginated).
+const (
+	maxQueriesPerCall    = 500
+	maxDatapointsPerCall = 100800
+)
+
+// timeRange is the [start, end) and period of a set of series fetched in
+// the same GetMetricData calls.
+//
+// Periods follow CloudWatch's rules (SDK MetricStat.Period and
+// GetMetricDataInput.StartTime docs): a period must be a multiple of 60 s
+// for data 3 hours to 15 days old, of 300 s for data 15 to 63 days old and
+// of 3600 s for older data, which is kept 455 days; StartTime is rounded
+// to the minute, 5 minutes or hour by the same ages. A scan asks for 3600 s
+// or 86400 s periods starting on the hour, which satisfy every age up to
+// 455 days, so the series it gets back are aligned on its own grid.
+type timeRange struct {
+	start, end time.Time
+	period     time.Duration
+}
+
+func (t timeRange) points() int { return int(t.end.Sub(t.start) / t.period) }
+
+// series returns an empty series on t's grid: every point missing until
+// CloudWatch returns a datapoint for it. A missing datapoint stays missing;
+// it is never read as zero.
+func (t timeRange) series(unit string) cwlens.Series {
+	v := make([]float64, t.points())
+	for i := range v {
+		v[i] = cwlens.Missing()
+	}
+	return cwlens.Series{Start: t.start, Period: t.period, Unit: unit, Values: v}
+}
+
+// last returns the range of the window's last n days at period, or the
+// whole window if it is shorter.
+func (r *run) last(days int, period time.Duration) timeRange {
+	start := r.w.End.Add(-time.Duration(days) * cwlens.Day)
+	if start.Before(r.w.Start) {
+		start = r.w.Start
+	}
+	return timeRange{start: start, end: r.w.End, period: period}
+}
+
+func (r *run) dailyRange() timeRange {
+	return timeRange{start: r.w.Start, end: r.w.End, period: cwlens.Day}
+}
+func (r *run) hourlyRange() timeRange  { return r.last(r.s.opts.HourlyDays, time.Hour) }
+func (r *run) serviceRange() timeRange { return r.last(r.s.opts.ServiceDays, time.Hour) }
+
+// metricQuery is one metric and statistic to fetch and the series its
+// datapoints go to.
+type metricQuery struct {
+	ns, name, stat string
+	dims           []string // name, value pairs
+	sinks          []*cwlens.Series
+	what           string // the resource, for gaps
+}
+
+// metricCall is one GetMetricData call's worth of queries over one range.
+type metricCall struct {
+	tr      timeRange
+	queries []metricQuery
+}
+
+// batcher groups queued queries by time range into calls as full as
+// GetMetricData allows. Every query of a range requests the same number of
+// datapoints, so a call holds min(500, 100,800 ÷ points) queries and a
+// range needs the fewest calls possible: ceil(queries ÷ that).
+type batcher struct {
+	mu      sync.Mutex
+	pending map[timeRange][]metricQuery
+	order   []timeRange
+	out     chan metricCall
+	queued  func()
+}
+
+func newBatcher(queued func()) *batcher {
+	return &batcher{pending: map[timeRange][]metricQuery{}, out: make(chan metricCall, 16), queued: queued}
+}
+
+// perCall is how many queries over tr one call can hold.
+func perCall(tr timeRange) int {
+	n := maxDatapointsPerCall / max(tr.points(), 1)
+	return max(1, min(n, maxQueriesPerCall))
+}
+
+// add queues q; a full call is sent at once.
+func (b *batcher) add(tr timeRange, q metricQuery) {
+	b.mu.Lock()
+	if _, ok := b.pending[tr]; !ok {
+		b.order = append(b.order, tr)
+	}
+	b.pending[tr] = append(b.pending[tr], q)
+	var full []metricQuery
+	if len(b.pending[tr]) >= perCall(tr) {
+		full, b.pending[tr] = b.pending[tr], nil
+	}
+	b.mu.Unlock()
+	if full != nil {
+		b.send(metricCall{tr: tr, queries: full})
+	}
+}
+
+func (b *batcher) send(c metricCall) {
+	b.queued()
+	b.out <- c
+}
+
+// close sends what is left and closes the channel.
+func (b *batcher) close() {
+	b.mu.Lock()
+	var rest []metricCall
+	for _, tr := range b.order {
+		if qs := b.pending[tr]; len(qs) > 0 {
+			rest = append(rest, metricCall{tr: tr, queries: qs})
+		}
+	}
+	b.pending = nil
+	b.mu.Unlock()
+	for _, c := range rest {
+		b.send(c)
+	}
+	close(b.out)
+}
+
+// runMetricCalls runs the batches as they arrive, Concurrency at a time.
+func (r *run) runMetricCalls(ctx context.Context) {
+	var g errgroup.Group
+	g.SetLimit(r.s.opts.Concurrency)
+	for c := range r.batches.out {
+		if ctx.Err() != nil {
+			continue // drain: the scan is over
+		}
+		g.Go(func() error {
+			r.metricCall(ctx, c)
+			r.update(func(p *Progress) { p.MetricCallsDone++ })
+			return nil
+		})
+	}
+	g.Wait()
+}
+
+// metricCall runs one batch through GetMetricData, page by page (ScanBy
+// TimestampAscending, NextToken), and fills the queries' series. Results
+// are written only once every page has come back, so a batch restarted
+// after an expired token is not counted twice.
+func (r *run) metricCall(ctx context.Context, c metricCall) {
+	in := &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(c.tr.start),
+		EndTime:   aws.Time(c.tr.end),
+		ScanBy:    cwtypes.ScanByTimestampAscending,
+	}
+	period := int32(c.tr.period / time.Second)
+	for i, q := range c.queries {
+		m := &cwtypes.Metric{Namespace: aws.String(q.ns), MetricName: aws.String(q.name)}
+		for j := 0; j+1 < len(q.dims); j += 2 {
+			m.Dimensions = append(m.Dimensions, cwtypes.Dimension{Name: aws.String(q.dims[j]), Value: aws.String(q.dims[j+1])})
+		}
+		in.MetricDataQueries = append(in.MetricDataQueries, cwtypes.MetricDataQuery{
+			Id:         aws.String("m" + strconv.Itoa(i)),
+			MetricStat: &cwtypes.MetricStat{Metric: m, Period: aws.Int32(period), Stat: aws.String(q.stat)},
+			ReturnData: aws.Bool(true),
+		})
+	}
+	type result struct {
+		ts     []time.Time
+		vs     []float64
+		status cwtypes.StatusCode
+	}
+	var results map[string]*result
+	restarted := false
+	for page := 0; ; page++ {
+		if in.NextToken == nil {
+			results = map[string]*result{}
+		}
+		cctx := ctx
+		if in.NextToken == nil {
+			cctx = withDatapoints(ctx, c.tr.points()*len(c.queries))
+		}
+		out, err := r.s.c.CloudWatch.GetMetricData(cctx, in)
+		if err != nil {
+			if in.NextToken != nil && !restarted && isExpiredToken(err) {
+				r.log.Warn("pagination token expired; fetching the batch again", "api", "cloudwatch:GetMetricData")
+				restarted, in.NextToken = true, nil
+				continue
+			}
+			r.fail(ctx, "cloudwatch:GetMetricData", describeBatch(c), err)
+			return
+		}
+		r.reads.Add(1)
+		for _, res := range out.MetricDataResults {
+			id := aws.ToString(res.Id)
+			x := results[id]
+			if x == nil {
+				x = &result{}
+				results[id] = x
+			}
+			x.ts = append(x.ts, res.Timestamps...)
+			x.vs = append(x.vs, res.Values...)
+			x.status = res.StatusCode
+		}
+		if out.NextToken == nil || *out.NextToken == "" {
+			break
+		}
+		in.NextToken = out.NextToken
+	}
+	for i, q := range c.queries {
+		x := results["m"+strconv.Itoa(i)]
+		if x == nil {
+			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "no result returned for the query")
+			continue
+		}
+		switch x.status {
+		case cwtypes.StatusCodeForbidden, cwtypes.StatusCodeInternalError:
+			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "StatusCode "+string(x.status))
+		}
+		for k := range min(len(x.ts), len(x.vs)) {
+			idx := int(x.ts[k].Sub(c.tr.start) / c.tr.period)
+			v := x.vs[k]
+			if idx < 0 || idx >= c.tr.points() || math.IsNaN(v) || math.IsInf(v, 0) {
+				continue
+			}
+			for _, s := range q.sinks {
+				s.Values[idx] = v
+			}
+		}
+	}
+}
+
+// describe names a query for a gap: metric, resource and range.
+func (q metricQuery) describe(tr timeRange) string {
+	return fmt.Sprintf("%s/%s %s %s (%s, %s–%s)", q.ns, q.name, q.stat, q.what, tr.period, tr.start.Format(time.RFC3339), tr.end.Format(time.RFC3339))
+}
+
+// describeBatch names a failed batch for a gap.
+func describeBatch(c metricCall) string {
+	d := c.queries[0].describe(c.tr)
+	if n := len(c.queries) - 1; n > 0 {
+		d += fmt.Sprintf(" and %d more queries", n)
+	}
+	return d
+}

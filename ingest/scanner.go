@@ -1,0 +1,327 @@
+// Package ingest reads an AWS account and region into a cwlens.Snapshot. It
+// is the only package of cwlens that talks to AWS, and it only reads:
+// sts:GetCallerIdentity, logs:DescribeLogGroups, logs:DescribeMetricFilters,
+// cloudwatch:GetMetricData, ecs:ListClusters, ecs:ListServices,
+// ecs:DescribeServices and ecs:DescribeTaskDefinition.
+//
+// A scan runs at AWS's default request quotas (a rate limiter per quota
+// bucket, in front of every attempt) and lets the SDK's standard retryer
+// handle throttling and 5xx. What it cannot read — an API refused, a call
+// still failing after its retries, a scan cut short — is recorded as a Gap
+// and the scan goes on: Scan returns an error only when nothing at all
+// could be read.
+package ingest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/cwlens/cwlens"
+	"golang.org/x/sync/errgroup"
+)
+
+// Options configure a scan. The zero value scans the last DefaultDays days
+// of every log group and ECS cluster in the client's region.
+type Options struct {
+	// Region overrides the aws.Config's region.
+	Region string
+	// Until is the end of the window; zero means the current hour (now
+	// truncated to the hour).
+	Until time.Time
+	// Days is the window's length in days; 0 means DefaultDays.
+	Days int
+	// HourlyDays is how many of the window's last days get hourly log
+	// ingestion and metric-filter series; 0 means DefaultHourlyDays.
+	HourlyDays int
+	// ServiceDays is how many of the window's last days get hourly ECS
+	// utilisation series; 0 means DefaultServiceDays.
+	ServiceDays int
+	// LogGroupPrefix limits the scan to log groups whose names start with
+	// it (DescribeLogGroups' logGroupNamePrefix).
+	LogGroupPrefix string
+	// Clusters limits the scan to these ECS clusters (names or ARNs);
+	// empty means every cluster ListClusters returns.
+	Clusters []string
+	// Concurrency bounds the calls in flight; 0 means DefaultConcurrency.
+	Concurrency int
+	// RateScale multiplies AWS's request quotas the client-side limiters
+	// keep to; 0 means 1. Only tests against a scaled emulator change it.
+	RateScale float64
+	// MaxAttempts and MaxBackoff configure the SDK's standard retryer;
+	// 0 means DefaultMaxAttempts and DefaultMaxBackoff.
+	MaxAttempts int
+	MaxBackoff  time.Duration
+	// Progress, if set, is called (from any goroutine, never concurrently)
+	// whenever the scan's counts change.
+	Progress func(Progress)
+	// Logger receives the scan's logs; nil discards them.
+	Logger *slog.Logger
+	// Now returns the current time; nil means time.Now. It sets the
+	// snapshot's capture time and the default window end.
+	Now func() time.Time
+}
+
+// Defaults of Options.
+const (
+	DefaultDays        = 35
+	DefaultHourlyDays  = 7
+	DefaultServiceDays = 14
+	DefaultConcurrency = 8
+)
+
+// maxAge is how far back a scan can reach: CloudWatch keeps datapoints of
+// periods of an hour or more for 455 days (SDK GetMetricDataInput doc).
+const maxAge = 455 * cwlens.Day
+
+// Progress reports how far a scan has got.
+type Progress struct {
+	LogGroups       int // log groups listed
+	MetricFilters   int // metric filters listed
+	Services        int // ECS services described
+	MetricCalls     int // GetMetricData calls queued
+	MetricCallsDone int // GetMetricData calls finished
+}
+
+// Scanner reads one account and region into a Snapshot.
+type Scanner struct {
+	c    Clients
+	opts Options
+}
+
+// New returns a Scanner that calls AWS with clients built from cfg (its
+// credentials, region and endpoint resolution, e.g. AWS_ENDPOINT_URL), each
+// with the SDK's standard retryer and a rate limiter per AWS quota.
+func New(cfg aws.Config, opts Options) *Scanner {
+	opts = opts.withDefaults()
+	if opts.Region == "" {
+		opts.Region = cfg.Region
+	}
+	return &Scanner{c: newClients(cfg, opts, newLimits(opts.RateScale)), opts: opts}
+}
+
+// NewWithClients returns a Scanner over the given clients as they are: no
+// retryer or rate limiter is added.
+func NewWithClients(c Clients, opts Options) *Scanner {
+	return &Scanner{c: c, opts: opts.withDefaults()}
+}
+
+func (o Options) withDefaults() Options {
+	if o.Days <= 0 {
+		o.Days = DefaultDays
+	}
+	if o.HourlyDays <= 0 {
+		o.HourlyDays = DefaultHourlyDays
+	}
+	if o.ServiceDays <= 0 {
+		o.ServiceDays = DefaultServiceDays
+	}
+	if o.Concurrency <= 0 {
+		o.Concurrency = DefaultConcurrency
+	}
+	if o.MaxAttempts <= 0 {
+		o.MaxAttempts = DefaultMaxAttempts
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = DefaultMaxBackoff
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	return o
+}
+
+// ErrWindow reports a window CloudWatch cannot serve.
+var ErrWindow = errors.New("scan window")
+
+// ErrNothingRead is returned (wrapped) when every call of a scan failed.
+var ErrNothingRead = errors.New("scan read nothing")
+
+// Window returns the window a scan with these options covers.
+func (o Options) Window() cwlens.Window {
+	o = o.withDefaults()
+	end := o.Until
+	if end.IsZero() {
+		end = o.Now().Truncate(time.Hour)
+	}
+	end = end.UTC()
+	return cwlens.Window{Start: end.Add(-time.Duration(o.Days) * cwlens.Day), End: end}
+}
+
+// Scan reads the account. It returns the snapshot even when some of it
+// could not be read (the Gaps say what); the error is non-nil only when
+// the window is invalid or nothing could be read at all. When ctx ends
+// first, what was gathered is returned with a "context canceled" (or
+// deadline) gap.
+func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
+	w := s.opts.Window()
+	now := s.opts.Now()
+	if w.End.After(now.Add(time.Hour)) {
+		return nil, fmt.Errorf("%w: end %s is in the future", ErrWindow, w.End.Format(time.RFC3339))
+	}
+	if w.Start.Before(now.Add(-maxAge)) {
+		return nil, fmt.Errorf("%w: start %s is more than 455 days ago, beyond CloudWatch's retention of hourly data", ErrWindow, w.Start.Format(time.RFC3339))
+	}
+	r := newRun(s, w)
+	snap := &cwlens.Snapshot{
+		SchemaVersion: cwlens.SchemaVersion,
+		Region:        s.opts.Region,
+		CapturedAt:    now.UTC().Truncate(time.Second),
+		Window:        w,
+	}
+	r.log.Info("scan started", "window_start", w.Start, "window_end", w.End, "log_group_prefix", s.opts.LogGroupPrefix)
+
+	// Producers list resources and queue metric queries; consumers run the
+	// GetMetricData batches as they fill.
+	consumers := make(chan struct{})
+	go func() {
+		defer close(consumers)
+		r.runMetricCalls(ctx)
+	}()
+	var prod errgroup.Group
+	prod.Go(func() error { snap.AccountID = r.identity(ctx); return nil })
+	prod.Go(func() error { r.logGroups(ctx); return nil })
+	prod.Go(func() error { r.metricFilters(ctx); return nil })
+	prod.Go(func() error { r.services(ctx); return nil })
+	prod.Wait()
+	r.batches.close()
+	<-consumers
+
+	if err := ctx.Err(); err != nil {
+		r.gap("*", "*", err.Error())
+	}
+	r.assemble(snap)
+	r.log.Info("scan finished", "log_groups", len(snap.LogGroups), "services", len(snap.Services), "gaps", len(snap.Gaps))
+	if r.reads.Load() == 0 {
+		return snap, fmt.Errorf("%w: %s", ErrNothingRead, firstReason(snap.Gaps))
+	}
+	return snap, nil
+}
+
+func firstReason(gaps []cwlens.Gap) string {
+	if len(gaps) == 0 {
+		return "no calls made"
+	}
+	return gaps[0].API + ": " + gaps[0].Reason
+}
+
+// identity returns the account id from sts:GetCallerIdentity, or "".
+func (r *run) identity(ctx context.Context) string {
+	out, err := r.s.c.STS.GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
+	if err != nil {
+		r.fail(ctx, "sts:GetCallerIdentity", "*", err)
+		return ""
+	}
+	r.reads.Add(1)
+	return aws.ToString(out.Account)
+}
+
+// assemble moves what the run gathered into snap, in a stable order: log
+// groups by name, metric filters by name, services by cluster and name,
+// gaps by API and resource.
+func (r *run) assemble(snap *cwlens.Snapshot) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	names := make([]string, 0, len(r.groups))
+	for n := range r.groups {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	snap.LogGroups = make([]cwlens.LogGroup, 0, len(names))
+	for _, n := range names {
+		g := r.groups[n]
+		for _, f := range r.filters[n] {
+			g.MetricFilters = append(g.MetricFilters, *f)
+		}
+		sort.SliceStable(g.MetricFilters, func(i, j int) bool { return g.MetricFilters[i].Name < g.MetricFilters[j].Name })
+		snap.LogGroups = append(snap.LogGroups, *g)
+	}
+	snap.Services = make([]cwlens.Service, 0, len(r.svcs))
+	for _, sv := range r.svcs {
+		snap.Services = append(snap.Services, *sv)
+	}
+	sort.Slice(snap.Services, func(i, j int) bool {
+		a, b := snap.Services[i], snap.Services[j]
+		if a.Cluster != b.Cluster {
+			return a.Cluster < b.Cluster
+		}
+		return a.Name < b.Name
+	})
+	snap.Gaps = append(snap.Gaps, r.gaps...)
+	sort.SliceStable(snap.Gaps, func(i, j int) bool {
+		a, b := snap.Gaps[i], snap.Gaps[j]
+		if a.API != b.API {
+			return a.API < b.API
+		}
+		return a.Resource < b.Resource
+	})
+}
+
+// run is the state of one Scan.
+type run struct {
+	s       *Scanner
+	w       cwlens.Window
+	log     *slog.Logger
+	batches *batcher
+
+	reads atomic.Int64 // successful calls
+
+	mu       sync.Mutex
+	groups   map[string]*cwlens.LogGroup
+	filters  map[string][]*cwlens.MetricFilter // by log group name
+	svcs     []*cwlens.Service
+	gaps     []cwlens.Gap
+	progress Progress
+}
+
+func newRun(s *Scanner, w cwlens.Window) *run {
+	r := &run{
+		s:       s,
+		w:       w,
+		log:     s.opts.Logger,
+		groups:  map[string]*cwlens.LogGroup{},
+		filters: map[string][]*cwlens.MetricFilter{},
+	}
+	r.batches = newBatcher(r.queued)
+	return r
+}
+
+// gap records something the scan could not read.
+func (r *run) gap(api, resource, reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gaps = append(r.gaps, cwlens.Gap{API: api, Resource: resource, Reason: reason})
+}
+
+// fail records a failed call as a gap and logs it. Calls cut short by
+// the scan's end are not recorded one by one: Scan adds one gap for them.
+func (r *run) fail(ctx context.Context, api, resource string, err error) {
+	if canceled(ctx, err) {
+		return
+	}
+	reason := errorReason(err)
+	r.log.Warn("call failed", "api", api, "resource", resource, "err", err)
+	r.gap(api, resource, reason)
+}
+
+// update changes the progress counts and reports them.
+func (r *run) update(f func(*Progress)) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	f(&r.progress)
+	if r.s.opts.Progress != nil {
+		r.s.opts.Progress(r.progress)
+	}
+}
+
+func (r *run) queued() { r.update(func(p *Progress) { p.MetricCalls++ }) }

@@ -1,0 +1,346 @@
+package awsemu
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cwlens/cwlens"
+)
+
+// cloudwatch emulates CloudWatch's GetMetricData over Smithy RPC v2 CBOR
+// (the pinned SDK's protocol: service/cloudwatch api_client.go,
+// rpcv2.NewCBOR(schemas.GraniteServiceVersion20100801)). It serves the
+// snapshot's series as the metrics they came from: AWS/Logs IncomingBytes
+// and IncomingLogEvents by LogGroupName, each metric filter's metric, and
+// AWS/ECS CPUUtilization and MemoryUtilization by ClusterName and
+// ServiceName.
+type cloudwatch struct {
+	RPCv2CBOR
+	now    time.Time
+	series map[string][]cwlens.Series // metricKey → stored series, any period
+	dps    func(n int) bool           // datapoints-per-second quota; nil = none
+}
+
+func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
+	c := &cloudwatch{
+		RPCv2CBOR: RPCv2CBOR{Service: "GraniteServiceVersion20100801", QueryCompatible: true},
+		now:       now,
+		series:    map[string][]cwlens.Series{},
+	}
+	add := func(ns, name, stat string, s cwlens.Series, dims ...string) {
+		if len(s.Values) == 0 {
+			return
+		}
+		k := metricKey(ns, name, stat, dims)
+		c.series[k] = append(c.series[k], s)
+	}
+	for _, g := range snap.LogGroups {
+		d := []string{"LogGroupName", g.Name}
+		add("AWS/Logs", "IncomingBytes", "Sum", g.DailyIncomingBytes, d...)
+		add("AWS/Logs", "IncomingBytes", "Sum", g.HourlyIncomingBytes, d...)
+		add("AWS/Logs", "IncomingLogEvents", "Sum", g.DailyIncomingEvents, d...)
+		add("AWS/Logs", "IncomingLogEvents", "Sum", g.HourlyIncomingEvents, d...)
+		for _, f := range g.MetricFilters {
+			add(f.MetricNamespace, f.MetricName, "Sum", f.Counts)
+		}
+	}
+	for _, s := range snap.Services {
+		d := []string{"ClusterName", s.Cluster, "ServiceName", s.Name}
+		add("AWS/ECS", "CPUUtilization", "Average", s.CPUAverage, d...)
+		add("AWS/ECS", "CPUUtilization", "Maximum", s.CPUMaximum, d...)
+		add("AWS/ECS", "MemoryUtilization", "Average", s.MemoryAverage, d...)
+		add("AWS/ECS", "MemoryUtilization", "Maximum", s.MemoryMaximum, d...)
+	}
+	return c
+}
+
+// metricKey identifies a metric and statistic; dims are name, value pairs.
+func metricKey(ns, name, stat string, dims []string) string {
+	pairs := make([]string, 0, len(dims)/2)
+	for i := 0; i+1 < len(dims); i += 2 {
+		pairs = append(pairs, dims[i]+"="+dims[i+1])
+	}
+	sort.Strings(pairs)
+	return ns + "\x00" + name + "\x00" + strings.Join(pairs, ",") + "\x00" + stat
+}
+
+func (*cloudwatch) Prefix() string                              { return "cloudwatch" }
+func (c *cloudwatch) Protocol() Protocol                        { return c.RPCv2CBOR }
+func (c *cloudwatch) Route(r *http.Request, body []byte) string { return c.RPCv2CBOR.Route(r) }
+
+func (c *cloudwatch) Error(kind ErrorKind, msg string) *APIError {
+	switch kind {
+	case ErrThrottle:
+		return &APIError{Status: 400, Code: "ThrottlingException", QueryCode: "Throttling", Fault: "Sender", Message: msg}
+	case ErrInternal:
+		return &APIError{Status: 500, Code: "InternalServiceFault", QueryCode: "InternalServiceError", Fault: "Receiver", Message: msg}
+	case ErrAccessDenied:
+		return &APIError{Status: 403, Code: "AccessDeniedException", QueryCode: "AccessDenied", Fault: "Sender", Message: msg}
+	case ErrExpiredToken:
+		return &APIError{Status: 400, Code: "InvalidNextToken", QueryCode: "InvalidNextToken", Fault: "Sender", Message: msg}
+	}
+	return &APIError{Status: 400, Code: "InvalidParameterValueException", QueryCode: "InvalidParameterValue", Fault: "Sender", Message: msg}
+}
+
+func (c *cloudwatch) Call(_ context.Context, op string, body []byte) (any, error) {
+	if op != "GetMetricData" {
+		return nil, c.Error(ErrValidation, "operation "+op+" is not emulated")
+	}
+	var in gmdIn
+	if err := decodeCBOR(body, &in); err != nil {
+		return nil, err
+	}
+	return c.getMetricData(in)
+}
+
+type gmdDimension struct {
+	Name  string `cbor:"Name"`
+	Value string `cbor:"Value"`
+}
+
+type gmdMetric struct {
+	Namespace  string         `cbor:"Namespace"`
+	MetricName string         `cbor:"MetricName"`
+	Dimensions []gmdDimension `cbor:"Dimensions"`
+}
+
+type gmdMetricStat struct {
+	Metric gmdMetric `cbor:"Metric"`
+	Period int64     `cbor:"Period"`
+	Stat   string    `cbor:"Stat"`
+	Unit   *string   `cbor:"Unit"`
+}
+
+type gmdQuery struct {
+	ID         string         `cbor:"Id"`
+	MetricStat *gmdMetricStat `cbor:"MetricStat"`
+	Expression *string        `cbor:"Expression"`
+	Label      *string        `cbor:"Label"`
+	ReturnData *bool          `cbor:"ReturnData"`
+}
+
+type gmdIn struct {
+	MetricDataQueries []gmdQuery `cbor:"MetricDataQueries"`
+	StartTime         time.Time  `cbor:"StartTime"`
+	EndTime           time.Time  `cbor:"EndTime"`
+	NextToken         *string    `cbor:"NextToken"`
+	ScanBy            *string    `cbor:"ScanBy"`
+	MaxDatapoints     *int64     `cbor:"MaxDatapoints"`
+}
+
+type gmdResult struct {
+	ID         string      `cbor:"Id"`
+	Label      string      `cbor:"Label"`
+	Timestamps []time.Time `cbor:"Timestamps"`
+	Values     []float64   `cbor:"Values"`
+	StatusCode string      `cbor:"StatusCode"`
+}
+
+type gmdOut struct {
+	MetricDataResults []gmdResult `cbor:"MetricDataResults"`
+	NextToken         *string     `cbor:"NextToken,omitempty"`
+}
+
+// GetMetricData limits (SDK GetMetricData doc): at most 500 queries per
+// call; MaxDatapoints defaults to 100,800 and results past it are paginated.
+const (
+	maxQueries    = 500
+	maxDatapoints = 100800
+)
+
+var queryID = regexp.MustCompile(`^[a-z][a-zA-Z0-9_]*$`)
+
+// retention returns how long CloudWatch keeps datapoints of a period
+// (SDK GetMetricDataInput.StartTime doc / MetricStat.Period): below 60 s
+// 3 hours, 60 s 15 days, 300 s 63 days, 3600 s and more 455 days.
+func retention(period time.Duration) time.Duration {
+	switch {
+	case period < time.Minute:
+		return 3 * time.Hour
+	case period < 5*time.Minute:
+		return 15 * cwlens.Day
+	case period < time.Hour:
+		return 63 * cwlens.Day
+	}
+	return 455 * cwlens.Day
+}
+
+type point struct {
+	t time.Time
+	v float64
+}
+
+func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
+	if n := len(in.MetricDataQueries); n == 0 || n > maxQueries {
+		return nil, c.Error(ErrValidation, fmt.Sprintf("MetricDataQueries: %d queries, want 1 to %d", n, maxQueries))
+	}
+	if !in.StartTime.Before(in.EndTime) {
+		return nil, c.Error(ErrValidation, "The parameter StartTime must be less than the parameter EndTime.")
+	}
+	limit := int64(maxDatapoints)
+	if in.MaxDatapoints != nil && *in.MaxDatapoints > 0 {
+		limit = *in.MaxDatapoints
+	}
+	descending := in.ScanBy == nil || *in.ScanBy != "TimestampAscending"
+	qi0, pi0, err := gmdToken(in.NextToken, c.Error(ErrExpiredToken, "The service returned an invalid or expired NextToken."))
+	if err != nil {
+		return nil, err
+	}
+
+	seen := map[string]bool{}
+	requested := 0
+	for _, q := range in.MetricDataQueries {
+		if !queryID.MatchString(q.ID) || seen[q.ID] {
+			return nil, c.Error(ErrValidation, fmt.Sprintf("The value %s for parameter MetricDataQueries.member.Id is not valid or not unique.", q.ID))
+		}
+		seen[q.ID] = true
+		if q.MetricStat == nil {
+			return nil, c.Error(ErrValidation, "only MetricStat queries are emulated")
+		}
+		p := q.MetricStat.Period
+		if p < 60 || p%60 != 0 {
+			return nil, c.Error(ErrValidation, fmt.Sprintf("The parameter MetricDataQueries.member.MetricStat.Period must be a multiple of 60 (got %d).", p))
+		}
+		requested += int(math.Ceil(in.EndTime.Sub(in.StartTime).Seconds() / float64(p)))
+	}
+	if in.NextToken == nil && c.dps != nil && !c.dps(requested) {
+		return nil, c.Error(ErrThrottle, "Rate exceeded: datapoints per second")
+	}
+
+	var out gmdOut
+	budget := limit
+	for qi := qi0; qi < len(in.MetricDataQueries); qi++ {
+		q := in.MetricDataQueries[qi]
+		pts := c.points(q.MetricStat, in.StartTime, in.EndTime)
+		if descending {
+			for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
+				pts[i], pts[j] = pts[j], pts[i]
+			}
+		}
+		from := 0
+		if qi == qi0 {
+			from = pi0
+		}
+		if from > len(pts) {
+			from = len(pts)
+		}
+		label := q.MetricStat.Metric.MetricName
+		if q.Label != nil {
+			label = *q.Label
+		}
+		res := gmdResult{ID: q.ID, Label: label, Timestamps: []time.Time{}, Values: []float64{}, StatusCode: "Complete"}
+		to := from + int(budget)
+		if to > len(pts) {
+			to = len(pts)
+		}
+		for _, p := range pts[from:to] {
+			res.Timestamps = append(res.Timestamps, p.t)
+			res.Values = append(res.Values, p.v)
+		}
+		budget -= int64(to - from)
+		if to < len(pts) {
+			res.StatusCode = "PartialData"
+			out.MetricDataResults = append(out.MetricDataResults, res)
+			out.NextToken = gmdNext(qi, to)
+			return out, nil
+		}
+		if q.ReturnData == nil || *q.ReturnData {
+			out.MetricDataResults = append(out.MetricDataResults, res)
+		}
+		if budget == 0 && qi+1 < len(in.MetricDataQueries) {
+			out.NextToken = gmdNext(qi+1, 0)
+			return out, nil
+		}
+	}
+	return out, nil
+}
+
+// points returns the datapoints of ms in [start, end), ascending: the
+// stored series whose period divides the requested one, aggregated into
+// periods that start at start, within the period's retention.
+func (c *cloudwatch) points(ms *gmdMetricStat, start, end time.Time) []point {
+	dims := make([]string, 0, 2*len(ms.Metric.Dimensions))
+	for _, d := range ms.Metric.Dimensions {
+		dims = append(dims, d.Name, d.Value)
+	}
+	period := time.Duration(ms.Period) * time.Second
+	var src *cwlens.Series
+	for i, s := range c.series[metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims)] {
+		if s.Period > 0 && period%s.Period == 0 && (src == nil || s.Period > src.Period) {
+			src = &c.series[metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims)][i]
+		}
+	}
+	if src == nil {
+		return nil
+	}
+	oldest := c.now.Add(-retention(period))
+	type agg struct {
+		v float64
+		n int
+	}
+	bins := map[int64]*agg{}
+	for i, v := range src.Values {
+		t := src.Time(i)
+		if cwlens.IsMissing(v) || t.Before(start) || !t.Before(end) || t.Before(oldest) {
+			continue
+		}
+		k := int64(t.Sub(start) / period)
+		a := bins[k]
+		if a == nil {
+			bins[k] = &agg{v: v, n: 1}
+			continue
+		}
+		switch ms.Stat {
+		case "Maximum":
+			a.v = math.Max(a.v, v)
+		case "Minimum":
+			a.v = math.Min(a.v, v)
+		default: // Sum, SampleCount; Average is averaged below
+			a.v += v
+		}
+		a.n++
+	}
+	keys := make([]int64, 0, len(bins))
+	for k := range bins {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	pts := make([]point, 0, len(keys))
+	for _, k := range keys {
+		a := bins[k]
+		v := a.v
+		if ms.Stat == "Average" {
+			v /= float64(a.n)
+		}
+		pts = append(pts, point{t: start.Add(time.Duration(k) * period).UTC(), v: v})
+	}
+	return pts
+}
+
+// gmdNext returns the token of a page that starts at point pi of query qi.
+func gmdNext(qi, pi int) *string {
+	t := tokenString(fmt.Sprintf("gmd:%d.%d", qi, pi))
+	return &t
+}
+
+// gmdToken decodes a GetMetricData token into the query and point index
+// where the next page starts.
+func gmdToken(t *string, bad *APIError) (qi, pi int, err error) {
+	if t == nil {
+		return 0, 0, nil
+	}
+	s, ok := untoken(*t, "gmd")
+	if !ok {
+		return 0, 0, bad
+	}
+	if _, err := fmt.Sscanf(s, "%d.%d", &qi, &pi); err != nil || qi < 0 || pi < 0 {
+		return 0, 0, bad
+	}
+	return qi, pi, nil
+}

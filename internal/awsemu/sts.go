@@ -1,0 +1,51 @@
+package awsemu
+
+import (
+	"context"
+	"encoding/xml"
+	"net/http"
+
+	"github.com/cwlens/cwlens"
+)
+
+// sts emulates AWS STS's GetCallerIdentity. The pinned STS client speaks
+// awsQuery (SDK service/sts api_client.go: awsquery.New), so requests are
+// form posts with Action=GetCallerIdentity&Version=2011-06-15.
+type sts struct {
+	Query
+	account string
+}
+
+func newSTS(snap *cwlens.Snapshot) *sts {
+	return &sts{Query: Query{Version: "2011-06-15", Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}, account: snap.AccountID}
+}
+
+func (*sts) Prefix() string                              { return "sts" }
+func (s *sts) Protocol() Protocol                        { return s.Query }
+func (s *sts) Route(r *http.Request, body []byte) string { return s.Query.Route(r, body) }
+
+type callerIdentity struct {
+	XMLName xml.Name `xml:"GetCallerIdentityResult"`
+	Account string   `xml:"Account"`
+	Arn     string   `xml:"Arn"`
+	UserID  string   `xml:"UserId"`
+}
+
+func (s *sts) Call(_ context.Context, op string, _ []byte) (any, error) {
+	if op != "GetCallerIdentity" {
+		return nil, s.Error(ErrValidation, "operation "+op+" is not emulated")
+	}
+	return callerIdentity{Account: s.account, Arn: "arn:aws:iam::" + s.account + ":user/cwlens", UserID: "AIDAEXAMPLECWLENS"}, nil
+}
+
+func (s *sts) Error(kind ErrorKind, msg string) *APIError {
+	switch kind {
+	case ErrThrottle:
+		return &APIError{Status: 400, Code: "Throttling", Message: msg, Fault: "Sender"}
+	case ErrInternal:
+		return &APIError{Status: 500, Code: "InternalFailure", Message: msg, Fault: "Receiver"}
+	case ErrAccessDenied:
+		return &APIError{Status: 403, Code: "AccessDenied", Message: msg, Fault: "Sender"}
+	}
+	return &APIError{Status: 400, Code: "InvalidAction", Message: msg, Fault: "Sender"}
+}
