@@ -69,12 +69,15 @@ func (r *run) services(ctx context.Context) {
 	}
 	g.Wait()
 
+	arns := make([]string, 0, len(taskDefs))
+	for arn := range taskDefs {
+		if arn != "" {
+			arns = append(arns, arn)
+		}
+	}
 	var tg errgroup.Group
 	tg.SetLimit(r.s.opts.Concurrency)
-	for arn := range taskDefs {
-		if arn == "" {
-			continue
-		}
+	for _, arn := range arns {
 		tg.Go(func() error {
 			out, err := r.s.c.ECS.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String(arn)})
 			if err != nil {

@@ -10,10 +10,13 @@ import (
 )
 
 // Diff compares two snapshots in their JSON form (where a missing point is
-// null, so missing equals missing), ignoring the capture time. It returns
-// "" when they are equal, else where they first differ.
+// null, so missing equals missing), ignoring the capture time and the order
+// of log groups, metric filters and services: AWS lists log groups and
+// filters by name, so a scan cannot reproduce another order, and the order
+// carries no meaning. It returns "" when they are equal, else where they
+// first differ.
 func Diff(want, got *cwlens.Snapshot) string {
-	w, g := *want, *got
+	w, g := canonical(want), canonical(got)
 	g.CapturedAt = w.CapturedAt
 	if eq(w, g) {
 		return ""
@@ -70,6 +73,22 @@ func short(b []byte) string {
 		return string(b[:200]) + "…"
 	}
 	return string(b)
+}
+
+// canonical returns a copy of s with log groups, their filters and the
+// services in name order.
+func canonical(s *cwlens.Snapshot) cwlens.Snapshot {
+	c := *s
+	c.LogGroups = append([]cwlens.LogGroup(nil), s.LogGroups...)
+	sort.SliceStable(c.LogGroups, func(i, j int) bool { return c.LogGroups[i].Name < c.LogGroups[j].Name })
+	for i := range c.LogGroups {
+		fs := append([]cwlens.MetricFilter(nil), c.LogGroups[i].MetricFilters...)
+		sort.SliceStable(fs, func(a, b int) bool { return fs[a].Name < fs[b].Name })
+		c.LogGroups[i].MetricFilters = fs
+	}
+	c.Services = append([]cwlens.Service(nil), s.Services...)
+	sort.SliceStable(c.Services, func(i, j int) bool { return c.Services[i].ID() < c.Services[j].ID() })
+	return c
 }
 
 func js(v any) string {
