@@ -132,8 +132,9 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 			return e
 		}); e != nil {
 			fail("analyze "+rg.name, e)
+			// What the analysis returned before failing (findings without a
+			// projection, when only the scenario failed) is still reported.
 			rg.snap.Gaps = append(rg.snap.Gaps, cwlens.Gap{API: "cwlens:analyze", Resource: "*", Reason: e.Error()})
-			rg.findings, rg.proj = nil, nil
 		}
 		rg.keys = newReportKeys(cfg.ReportPrefix, until, rg.name, len(regions) > 1)
 		prev, e := r.previous(ctx, cfg, rg)
