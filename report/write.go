@@ -16,10 +16,12 @@ const (
 	FormatJSON     Format = "json"
 	FormatCSV      Format = "csv"
 	FormatMarkdown Format = "markdown"
+	// FormatHTML is one self-contained page with charts (html.go).
+	FormatHTML Format = "html"
 )
 
 // Formats lists the formats in the order help texts show them.
-var Formats = []Format{FormatTable, FormatJSON, FormatCSV, FormatMarkdown}
+var Formats = []Format{FormatTable, FormatJSON, FormatCSV, FormatMarkdown, FormatHTML}
 
 // ParseFormat parses a format name.
 func ParseFormat(name string) (Format, error) {
@@ -71,6 +73,8 @@ func Write(w io.Writer, r *Report, f Format, o Options) error {
 		return writeCSV(w, r, o)
 	case FormatJSON:
 		return writeJSON(w, r)
+	case FormatHTML:
+		return writeHTML(w, r)
 	}
 	return fmt.Errorf("unknown format %q", f)
 }

@@ -94,7 +94,7 @@ func TestRun(t *testing.T) {
 		{name: "missing argument", args: []string{"report"}, code: exitFailed, noStdout: true, stderr: []string{"missing SNAPSHOT", "cwlens report --help"}},
 		{name: "extra argument", args: []string{"report", small, small}, code: exitFailed, noStdout: true, stderr: []string{"unexpected argument"}},
 		{name: "bad format", args: []string{"report", small, "--format", "yaml"}, code: exitFailed, noStdout: true,
-			stderr: []string{`--format: unknown format "yaml" (want one of table, json, csv, markdown)`}},
+			stderr: []string{`--format: unknown format "yaml" (want one of table, json, csv, markdown, html)`}},
 		{name: "bad fail-on", args: []string{"report", small, "--fail-on", "severe"}, code: exitFailed, noStdout: true, stderr: []string{"--fail-on: unknown severity"}},
 		{name: "bad at", args: []string{"report", small, "--at", "yesterday"}, code: exitFailed, noStdout: true, stderr: []string{`--at: "yesterday" is neither`}},
 		{name: "at outside the window", args: []string{"report", small, "--at", "2030-01-01"}, code: exitFailed, noStdout: true,

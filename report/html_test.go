@@ -1,0 +1,446 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io/fs"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+	"gonum.org/v1/plot/plotter"
+
+	"github.com/cwlens/cwlens/fixtures"
+	"github.com/cwlens/cwlens/pricing"
+)
+
+func renderHTML(t *testing.T, r *Report) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, r, FormatHTML, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func renderJSON(t *testing.T, r *Report) any {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, r, FormatJSON, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(&b)
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// htmlReferenceReport is the reference account as the demo reports it:
+// the fixture priced under its scenario.
+func htmlReferenceReport(t *testing.T) *Report {
+	t.Helper()
+	snap, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := fs.ReadFile(fixtures.FS(), "karmacadabra-prod/scenario.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sc, err := pricing.ParseScenario(data, "fixtures/karmacadabra-prod/scenario.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := pricing.Default()
+	proj, err := pricing.Project(snap, sc, book, pricing.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return New(snap, snap.Window.End, nil, proj)
+}
+
+func TestHTMLGolden(t *testing.T) {
+	golden(t, "small.html.golden", renderHTML(t, htmlFixtureReport()))
+}
+
+func parseHTML(t *testing.T, page []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+func attr(n *html.Node, key string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Namespace == "" && a.Key == key {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+func textOf(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := range n.ChildNodes() {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.TrimSpace(b.String())
+}
+
+func findData(n *html.Node) *html.Node {
+	for d := range n.Descendants() {
+		if d.Type == html.ElementNode && d.DataAtom == atom.Data {
+			return d
+		}
+	}
+	return nil
+}
+
+// jsonAt resolves an RFC 6901 pointer.
+func jsonAt(doc any, ptr string) (any, error) {
+	if ptr == "" || ptr[0] != '/' {
+		return nil, fmt.Errorf("bad pointer %q", ptr)
+	}
+	v := doc
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.NewReplacer("~1", "/", "~0", "~").Replace(tok)
+		switch x := v.(type) {
+		case map[string]any:
+			var ok bool
+			if v, ok = x[tok]; !ok {
+				return nil, fmt.Errorf("%s: no member %q", ptr, tok)
+			}
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(x) {
+				return nil, fmt.Errorf("%s: no element %q", ptr, tok)
+			}
+			v = x[i]
+		default:
+			return nil, fmt.Errorf("%s: %q is inside a scalar", ptr, tok)
+		}
+	}
+	return v, nil
+}
+
+var shownNumber = regexp.MustCompile(`^([+-]?)\$?([0-9][0-9,]*(?:\.[0-9]+)?)\s*(B|kB|MB|GB|TB|PB|k|M|×|%)?$`)
+
+// shown parses a figure as the page shows it ("$1,234.56", "2.89 GB",
+// "48.2k", "566×", "81.2 %") into its value and half its last digit: how far
+// from the exact value the rounding may have moved it.
+func shown(text string) (v, tolerance float64, unit string, ok bool) {
+	m := shownNumber.FindStringSubmatch(text)
+	if m == nil {
+		return 0, 0, "", false
+	}
+	num := strings.ReplaceAll(m[2], ",", "")
+	v, err := strconv.ParseFloat(num, 64)
+	if err != nil {
+		return 0, 0, "", false
+	}
+	decimals := 0
+	if _, frac, found := strings.Cut(num, "."); found {
+		decimals = len(frac)
+	}
+	scale := map[string]float64{"kB": 1e3, "MB": 1e6, "GB": 1e9, "TB": 1e12, "PB": 1e15, "k": 1e3, "M": 1e6}[m[3]]
+	if scale == 0 {
+		scale = 1
+	}
+	if m[1] == "-" {
+		v = -v
+	}
+	return v * scale, 0.5 * math.Pow(10, -float64(decimals)) * scale * (1 + 1e-9), m[3], true
+}
+
+// checkFiguresMatchJSON asserts that every figure in page is the value the
+// JSON holds at the figure's pointer (the sum, for several), and that the
+// text shown is that value rounded. It also asserts that no number in a
+// table escapes the check. It returns how many figures it compared.
+func checkFiguresMatchJSON(t *testing.T, page []byte, doc any) int {
+	t.Helper()
+	root := parseHTML(t, page)
+	n := 0
+	for el := range root.Descendants() {
+		if el.Type != html.ElementNode {
+			continue
+		}
+		ptrs, hasPtr := attr(el, "data-json")
+		if cls, _ := attr(el, "class"); el.DataAtom == atom.Td && strings.Contains(cls, "num") && !hasPtr {
+			if strings.ContainsAny(textOf(el), "0123456789") {
+				t.Errorf("table figure %q has no data-json pointer", textOf(el))
+			}
+			continue
+		}
+		if !hasPtr || ptrs == "" {
+			continue
+		}
+		n++
+		text := textOf(el)
+		var sum decimal.Decimal
+		null := false
+		for _, p := range strings.Fields(ptrs) {
+			v, err := jsonAt(doc, p)
+			if err != nil {
+				t.Errorf("figure %q: %v", text, err)
+				continue
+			}
+			switch x := v.(type) {
+			case nil:
+				null = true
+			case json.Number:
+				sum = sum.Add(decimal.RequireFromString(x.String()))
+			case string:
+				d, err := decimal.NewFromString(x)
+				if err != nil {
+					t.Errorf("figure %q: JSON %s is %q, not a number", text, p, x)
+				}
+				sum = sum.Add(d)
+			default:
+				t.Errorf("figure %q: JSON %s is %T", text, p, v)
+			}
+		}
+		data := findData(el)
+		if null {
+			if data != nil {
+				t.Errorf("figure %q at %s: JSON has null, the page has a value", text, ptrs)
+			}
+			if text != Missing && text != "unknown" {
+				t.Errorf("figure at %s: JSON has null, the page shows %q, want %q or unknown", ptrs, text, Missing)
+			}
+			continue
+		}
+		if data == nil {
+			t.Errorf("figure %q at %s: no <data value>", text, ptrs)
+			continue
+		}
+		val, _ := attr(data, "value")
+		got, err := decimal.NewFromString(val)
+		if err != nil {
+			t.Errorf("figure %q at %s: <data value=%q>: %v", text, ptrs, val, err)
+			continue
+		}
+		if !got.Equal(sum) {
+			t.Errorf("figure %q at %s: page value %s, JSON %s", text, ptrs, got, sum)
+		}
+		want := sum.InexactFloat64()
+		if want == 0 && text == Missing {
+			continue // a ratio of 0: the finding has none
+		}
+		v, tol, unit, ok := shown(strings.TrimSuffix(text, " a month"))
+		switch {
+		case !ok:
+			t.Errorf("figure at %s: cannot read the shown %q", ptrs, text)
+		case unit == "%" && math.Abs(v/100-want) <= tol/100:
+			// a share (0.812) shown as a percentage (81.2 %)
+		case math.Abs(v-want) > tol:
+			t.Errorf("figure at %s: shows %q, but the value is %v", ptrs, text, want)
+		}
+	}
+	return n
+}
+
+func TestHTMLFiguresMatchJSON(t *testing.T) {
+	for _, c := range []struct {
+		name    string
+		report  *Report
+		atLeast int
+	}{
+		{"hand-built", htmlFixtureReport(), 40},
+		{"reference", htmlReferenceReport(t), 60},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			page := renderHTML(t, c.report)
+			n := checkFiguresMatchJSON(t, page, renderJSON(t, c.report))
+			if n < c.atLeast {
+				t.Errorf("compared %d figures, want at least %d: the page lost its tables", n, c.atLeast)
+			}
+			t.Logf("%d figures equal the JSON's; page %d bytes", n, len(page))
+		})
+	}
+}
+
+// TestHTMLEscapesUserData: names, summaries, notes and gaps are user data;
+// none of them may become markup, in HTML or inside the SVG charts.
+func TestHTMLEscapesUserData(t *testing.T) {
+	page := renderHTML(t, htmlFixtureReport())
+	if !bytes.Contains(page, []byte("/x/&lt;script&gt;alert(1)&lt;/script&gt;")) {
+		t.Error("the escaped log group name is not in the page")
+	}
+	lower := bytes.ToLower(page)
+	// Event handlers may appear as escaped text; the parse below checks
+	// that none became an attribute.
+	for _, bad := range []string{"<script", "<img", "<svg onload", "<b>other"} {
+		if bytes.Contains(lower, []byte(bad)) {
+			t.Errorf("the page contains %q", bad)
+		}
+	}
+	root := parseHTML(t, page)
+	inSVG, inHTML := 0, 0
+	for el := range root.Descendants() {
+		if el.Type == html.ElementNode {
+			switch el.Data {
+			case "script", "img", "iframe", "object", "embed", "b":
+				t.Errorf("user data became a <%s> element", el.Data)
+			}
+			for _, a := range el.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Errorf("<%s> has an event handler %s=%q", el.Data, a.Key, a.Val)
+				}
+			}
+		}
+		if el.Type == html.TextNode && strings.Contains(el.Data, xssName) {
+			inHTML++
+			for p := el.Parent; p != nil; p = p.Parent {
+				if p.Data == "svg" {
+					inSVG++
+					inHTML--
+					break
+				}
+			}
+		}
+	}
+	if inHTML < 3 {
+		t.Errorf("the name is text in %d HTML places, want it in the log group table, the finding and the projection", inHTML)
+	}
+	if inSVG < 2 {
+		t.Errorf("the name is text in %d SVG places, want it in the bar charts' labels", inSVG)
+	}
+}
+
+// TestHTMLSelfContained: the page refers to nothing outside itself, so it
+// can be mailed, stored and opened offline.
+func TestHTMLSelfContained(t *testing.T) {
+	for name, r := range map[string]*Report{"hand-built": htmlFixtureReport(), "reference": htmlReferenceReport(t)} {
+		t.Run(name, func(t *testing.T) {
+			page := renderHTML(t, r)
+			for _, bad := range []string{"http:", "https:", "url(", "@import", "@font-face", "<link", "<script", "data:"} {
+				if i := bytes.Index(bytes.ToLower(page), []byte(bad)); i >= 0 {
+					t.Errorf("the page contains %q: …%s…", bad, page[max(0, i-60):min(len(page), i+60)])
+				}
+			}
+			root := parseHTML(t, page)
+			for el := range root.Descendants() {
+				if el.Type != html.ElementNode {
+					continue
+				}
+				for _, a := range el.Attr {
+					switch a.Key {
+					case "src", "srcset", "action", "formaction", "poster", "background":
+						t.Errorf("<%s %s=%q>", el.Data, a.Key, a.Val)
+					case "href":
+						if !strings.HasPrefix(a.Val, "#") {
+							t.Errorf("<%s href=%q> leaves the page", el.Data, a.Val)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestHTMLCharts: every chart is an image with a text alternative, and its
+// colours are the theme's properties, so dark mode and print apply to it.
+func TestHTMLCharts(t *testing.T) {
+	page := renderHTML(t, htmlFixtureReport())
+	root := parseHTML(t, page)
+	charts := 0
+	ids := map[string]bool{}
+	for el := range root.Descendants() {
+		if el.Type != html.ElementNode || el.Data != "svg" {
+			continue
+		}
+		charts++
+		if role, _ := attr(el, "role"); role != "img" {
+			t.Errorf("an <svg> has role %q, want img", role)
+		}
+		labelled, _ := attr(el, "aria-labelledby")
+		for _, id := range strings.Fields(labelled) {
+			ids[id] = true
+		}
+		var title, desc string
+		for c := range el.ChildNodes() {
+			switch c.Data {
+			case "title":
+				title = textOf(c)
+			case "desc":
+				desc = textOf(c)
+			}
+		}
+		if title == "" || len(desc) < 40 {
+			t.Errorf("chart %q lacks a title or a description (%q)", title, desc)
+		}
+	}
+	// Two findings have series; the top groups and the projection have
+	// bar charts; four groups have small multiples.
+	if charts != 2+2+4 {
+		t.Errorf("%d charts, want 8", charts)
+	}
+	for el := range root.Descendants() {
+		if id, ok := attr(el, "id"); ok {
+			delete(ids, id)
+		}
+	}
+	if len(ids) != 0 {
+		t.Errorf("aria-labelledby names missing ids: %v", ids)
+	}
+	if m := regexp.MustCompile(`(?:fill|stroke):#`).Find(page); m != nil {
+		t.Errorf("a chart has a literal colour %q", m)
+	}
+	if !bytes.Contains(page, []byte("stroke:var(--c-series)")) || !bytes.Contains(page, []byte("fill:var(--c-flag)")) {
+		t.Error("the charts do not use the theme's colour properties")
+	}
+}
+
+func TestSVGBodyRejectsLiteralColours(t *testing.T) {
+	p := newChartPlot()
+	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Color = color.RGBA{R: 0x12, G: 0x34, B: 0x56, A: 0xff}
+	p.Add(l)
+	if _, err := svgBody(p, 100, 100); err == nil || !strings.Contains(err.Error(), "#123456") {
+		t.Errorf("svgBody with a literal colour: err = %v, want one naming #123456", err)
+	}
+}
+
+func TestShown(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		v    float64
+		ok   bool
+	}{
+		{"$1,234.56", 1234.56, true},
+		{"-$44.33", -44.33, true},
+		{"+$0.50", 0.5, true},
+		{"2.89 GB", 2.89e9, true},
+		{"48.2k", 48200, true},
+		{"566×", 566, true},
+		{"81.2 %", 81.2, true},
+		{"unknown", 0, false},
+	} {
+		v, _, _, ok := shown(c.text)
+		if ok != c.ok || (ok && math.Abs(v-c.v) > 1e-6*math.Abs(c.v)) {
+			t.Errorf("shown(%q) = %v, %v; want %v, %v", c.text, v, ok, c.v, c.ok)
+		}
+	}
+}
