@@ -136,7 +136,7 @@ type seriesInJSON struct {
 	Start         time.Time         `json:"start"`
 	PeriodSeconds int64             `json:"period_seconds"`
 	Unit          string            `json:"unit"`
-	Values        []*float64        `json:"values"`
+	Values        *pointsJSON       `json:"values"`
 	Points        []json.RawMessage `json:"points"`
 	End           *time.Time        `json:"end"`
 }
@@ -206,18 +206,22 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 		if err := out.fillPoints(w.Points, w.End); err != nil {
 			return err
 		}
-	default:
-		out.Values = make([]float64, len(w.Values))
-		for i, p := range w.Values {
-			if p == nil {
-				out.Values[i] = Missing()
-			} else {
-				out.Values[i] = *p
-			}
-		}
+	case w.Values != nil:
+		out.Values = *w.Values
 	}
 	*s = out
 	return nil
+}
+
+// gridIndex returns k such that t = Start + k*Period, and whether there is
+// one. It counts in whole seconds, so it cannot overflow as a Duration
+// would for times centuries apart. t must not be before Start.
+func (s *Series) gridIndex(t time.Time) (int64, bool) {
+	if t.Nanosecond() != s.Start.Nanosecond() {
+		return 0, false // periods are whole seconds
+	}
+	secs, period := t.Unix()-s.Start.Unix(), int64(s.Period/time.Second)
+	return secs / period, secs%period == 0
 }
 
 // fillPoints expands the sparse form into s.Values.
@@ -247,11 +251,10 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 		if t.Before(s.Start) {
 			return Inputf("", where+"[0]", ts, "before the series start %s", s.Start.Format(time.RFC3339))
 		}
-		d := t.Sub(s.Start)
-		if d%s.Period != 0 {
-			return Inputf("", where+"[0]", ts, "not on the series' %s grid from %s", s.Period, s.Start.Format(time.RFC3339))
+		i64, ok := s.gridIndex(t)
+		if !ok {
+			return Inputf("", where+"[0]", ts, "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
-		i64 := int64(d / s.Period)
 		if i64 >= maxSeriesPoints {
 			return Inputf("", where+"[0]", ts, "more than %d periods after the series start", maxSeriesPoints)
 		}
@@ -278,14 +281,14 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 		if e.Before(s.Start) {
 			return Inputf("", "end", e.Format(time.RFC3339), "before the series start %s", s.Start.Format(time.RFC3339))
 		}
-		d := e.Sub(s.Start)
-		if d%s.Period != 0 {
-			return Inputf("", "end", e.Format(time.RFC3339), "not on the series' %s grid from %s", s.Period, s.Start.Format(time.RFC3339))
+		k, ok := s.gridIndex(e)
+		if !ok {
+			return Inputf("", "end", e.Format(time.RFC3339), "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
-		if int64(d/s.Period) > maxSeriesPoints {
+		if k > maxSeriesPoints {
 			return Inputf("", "end", e.Format(time.RFC3339), "more than %d periods after the series start", maxSeriesPoints)
 		}
-		n = int(d / s.Period)
+		n = int(k)
 	}
 	s.Values = make([]float64, n)
 	for i := range s.Values {
@@ -295,4 +298,188 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 		s.Values[p.i] = p.v
 	}
 	return nil
+}
+
+// pointsJSON is the values array of the regular form, parsed by hand: a
+// snapshot holds millions of points, and decoding each into a *float64
+// costs an allocation apiece.
+type pointsJSON []float64
+
+// UnmarshalJSON reads an array of numbers and nulls; null is a missing point.
+func (p *pointsJSON) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return nil
+	}
+	v, n, err := scanPoints(b)
+	if err != nil {
+		return err
+	}
+	if len(bytes.TrimSpace(b[n:])) > 0 {
+		return Inputf("", "values", abbreviate(b[n:]), "unexpected data after the array")
+	}
+	*p = v
+	return nil
+}
+
+// scanPoints parses the JSON array of numbers and nulls at the start of b
+// and returns its values and its length in bytes. It stops at the first
+// element that is not a finite number or null and returns an *InputError
+// naming it (values[i]) and, instead of the length, the offset in b of the
+// problem.
+func scanPoints(b []byte) ([]float64, int, error) {
+	fail := func(i, off int, value, msg string) ([]float64, int, error) {
+		return nil, off, Inputf("", fmt.Sprintf("values[%d]", i), value, "%s", msg)
+	}
+	ws := func(j int) int {
+		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
+			j++
+		}
+		return j
+	}
+	j := ws(0)
+	if j >= len(b) || b[j] != '[' {
+		return nil, j, Inputf("", "values", abbreviate(b[j:]), "want an array of numbers and nulls")
+	}
+	// Size the slice from the commas before the first ']' (a hint only:
+	// the rest of b may be the rest of a whole snapshot).
+	hint := b
+	if k := bytes.IndexByte(b, ']'); k >= 0 {
+		hint = b[:k]
+	}
+	out := make([]float64, 0, bytes.Count(hint, []byte{','})+1)
+	j = ws(j + 1)
+	if j < len(b) && b[j] == ']' {
+		return out, j + 1, nil
+	}
+	for i := 0; ; i++ {
+		j = ws(j)
+		if j >= len(b) {
+			return fail(i, j, "", "truncated: the array ends here")
+		}
+		start := j
+		switch b[j] {
+		case '"':
+			k := j + 1
+			for k < len(b) && b[k] != '"' {
+				if b[k] == '\\' {
+					k++
+				}
+				k++
+			}
+			return fail(i, start, abbreviate(b[start:min(k+1, len(b))]), "want a number or null, got a string (JSON has no NaN or Infinity; write null for a missing point)")
+		case '[', '{':
+			return fail(i, start, string(b[j]), "want a number or null, got an array or object")
+		}
+		for j < len(b) && !isDelim(b[j]) {
+			j++
+		}
+		word := b[start:j]
+		if len(word) == 0 {
+			return fail(i, start, abbreviate(b[start:min(start+1, len(b))]), "want a number or null")
+		}
+		if string(word) == "null" {
+			out = append(out, Missing())
+		} else {
+			v, err := parseJSONNumber(word)
+			if err != nil {
+				return fail(i, start, abbreviate(word), err.Error())
+			}
+			out = append(out, v)
+		}
+		j = ws(j)
+		if j >= len(b) {
+			return fail(i+1, j, "", "truncated: the array ends here")
+		}
+		switch b[j] {
+		case ',':
+			j++
+		case ']':
+			return out, j + 1, nil
+		default:
+			return fail(i+1, j, abbreviate(b[j:min(j+1, len(b))]), "want ',' or ']' after a value")
+		}
+	}
+}
+
+func isDelim(c byte) bool {
+	return c == ',' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '}' || c == '"' || c == '[' || c == '{'
+}
+
+// parseJSONNumber parses a JSON number literal into a finite float64.
+func parseJSONNumber(b []byte) (float64, error) {
+	if !validJSONNumber(b) {
+		return 0, fmt.Errorf("want a number or null (JSON has no NaN or Infinity; write null for a missing point)")
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	if err != nil {
+		return 0, fmt.Errorf("number out of range")
+	}
+	return v, nil
+}
+
+// validJSONNumber reports whether b is a number as JSON writes it:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — stricter than ParseFloat,
+// which also takes "Inf", "0x1p3" and "1_000".
+func validJSONNumber(b []byte) bool {
+	i := 0
+	digits := func() bool {
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		return i > j
+	}
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if !digits() {
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		if !digits() {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if !digits() {
+			return false
+		}
+	}
+	return i == len(b)
+}
+
+// abbreviate returns b, shortened to at most 40 bytes for an error message.
+func abbreviate(b []byte) string {
+	if len(b) > 40 {
+		return string(b[:37]) + "..."
+	}
+	return string(b)
+}
+
+// PeriodText writes a period as people say it: "1 day", "1 hour", "5 min",
+// "90 s".
+func PeriodText(d time.Duration) string {
+	unit := func(n time.Duration, name string) string {
+		if n == 1 {
+			return "1 " + name
+		}
+		return fmt.Sprintf("%d %ss", n, name)
+	}
+	switch {
+	case d > 0 && d%Day == 0:
+		return unit(d/Day, "day")
+	case d > 0 && d%Hour == 0:
+		return unit(d/Hour, "hour")
+	case d > 0 && d%time.Minute == 0:
+		return fmt.Sprintf("%d min", d/time.Minute)
+	}
+	return fmt.Sprintf("%g s", d.Seconds())
 }

@@ -34,6 +34,9 @@ func DecodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
 }
 
 func decodeSnapshot(data []byte, name string) (*Snapshot, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, Inputf(name, "", "", "empty file: want a snapshot (a JSON object, schema version %d)", SchemaVersion)
+	}
 	var s Snapshot
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -42,6 +45,9 @@ func decodeSnapshot(data []byte, name string) (*Snapshot, error) {
 		err = expectEOF(dec)
 	}
 	if err != nil {
+		if lerr := locate(data, name); lerr != nil {
+			return nil, lerr
+		}
 		return nil, locateError(data, name, err)
 	}
 	if err := s.Validate(); err != nil {

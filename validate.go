@@ -174,7 +174,7 @@ func (v *validator) series(p string, s Series, unit string, w Window, upper floa
 		return
 	}
 	if s.Start.Unix()%int64(s.Period/time.Second) != 0 || s.Start.Nanosecond() != 0 {
-		v.failf(p+".start", stamp(s.Start), "not aligned to the %s period (a daily series starts at 00:00 UTC)", s.Period)
+		v.failf(p+".start", stamp(s.Start), "not aligned to its %s period (a daily series starts at 00:00 UTC)", PeriodText(s.Period))
 	}
 	if s.Unit != unit {
 		v.failf(p+".unit", strconv.Quote(s.Unit), "want %q", unit)

@@ -1,0 +1,114 @@
+package cwlens_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/fixtures"
+)
+
+// TestValidate breaks one thing at a time in the reference snapshot and
+// checks the problem Validate names.
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(s *cwlens.Snapshot)
+		want   string // a substring of the error; "" = valid
+	}{
+		{"reference", func(s *cwlens.Snapshot) {}, ""},
+		{"missing point", func(s *cwlens.Snapshot) { s.LogGroups[1].DailyIncomingBytes.Values[3] = cwlens.Missing() }, ""},
+		{"series not captured", func(s *cwlens.Snapshot) { s.LogGroups[1].HourlyIncomingBytes = cwlens.Series{} }, ""},
+		{"never expires", func(s *cwlens.Snapshot) { s.LogGroups[0].RetentionDays = nil }, ""},
+		{"CPU above 100 %", func(s *cwlens.Snapshot) { s.Services[6].CPUMaximum.Values[0] = 180 }, ""},
+		{"EC2 task", func(s *cwlens.Snapshot) {
+			s.Services[1].LaunchType, s.Services[1].CPUUnits, s.Services[1].MemoryMiB = cwlens.LaunchEC2, 128, 300
+		}, ""},
+		{"EC2 memory above 100 %", func(s *cwlens.Snapshot) {
+			s.Services[1].LaunchType = cwlens.LaunchEC2
+			s.Services[1].MemoryMaximum.Values[0] = 130
+		}, ""},
+		{"Fargate and Spot strategy", func(s *cwlens.Snapshot) {
+			s.Services[2].CapacityProviderStrategy = []cwlens.CapacityProviderItem{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}
+		}, ""},
+
+		{"schema version", func(s *cwlens.Snapshot) { s.SchemaVersion = 2 }, "schema_version: 2: unsupported"},
+		{"account id", func(s *cwlens.Snapshot) { s.AccountID = "12345" }, `account_id: "12345": want a 12-digit`},
+		{"region", func(s *cwlens.Snapshot) { s.Region = "" }, `region: "": missing`},
+		{"captured_at", func(s *cwlens.Snapshot) { s.CapturedAt = time.Time{} }, "captured_at: missing"},
+		{"empty window", func(s *cwlens.Snapshot) { s.Window.End = s.Window.Start }, "window.end: 2025-09-27T00:00:00Z: must be after window.start"},
+		{"log group name", func(s *cwlens.Snapshot) { s.LogGroups[3].Name = "" }, `log_groups[3].name: "": missing`},
+		{"class", func(s *cwlens.Snapshot) { s.LogGroups[2].Class = "standard" }, `log_groups[2].class: "standard": unknown log group class`},
+		{"retention", func(s *cwlens.Snapshot) { r := 8; s.LogGroups[2].RetentionDays = &r }, "log_groups[2].retention_days: 8: "},
+		{"stored bytes", func(s *cwlens.Snapshot) { s.LogGroups[5].StoredBytes = -1 }, "log_groups[5].stored_bytes: -1: must not be negative"},
+		{"negative events", func(s *cwlens.Snapshot) { s.LogGroups[0].HourlyIncomingEvents.Values[7] = -3 }, "log_groups[0].hourly_incoming_events.values[7]: -3: must not be negative"},
+		{"+Inf", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Values[12] = math.Inf(1) }, "log_groups[0].daily_incoming_bytes.values[12]: +Inf: not a finite number"},
+		{"-Inf", func(s *cwlens.Snapshot) { s.Services[0].CPUAverage.Values[1] = math.Inf(-1) }, "services[0].cpu_average.values[1]: -Inf: not a finite number"},
+		{"sub-second period", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Period = 1500 * time.Millisecond }, "log_groups[0].daily_incoming_bytes.period_seconds: 1.5s: must be a positive whole number of seconds"},
+		{"zero period", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Period = 0 }, "log_groups[0].daily_incoming_bytes.period_seconds: 0s"},
+		{"daily not at midnight", func(s *cwlens.Snapshot) {
+			d := &s.LogGroups[0].DailyIncomingBytes
+			d.Start = d.Start.Add(time.Hour)
+			d.Values = d.Values[:len(d.Values)-1]
+		}, "log_groups[0].daily_incoming_bytes.start: 2025-09-27T01:00:00Z: not aligned to its 1 day period"},
+		{"series past the window", func(s *cwlens.Snapshot) {
+			h := &s.LogGroups[4].HourlyIncomingBytes
+			h.Values = append(h.Values, 1)
+		}, "log_groups[4].hourly_incoming_bytes: 2025-10-25T00:00:00Z to 2025-11-01T01:00:00Z: series reaches outside the window"},
+		{"unit", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingEvents.Unit = cwlens.UnitBytes }, `log_groups[0].daily_incoming_events.unit: "Bytes": want "Count"`},
+		{"filter counts", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[1].Counts.Values[0] = -1 }, "log_groups[0].metric_filters[1].counts.values[0]: -1"},
+		{"filter name", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[2].Name = "errors" }, `log_groups[0].metric_filters[2].name: "errors": duplicate of metric_filters[0]`},
+		{"duplicate group", func(s *cwlens.Snapshot) { s.LogGroups[7].Name = s.LogGroups[6].Name }, "log_groups[7].name: \"/ecs/karmacadabra-prod/test-seller\": duplicate of log_groups[6]"},
+		{"duplicate service", func(s *cwlens.Snapshot) { s.Services[7].Name = "validator" }, `services[7].name: "validator": duplicate of services[1]`},
+		{"256/768", func(s *cwlens.Snapshot) { s.Services[3].MemoryMiB = 768 }, "services[3].cpu_units: 256 CPU units / 768 MiB: not a Fargate task size"},
+		{"2048 vCPU", func(s *cwlens.Snapshot) { s.Services[0].CPUUnits = 2048 * 1024 }, "services[0].cpu_units: 2097152 CPU units / 4096 MiB: not a Fargate task size"},
+		{"Spot with 256/768", func(s *cwlens.Snapshot) { s.Services[2].MemoryMiB = 768 }, "services[2].cpu_units: 256 CPU units / 768 MiB"},
+		{"EC2 too small", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].CPUUnits = cwlens.LaunchEC2, 100 }, "services[1].cpu_units: 100: an ECS task has 128 to 196608"},
+		{"EC2 too big", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].CPUUnits = cwlens.LaunchEC2, 196609 }, "services[1].cpu_units: 196609"},
+		{"EC2 no memory", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].MemoryMiB = cwlens.LaunchEC2, 0 }, "services[1].memory_mib: 0: must be positive"},
+		{"no launch type", func(s *cwlens.Snapshot) { s.Services[1].LaunchType = "" }, `services[1].launch_type: "": missing`},
+		{"unknown launch type", func(s *cwlens.Snapshot) { s.Services[1].LaunchType = "LAMBDA" }, `services[1].launch_type: "LAMBDA"`},
+		{"both", func(s *cwlens.Snapshot) { s.Services[2].LaunchType = cwlens.LaunchFargate }, `services[2].launch_type: "FARGATE": a service has a launch type or a capacity provider strategy, never both`},
+		{"two bases", func(s *cwlens.Snapshot) {
+			s.Services[2].CapacityProviderStrategy = []cwlens.CapacityProviderItem{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Base: 1, Weight: 3}}
+		}, "services[2].capacity_provider_strategy[1].base: 1: only one capacity provider"},
+		{"weight", func(s *cwlens.Snapshot) { s.Services[2].CapacityProviderStrategy[0].Weight = 1001 }, "services[2].capacity_provider_strategy[0].weight: 1001: must be 0 to 1000"},
+		{"architecture", func(s *cwlens.Snapshot) { s.Services[1].Architecture = "arm64" }, `services[1].architecture: "arm64": want X86_64 or ARM64`},
+		{"os", func(s *cwlens.Snapshot) { s.Services[1].OperatingSystem = "" }, `services[1].operating_system: "": missing`},
+		{"ephemeral storage", func(s *cwlens.Snapshot) { s.Services[1].EphemeralStorageGiB = 10 }, "services[1].ephemeral_storage_gib: 10"},
+		{"running count", func(s *cwlens.Snapshot) { s.Services[4].RunningCount = -1 }, "services[4].running_count: -1: must not be negative"},
+		{"failed tasks", func(s *cwlens.Snapshot) { s.Services[0].Deployments[0].FailedTasks = -13 }, "services[0].deployments[0].failed_tasks: -13: must not be negative"},
+		{"deployment status", func(s *cwlens.Snapshot) { s.Services[0].Deployments[0].Status = "NEW" }, `services[0].deployments[0].status: "NEW"`},
+		{"rollout state", func(s *cwlens.Snapshot) { s.Services[0].Deployments[0].RolloutState = "DONE" }, `services[0].deployments[0].rollout_state: "DONE"`},
+		{"health check interval", func(s *cwlens.Snapshot) { s.Services[0].HealthCheck.IntervalSeconds = 1 }, "services[0].health_check.interval_seconds: 1: must be 5 to 300"},
+		{"health check command", func(s *cwlens.Snapshot) { s.Services[0].HealthCheck.Command = nil }, "services[0].health_check.command: []: missing"},
+		{"log group", func(s *cwlens.Snapshot) { s.Services[5].LogGroup = "/ecs/other" }, `services[5].log_group: "/ecs/other": no such log group`},
+		{"Fargate memory above 100 %", func(s *cwlens.Snapshot) { s.Services[1].MemoryMaximum.Values[9] = 100.5 }, "services[1].memory_maximum.values[9]: 100.5: above 100"},
+		{"negative CPU", func(s *cwlens.Snapshot) { s.Services[1].CPUAverage.Values[9] = -0.5 }, "services[1].cpu_average.values[9]: -0.5: must not be negative"},
+		{"gap without api", func(s *cwlens.Snapshot) { s.Gaps = []cwlens.Gap{{Resource: "*", Reason: "AccessDenied"}} }, `gaps[0].api: "": missing`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := fixtures.Reference()
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.mutate(s)
+			err = s.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("rejected: %v", err)
+			case tt.want == "":
+				return
+			case err == nil:
+				t.Fatalf("accepted; want %q", tt.want)
+			case !cwlens.IsInputError(err):
+				t.Fatalf("not an *InputError: %v", err)
+			case !strings.Contains(err.Error(), tt.want):
+				t.Fatalf("got  %v\nwant %s", err, tt.want)
+			}
+		})
+	}
+}
