@@ -135,14 +135,14 @@ func TestRun(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, cmd := range []string{"demo", "report", "analyze", "version"} {
+	for _, cmd := range []string{"demo", "report", "analyze", "version", "patterns"} {
 		r := run(t, cmd, "--help")
 		if r.code != exitOK || !strings.Contains(r.stdout, "Examples:") || !strings.Contains(r.stdout, "cwlens "+cmd) {
 			t.Errorf("%s --help: exit %d, stdout:\n%s", cmd, r.code, r.stdout)
 		}
 	}
 	r := run(t, "--help")
-	for _, cmd := range []string{"demo", "report", "analyze", "version"} {
+	for _, cmd := range []string{"demo", "report", "analyze", "version", "patterns"} {
 		if !strings.Contains(r.stdout, "  "+cmd+" ") {
 			t.Errorf("cwlens --help does not list %s:\n%s", cmd, r.stdout)
 		}

@@ -83,6 +83,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newReportCmd(stdout),
 		newAnalyzeCmd(stdout),
 		newDetectCmd(stdout),
+		newPatternsCmd(stdout),
 		newVersionCmd(stdout),
 	)
 	return root

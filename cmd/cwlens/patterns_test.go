@@ -1,0 +1,137 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const (
+	floodLines    = "testdata/patterns/flood.log"
+	baselineLines = "testdata/patterns/baseline.log"
+)
+
+func TestPatterns(t *testing.T) {
+	cases := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string
+		stderr     []string
+		golden     string
+		stderrLine bool
+	}{
+		{name: "table", args: []string{"patterns", "--lines", floodLines}, golden: "patterns/flood.table.golden",
+			stdout: []string{"116 events", "ERROR execution reverted: FiatTokenV2: invalid signature network=base tx=<*>",
+				"INFO http_request{method=GET uri=/health} status=<*> elapsed=<*>", "Task Started (lifecycle event)", "Task Stopped (lifecycle event)"}},
+		{name: "csv", args: []string{"patterns", "--lines", floodLines, "--format", "csv"}, golden: "patterns/flood.csv.golden"},
+		{name: "json", args: []string{"patterns", "--lines", floodLines, "--format", "json"}, golden: "patterns/flood.json.golden"},
+		{name: "grown", args: []string{"patterns", "--lines", floodLines, "--baseline-lines", baselineLines}, golden: "patterns/grown.table.golden",
+			stdout: []string{"Templates that grew", "new", "ERROR execution reverted"}},
+		{name: "grown csv", args: []string{"patterns", "--lines", floodLines, "--baseline-lines", baselineLines, "-f", "csv"},
+			stdout: []string{"events,bytes,byte_share,baseline_events,baseline_bytes,added_bytes,added_share,growth,template", ",new,ERROR execution reverted"}},
+		{name: "top", args: []string{"patterns", "--lines", floodLines, "--top", "2"}, stdout: []string{"… 3 more templates"}},
+
+		{name: "missing file", args: []string{"patterns", "--lines", "testdata/patterns/nope.log"}, code: exitFailed,
+			stderr: []string{"cwlens: testdata/patterns/nope.log: no such file or directory"}, stderrLine: true},
+		{name: "bad utf-8", args: []string{"patterns", "--lines", "testdata/patterns/bad-utf8.log"}, code: exitFailed,
+			stderr: []string{"cwlens: testdata/patterns/bad-utf8.log: line 2: not valid UTF-8"}, stderrLine: true},
+		{name: "bad message", args: []string{"patterns", "--lines", "testdata/patterns/bad-message.jsonl", "-f", "loghub"}, code: exitFailed,
+			stderr: []string{`cwlens: testdata/patterns/bad-message.jsonl: line 2: message: {"nested":true}: want a JSON string`}, stderrLine: true},
+		{name: "bad baseline", args: []string{"patterns", "--lines", floodLines, "--baseline-lines", "testdata/patterns/bad-utf8.log"}, code: exitFailed,
+			stderr: []string{"bad-utf8.log: line 2"}, stderrLine: true},
+		{name: "no source", args: []string{"patterns"}, code: exitFailed, stderr: []string{"give --lines FILE or --log-group GROUP"}},
+		{name: "both sources", args: []string{"patterns", "--lines", floodLines, "--log-group", "g"}, code: exitFailed, stderr: []string{"not both"}},
+		{name: "bad format", args: []string{"patterns", "--lines", floodLines, "-f", "xml"}, code: exitFailed, stderr: []string{`--format: "xml" is not one of`}},
+		{name: "loghub with baseline", args: []string{"patterns", "--lines", floodLines, "--baseline-lines", baselineLines, "-f", "loghub"}, code: exitFailed,
+			stderr: []string{"leave out --baseline-lines"}},
+		{name: "live flag offline", args: []string{"patterns", "--lines", floodLines, "--since", "2025-10-30"}, code: exitFailed,
+			stderr: []string{"go with --log-group"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			r := run(t, c.args...)
+			if r.code != c.code {
+				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, c.code, r.stderr)
+			}
+			for _, s := range c.stdout {
+				if !strings.Contains(r.stdout, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+				}
+			}
+			for _, s := range c.stderr {
+				if !strings.Contains(r.stderr, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+				}
+			}
+			if c.code != exitOK && r.stdout != "" {
+				t.Errorf("stdout not empty on failure:\n%s", r.stdout)
+			}
+			if c.stderrLine && strings.Count(r.stderr, "\n") != 1 {
+				t.Errorf("stderr is not one line:\n%s", r.stderr)
+			}
+			if c.golden != "" {
+				golden(t, c.golden, r.stdout)
+			}
+		})
+	}
+}
+
+// TestPatternsLoghub checks the scoring format: a header, then one
+// properly quoted row per input line, LineId from 1, and the lines of one
+// template sharing its text.
+func TestPatternsLoghub(t *testing.T) {
+	r := run(t, "patterns", "--lines", floodLines, "--format", "loghub")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 117 || rows[0][0] != "LineId" || rows[0][1] != "EventTemplate" {
+		t.Fatalf("%d rows, header %q", len(rows), rows[0])
+	}
+	want := map[int]string{
+		1: "INFO http_request{method=GET uri=/health} status=<*> elapsed=<*>",
+		2: "ERROR execution reverted: FiatTokenV2: invalid signature network=base tx=<*>",
+		3: "order <*> placed by user <*> total=<*> EUR",
+		4: "[worker: <*>] Task Started (lifecycle event)",
+		5: "[worker: <*>] Task Stopped (lifecycle event)",
+	}
+	for i, row := range rows[1:] {
+		if row[0] != strconv.Itoa(i+1) {
+			t.Fatalf("row %d has LineId %s", i+1, row[0])
+		}
+		if w, ok := want[i+1]; ok && row[1] != w {
+			t.Errorf("line %d: %q, want %q", i+1, row[1], w)
+		}
+	}
+}
+
+func TestPatternsJSONShares(t *testing.T) {
+	r := run(t, "patterns", "--lines", floodLines, "--baseline-lines", baselineLines, "--format", "json")
+	var doc struct {
+		Templates []struct {
+			Template   string   `json:"template"`
+			AddedShare float64  `json:"added_share"`
+			Growth     *float64 `json:"growth"`
+			New        bool     `json:"new"`
+		} `json:"templates"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var sum float64
+	for _, p := range doc.Templates {
+		sum += p.AddedShare
+		if p.New == (p.Growth != nil) {
+			t.Errorf("%q: new=%v growth=%v", p.Template, p.New, p.Growth)
+		}
+	}
+	if len(doc.Templates) == 0 || sum < 0.999 || sum > 1.001 {
+		t.Errorf("%d grown templates, added shares sum to %v", len(doc.Templates), sum)
+	}
+}
