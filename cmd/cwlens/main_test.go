@@ -56,17 +56,20 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// cliCase is one command line and what it must print and return.
+type cliCase struct {
+	name       string
+	args       []string
+	code       int
+	stdout     []string // substrings
+	stderr     []string
+	golden     string // stdout golden file
+	noStdout   bool
+	stderrLine bool // stderr must be exactly one line
+}
+
 func TestRun(t *testing.T) {
-	cases := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     []string // substrings
-		stderr     []string
-		golden     string // stdout golden file
-		noStdout   bool
-		stderrLine bool // stderr must be exactly one line
-	}{
+	cases := []cliCase{
 		{name: "report table", args: []string{"report", small}, golden: "small.table.golden",
 			stdout: []string{"/ecs/small/api", "202.4 MB", "2 vCPU / 4 GiB (2048/4096)", "FARGATE_SPOT"}},
 		{name: "report json", args: []string{"report", small, "--format", "json"}, golden: "small.json.golden"},
@@ -103,34 +106,37 @@ func TestRun(t *testing.T) {
 			stderr: []string{"testdata/nope.json"}, stderrLine: true},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := run(t, c.args...)
-			if r.code != c.code {
-				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, c.code, r.stderr)
-			}
-			for _, s := range c.stdout {
-				if !strings.Contains(r.stdout, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
-				}
-			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
-			if c.code == exitOK && r.stderr != "" {
-				t.Errorf("stderr not empty on success:\n%s", r.stderr)
-			}
-			if c.noStdout && r.stdout != "" {
-				t.Errorf("stdout not empty on failure:\n%s", r.stdout)
-			}
-			if c.stderrLine && strings.Count(r.stderr, "\n") != 1 {
-				t.Errorf("stderr is not one line:\n%s", r.stderr)
-			}
-			if c.golden != "" {
-				golden(t, c.golden, r.stdout)
-			}
-		})
+		t.Run(c.name, c.check)
+	}
+}
+
+// check runs the case's command line and compares what it did.
+func (c cliCase) check(t *testing.T) {
+	r := run(t, c.args...)
+	if r.code != c.code {
+		t.Errorf("exit %d, want %d; stderr:\n%s", r.code, c.code, r.stderr)
+	}
+	for _, s := range c.stdout {
+		if !strings.Contains(r.stdout, s) {
+			t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
+		}
+	}
+	for _, s := range c.stderr {
+		if !strings.Contains(r.stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
+		}
+	}
+	if c.code == exitOK && r.stderr != "" {
+		t.Errorf("stderr not empty on success:\n%s", r.stderr)
+	}
+	if c.noStdout && r.stdout != "" {
+		t.Errorf("stdout not empty on failure:\n%s", r.stdout)
+	}
+	if c.stderrLine && strings.Count(r.stderr, "\n") != 1 {
+		t.Errorf("stderr is not one line:\n%s", r.stderr)
+	}
+	if c.golden != "" {
+		golden(t, c.golden, r.stdout)
 	}
 }
 

@@ -14,15 +14,7 @@ const (
 )
 
 func TestPatterns(t *testing.T) {
-	cases := []struct {
-		name       string
-		args       []string
-		code       int
-		stdout     []string
-		stderr     []string
-		golden     string
-		stderrLine bool
-	}{
+	cases := []cliCase{
 		{name: "table", args: []string{"patterns", "--lines", floodLines}, golden: "patterns/flood.table.golden",
 			stdout: []string{"116 events", "ERROR execution reverted: FiatTokenV2: invalid signature network=base tx=<*>",
 				"INFO http_request{method=GET uri=/health} status=<*> elapsed=<*>", "Task Started (lifecycle event)", "Task Stopped (lifecycle event)"}},
@@ -51,31 +43,8 @@ func TestPatterns(t *testing.T) {
 			stderr: []string{"go with --log-group"}},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			r := run(t, c.args...)
-			if r.code != c.code {
-				t.Errorf("exit %d, want %d; stderr:\n%s", r.code, c.code, r.stderr)
-			}
-			for _, s := range c.stdout {
-				if !strings.Contains(r.stdout, s) {
-					t.Errorf("stdout lacks %q:\n%s", s, r.stdout)
-				}
-			}
-			for _, s := range c.stderr {
-				if !strings.Contains(r.stderr, s) {
-					t.Errorf("stderr lacks %q:\n%s", s, r.stderr)
-				}
-			}
-			if c.code != exitOK && r.stdout != "" {
-				t.Errorf("stdout not empty on failure:\n%s", r.stdout)
-			}
-			if c.stderrLine && strings.Count(r.stderr, "\n") != 1 {
-				t.Errorf("stderr is not one line:\n%s", r.stderr)
-			}
-			if c.golden != "" {
-				golden(t, c.golden, r.stdout)
-			}
-		})
+		c.noStdout = c.code != exitOK
+		t.Run(c.name, c.check)
 	}
 }
 
