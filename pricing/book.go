@@ -16,7 +16,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -284,25 +283,4 @@ func (b *Book) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
-}
-
-// WriteFile writes the book to path through a temporary file and a rename,
-// so a failed write never leaves half a book behind.
-func (b *Book) WriteFile(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".cwlens-prices-*")
-	if err != nil {
-		return fmt.Errorf("write price book %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := b.WriteJSON(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write price book %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write price book %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write price book %s: %w", path, err)
-	}
-	return nil
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/analyzer"
+	"github.com/cwlens/cwlens/pricing"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -19,6 +21,11 @@ type reportFlags struct {
 	at     string
 	state  string
 	sens   string
+	prices string
+	// scenario is the --scenario flag of the commands that take one;
+	// defaultScenario, when set, supplies the scenario without it (demo).
+	scenario        string
+	defaultScenario func() (*pricing.Scenario, error)
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
@@ -32,7 +39,13 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
 	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding)")
 	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
+	fs.StringVar(&f.prices, "prices", "", "price with the price book in `FILE` (default: the built-in book; see cwlens prices)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
+}
+
+// registerScenario adds --scenario to a command that projects one.
+func (f *reportFlags) registerScenario(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&f.scenario, "scenario", "", "project the changes in the scenario `FILE` (YAML; see docs/scenario.md)")
 }
 
 // reportOptions are reportFlags checked and parsed.
@@ -44,6 +57,8 @@ type reportOptions struct {
 	state  string           // the run-to-run state file; "" for none
 	// sensitivity scales the analyzer's statistical thresholds (1 = medium).
 	sensitivity float64
+	book        *pricing.Book     // the price book
+	scenario    *pricing.Scenario // nil: no scenario
 }
 
 // parse checks the flags before any input is read, so a typo fails fast.
@@ -70,6 +85,19 @@ func (f *reportFlags) parse() (reportOptions, error) {
 			return o, usagef("--at: %w", err)
 		}
 	}
+	if o.book, err = loadBook(f.prices); err != nil {
+		return o, err
+	}
+	switch {
+	case f.scenario != "":
+		if o.scenario, err = loadScenario(f.scenario); err != nil {
+			return o, err
+		}
+	case f.defaultScenario != nil:
+		if o.scenario, err = f.defaultScenario(); err != nil {
+			return o, err
+		}
+	}
 	return o, nil
 }
 
@@ -82,4 +110,22 @@ func parseTime(s string) (time.Time, error) {
 		return t, nil
 	}
 	return time.Time{}, fmt.Errorf("%q is neither RFC 3339 (2025-10-31T12:00:00Z) nor a date (2025-10-31)", s)
+}
+
+// loadBook returns the price book in path, or the built-in one when path is
+// empty.
+func loadBook(path string) (*pricing.Book, error) {
+	if path == "" {
+		return pricing.Default(), nil
+	}
+	return pricing.LoadBook(path)
+}
+
+// loadScenario reads and parses the scenario file at path.
+func loadScenario(path string) (*pricing.Scenario, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, cwlens.Inputf(path, "", "", "cannot read the scenario: %v", err)
+	}
+	return pricing.ParseScenario(data, path)
 }

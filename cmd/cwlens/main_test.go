@@ -22,6 +22,8 @@ const (
 	small     = "testdata/small.json"
 	partial   = "testdata/partial.json"
 	reference = "../../fixtures/karmacadabra-prod/snapshot.json"
+	// referenceScenarioFile is the source analysis's recommendations.
+	referenceScenarioFile = "../../fixtures/karmacadabra-prod/scenario.yaml"
 )
 
 // services of the reference account; each has a log group /ecs/karmacadabra-prod/<name>.
@@ -164,9 +166,10 @@ func TestDemoInventory(t *testing.T) {
 	}
 }
 
-// The demo is the report of the reference file, from the embedded copy.
+// The demo is the report of the reference file with its scenario, from the
+// embedded copies.
 func TestDemoIsReferenceReport(t *testing.T) {
-	demo, file := run(t, "demo", "--format", "json"), run(t, "report", reference, "--format", "json")
+	demo, file := run(t, "demo", "--format", "json"), run(t, "report", reference, "--scenario", referenceScenarioFile, "--format", "json")
 	if demo.code != exitOK || file.code != exitOK || demo.stdout != file.stdout {
 		t.Errorf("demo (exit %d) and report %s (exit %d) differ", demo.code, reference, file.code)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/analyzer"
 	"github.com/cwlens/cwlens/internal/runstate"
+	"github.com/cwlens/cwlens/pricing"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -26,6 +27,10 @@ type pipelineOptions struct {
 	At time.Time
 	// Sensitivity scales the analyzer's thresholds; 0 means the default.
 	Sensitivity float64
+	// Book prices the account and the findings; nil leaves them unpriced.
+	Book *pricing.Book
+	// Scenario is projected beside the current cost; nil for none.
+	Scenario *pricing.Scenario
 }
 
 // buildReport runs the steps on snap.
@@ -38,8 +43,11 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 	if err != nil {
 		return nil, err
 	}
-	// The pricing step (a projection, and the findings' monthly cost) goes here.
-	return report.New(snap, at, findings, nil), nil
+	proj, err := price(snap, findings, opts)
+	if err != nil {
+		return nil, err
+	}
+	return report.New(snap, at, findings, proj), nil
 }
 
 // analyze is the analyzer step: the findings of snap as of at.
@@ -53,6 +61,16 @@ func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlen
 		return nil, fmt.Errorf("analyze: %w", err)
 	}
 	return findings, nil
+}
+
+// price is the pricing step: the findings' monthly cost, and the account's
+// monthly cost now and under the scenario.
+func price(snap *cwlens.Snapshot, findings []cwlens.Finding, opts pipelineOptions) (*cwlens.Projection, error) {
+	if opts.Book == nil {
+		return nil, nil
+	}
+	pricing.PriceFindings(findings, snap, opts.Book, pricing.Options{})
+	return pricing.Project(snap, opts.Scenario, opts.Book, pricing.Options{})
 }
 
 // evaluationTime returns at, or the end of the window when at is zero. An
@@ -92,7 +110,7 @@ func snapshotFile(args []string) (*cwlens.Snapshot, error) { return cwlens.ReadS
 // into the command's outcome: a partial snapshot or findings at or above
 // --fail-on end the command with their exit status.
 func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, sections report.Sections) error {
-	r, err := buildReport(snap, pipelineOptions{At: o.at, Sensitivity: o.sensitivity})
+	r, err := buildReport(snap, pipelineOptions{At: o.at, Sensitivity: o.sensitivity, Book: o.book, Scenario: o.scenario})
 	if err != nil {
 		return err
 	}

@@ -19,10 +19,12 @@ ECS services it holds, what the analysis found, and the monthly cost.
 the "last day" is the last whole UTC day before it.`,
 		Example: `  cwlens report fixtures/karmacadabra-prod/snapshot.json
   cwlens report snapshot.json --format json --out report.json
-  cwlens report snapshot.json --at 2025-10-30 --format markdown`,
+  cwlens report snapshot.json --at 2025-10-30 --format markdown
+  cwlens report snapshot.json --scenario changes.yaml --prices prices.json`,
 		Args: exactArgs("SNAPSHOT"),
 		RunE: runReport(stdout, &f, snapshotFile, report.SectionAll),
 	}
 	f.register(cmd)
+	f.registerScenario(cmd)
 	return cmd
 }

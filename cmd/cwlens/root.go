@@ -85,6 +85,8 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newDetectCmd(stdout),
 		newPatternsCmd(stdout),
 		newVersionCmd(stdout),
+		newProjectCmd(stdout),
+		newPricesCmd(stdout, stderr),
 	)
 	return root
 }

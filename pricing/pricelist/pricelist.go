@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/pricing/types"
 	"github.com/shopspring/decimal"
@@ -258,4 +259,16 @@ func choose(cs []candidate, m meter) (pricing.Price, string, bool) {
 		}
 	}
 	return cs[0].price, "", true
+}
+
+// NewClient returns a Price List API client configured the usual way (the
+// environment, shared config and credentials files, an IAM role). The API
+// is served from us-east-1 for the prices of every Region;
+// AWS_ENDPOINT_URL_PRICING points it elsewhere, e.g. at a test server.
+func NewClient(ctx context.Context) (API, error) {
+	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion("us-east-1"))
+	if err != nil {
+		return nil, fmt.Errorf("refresh prices: AWS configuration: %w", err)
+	}
+	return awspricing.NewFromConfig(cfg), nil
 }
