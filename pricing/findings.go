@@ -11,8 +11,10 @@ import (
 //
 //   - ingestion (IngestedBytesPerMonth) at the ingestion price of the log
 //     group's class;
-//   - a resize (From, To, Tasks) as what From costs beyond To for Tasks tasks
-//     on on-demand Fargate of the service's architecture — the saving;
+//   - a resize (From, To, Tasks) as the monthly difference between From and
+//     To for Tasks tasks on on-demand Fargate of the service's architecture:
+//     what an over-provisioned size wastes, or what the larger size a
+//     near-capacity service needs would add — the amount at stake either way;
 //   - a group that never expires (StoredBytes) as the monthly storage of what
 //     it holds, a cost that grows with every month of ingestion.
 //
@@ -68,7 +70,7 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 		if err1 != nil || err2 != nil {
 			return nil
 		}
-		total = total.Add(from.Sub(to))
+		total = total.Add(from.Sub(to).Abs())
 		priced = true
 	}
 	if !priced {

@@ -17,12 +17,13 @@ func TestPriceFindings(t *testing.T) {
 		{Kind: cwlens.KindIngestionLevelShift, Subject: "/ecs/karmacadabra-prod/facilitator", Impact: &cwlens.Impact{IngestedBytesPerMonth: 86.65e9}},
 		{Kind: cwlens.KindIngestionSpike, Subject: "/ia", Impact: &cwlens.Impact{IngestedBytesPerMonth: 10e9}},
 		{Kind: cwlens.KindOverprovisioned, Subject: "karmacadabra-prod/facilitator", Impact: &cwlens.Impact{From: from, To: to, Tasks: 1}},
+		{Kind: cwlens.KindNearCapacity, Subject: "karmacadabra-prod/validator", Impact: &cwlens.Impact{From: &cwlens.TaskSize{CPUUnits: 256, MemoryMiB: 512}, To: &cwlens.TaskSize{CPUUnits: 256, MemoryMiB: 1024}, Tasks: 1}},
 		{Kind: cwlens.KindNoRetention, Subject: "/ecs/karmacadabra-prod/validator", Impact: &cwlens.Impact{StoredBytes: 50e9}},
 		{Kind: cwlens.KindErrorSurge, Subject: "/ecs/karmacadabra-prod/facilitator"},
 		{Kind: cwlens.KindOverprovisioned, Subject: "x/y", Impact: &cwlens.Impact{From: from, To: &cwlens.TaskSize{CPUUnits: 256, MemoryMiB: 768}, Tasks: 1}},
 	}
 	PriceFindings(fs, snap, Default(), Options{})
-	want := []string{"43.33", "2.50", "54.06", "1.50", "", ""}
+	want := []string{"43.33", "2.50", "54.06", "1.62", "1.50", "", ""}
 	for i, w := range want {
 		got := ""
 		if fs[i].MonthlyCostUSD != nil {
