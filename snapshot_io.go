@@ -76,7 +76,8 @@ func withFile(err error, name string) error {
 }
 
 // locateError turns an encoding/json error into an *InputError with the
-// line and column where decoding stopped.
+// line and column where decoding stopped. It is the fallback for an error
+// the token walk (locate) did not find, which should not happen.
 func locateError(data []byte, name string, err error) error {
 	var (
 		syn *json.SyntaxError
@@ -85,13 +86,6 @@ func locateError(data []byte, name string, err error) error {
 	)
 	switch {
 	case errors.As(err, &ie):
-		// A series reports where it went wrong relative to itself
-		// ("points[3][0]"); prefix the path of the series.
-		if p := seriesPath(data, ie); p != "" {
-			c := *ie
-			c.Where = p + "." + ie.Where
-			return withFile(&c, name)
-		}
 		return withFile(err, name)
 	case errors.As(err, &syn):
 		return Inputf(name, lineCol(data, syn.Offset), "", "malformed JSON: %v", err)

@@ -312,7 +312,7 @@ func TestBadSnapshots(t *testing.T) {
 		"truncated.json":             "truncated JSON",
 		"schema-99.json":             "schema_version: 99",
 		"negative-stored-bytes.json": "log_groups[1].stored_bytes: -5",
-		"nan.json":                   "line 73, column 7", // NaN is not JSON: the place is all a reader can name
+		"nan.json":                   "services[0].cpu_average.values[1]: NaN: want a number or null (JSON has no NaN or Infinity; write null for a missing point) (line 73, column 6)",
 		"unsorted-series.json":       "log_groups[0].daily_incoming_bytes",
 	}
 	files, _ := filepath.Glob("testdata/bad/*.json")
