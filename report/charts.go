@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"math"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,6 +78,8 @@ type svgChart struct {
 	Body   template.HTML // gonum's drawing, without its <svg> element
 	// LogScale says the value axis is logarithmic, which the caption tells.
 	LogScale bool
+	// Parts are the marks of a finding's chart, which its caption explains.
+	Parts chartParts
 }
 
 // Chart sizes in points; the page scales them to its width.
@@ -363,30 +366,30 @@ func baselineRange(s cwlens.Series, start time.Time) (lo, hi float64, ok bool) {
 	return lo, hi, errLo == nil && errHi == nil
 }
 
-// flaggedSpan is where the chart marks the finding: its evidence points when
-// it has them, else from its start to the end of the series.
-func flaggedSpan(f cwlens.Finding, s cwlens.Series) (from, to time.Time) {
-	from, to = f.Start, s.End()
-	if len(f.Evidence.Points) > 0 {
-		from, to = f.Evidence.Points[0].Time, f.Evidence.Points[0].Time
-		for _, pt := range f.Evidence.Points {
-			if pt.Time.Before(from) {
-				from = pt.Time
-			}
-			if pt.Time.After(to) {
-				to = pt.Time
-			}
-		}
-		to = to.Add(s.Period)
-		if !f.Start.IsZero() && f.Start.Before(from) {
-			from = f.Start
+// flaggedFrom is where the chart's flagged span starts: the finding's start,
+// or its earliest evidence point if that is earlier. The span runs to the end
+// of the series, since a finding is about the latest data.
+func flaggedFrom(f cwlens.Finding) time.Time {
+	from := f.Start
+	for _, pt := range f.Evidence.Points {
+		if from.IsZero() || pt.Time.Before(from) {
+			from = pt.Time
 		}
 	}
-	return from, to
+	return from
+}
+
+// chartParts says which marks a finding's chart has, so that its caption
+// explains only those.
+type chartParts struct {
+	Band, Baseline, Span, Points bool
 }
 
 // findingChart draws a finding's series with its baseline band, baseline
-// value and flagged span. It returns nil when the finding has no series.
+// value, flagged span and flagged points. It returns nil when the finding has
+// no series. A finding that starts with its series (a resize judged over the
+// whole window) has no "before": no band and no span, only its points and
+// its baseline (for a resize, the target utilisation).
 func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 	s := f.Evidence.Series
 	if s == nil || s.Present() == 0 || s.Period <= 0 {
@@ -394,9 +397,11 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 	}
 	p := newChartPlot()
 	p.X.Tick.Marker = dayTicks{}
-	from, to := flaggedSpan(f, *s)
+	from := flaggedFrom(f)
+	var parts chartParts
+	parts.Span = from.After(s.Start) && from.Before(s.End())
 
-	var maxV, minPos = math.Inf(-1), math.Inf(1)
+	maxV, minPos := math.Inf(-1), math.Inf(1)
 	var maxT time.Time
 	for i, v := range s.Values {
 		if cwlens.IsMissing(v) {
@@ -409,26 +414,40 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 			minPos = v
 		}
 	}
-	bandLo, bandHi, hasBand := baselineRange(*s, from)
+	var bandLo, bandHi float64
+	if parts.Span {
+		bandLo, bandHi, parts.Band = baselineRange(*s, from)
+	}
 	baseline := f.Evidence.Baseline
-	// The baseline is in the evidence's unit, which for a rate is not the
-	// series' unit; only draw it where they agree.
-	showBaseline := baseline > 0 && (f.Evidence.Unit == "" || strings.EqualFold(f.Evidence.Unit, s.Unit))
+	// The baseline is in the evidence's unit, which for a share of volume is
+	// not the series' unit; only draw it where they agree.
+	parts.Baseline = baseline > 0 && (f.Evidence.Unit == "" || strings.EqualFold(f.Evidence.Unit, s.Unit))
 
 	// A flood of 500x its baseline flattens the baseline into the axis on a
-	// linear scale; a log scale keeps both readable, and says so.
-	ref := baseline
-	if !showBaseline && hasBand {
+	// linear scale; a log scale keeps both readable, and the caption says so.
+	ref := 0.0
+	switch {
+	case parts.Baseline:
+		ref = baseline
+	case parts.Band:
 		ref = bandHi
+	}
+	top := maxV
+	if parts.Baseline {
+		top = math.Max(top, baseline)
 	}
 	logScale := ref > 0 && maxV/ref >= 20 && !math.IsInf(minPos, 1) && s.Present() == countPositive(*s)
 	if logScale {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Min = minPos / 1.5
-		p.Y.Max = maxV * 1.5
+		p.Y.Max = top * 1.5
 	} else {
 		p.Y.Min = 0
-		p.Y.Max = maxV * 1.08
+		p.Y.Max = top * 1.08
+		if s.Unit == cwlens.UnitPercent {
+			// Utilisation of a task: the whole of the task is the honest scale.
+			p.Y.Max = math.Max(top*1.02, 100)
+		}
 		if p.Y.Max <= 0 {
 			p.Y.Max = 1
 		}
@@ -440,10 +459,11 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		p.X.Max = p.X.Min + s.Period.Seconds()
 	}
 
-	span := spanMarker{from: float64(from.Unix()), to: float64(to.Unix()), label: "flagged from " + from.UTC().Format("Jan 2")}
-	span.fill = true
-	p.Add(span)
-	if hasBand {
+	span := spanMarker{from: float64(from.Unix()), to: float64(s.End().Unix()), label: "flagged from " + shortTime(from), fill: true}
+	if parts.Span {
+		p.Add(span)
+	}
+	if parts.Band {
 		lo := bandLo
 		if logScale && lo <= 0 {
 			lo = p.Y.Min
@@ -455,9 +475,11 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 	g.Horizontal.Color = roleGrid.color()
 	g.Horizontal.Width = vg.Points(0.5)
 	p.Add(g)
-	span.fill = false
-	p.Add(span)
-	if showBaseline {
+	if parts.Span {
+		span.fill = false
+		p.Add(span)
+	}
+	if parts.Baseline {
 		p.Add(hLine{y: baseline, role: roleBaseline})
 	}
 	lines, err := seriesLines(*s, roleSeries)
@@ -465,22 +487,21 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		return nil, fmt.Errorf("chart of %s: %w", f.Subject, err)
 	}
 	p.Add(lines...)
-	if len(f.Evidence.Points) > 0 {
-		var pts plotter.XYs
-		for _, pt := range f.Evidence.Points {
-			if cwlens.IsMissing(pt.Value) || (logScale && pt.Value <= 0) {
-				continue
-			}
-			pts = append(pts, plotter.XY{X: float64(pt.Time.Unix()), Y: pt.Value})
+	var pts plotter.XYs
+	for _, pt := range f.Evidence.Points {
+		if cwlens.IsMissing(pt.Value) || math.IsInf(pt.Value, 0) || (logScale && pt.Value <= 0) {
+			continue
 		}
-		if len(pts) > 0 {
-			sc, err := plotter.NewScatter(pts)
-			if err != nil {
-				return nil, fmt.Errorf("chart of %s: %w", f.Subject, err)
-			}
-			sc.GlyphStyle = draw.GlyphStyle{Color: roleFlagEdge.color(), Radius: vg.Points(2.6), Shape: draw.RingGlyph{}}
-			p.Add(sc)
+		pts = append(pts, plotter.XY{X: float64(pt.Time.Unix()), Y: pt.Value})
+	}
+	if len(pts) > 0 {
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return nil, fmt.Errorf("chart of %s: %w", f.Subject, err)
 		}
+		sc.GlyphStyle = draw.GlyphStyle{Color: roleFlagEdge.color(), Radius: vg.Points(2.6), Shape: draw.RingGlyph{}}
+		p.Add(sc)
+		parts.Points = true
 	}
 
 	body, err := svgBody(p, chartWide, chartTall)
@@ -495,22 +516,24 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		d.WriteString(", on a logarithmic scale")
 	}
 	d.WriteString(". ")
-	if showBaseline {
-		fmt.Fprintf(&d, "Baseline %s", formatValue(baseline, s.Unit))
-		if hasBand {
-			fmt.Fprintf(&d, " (usual range %s to %s)", formatValue(bandLo, s.Unit), formatValue(bandHi, s.Unit))
-		}
-		d.WriteString(". ")
-	} else if hasBand {
-		fmt.Fprintf(&d, "Usual range before %s: %s to %s. ", from.UTC().Format("Jan 2"),
+	if parts.Band {
+		fmt.Fprintf(&d, "Usual range before %s: %s to %s. ", shortTime(from),
 			formatValue(bandLo, s.Unit), formatValue(bandHi, s.Unit))
 	}
-	fmt.Fprintf(&d, "Flagged from %s; peak %s on %s", from.UTC().Format("Jan 2 15:04 MST"),
-		formatValue(maxV, s.Unit), maxT.UTC().Format("Jan 2"))
-	if showBaseline {
-		fmt.Fprintf(&d, " (%s the baseline)", formatRatio(maxV/baseline))
+	if parts.Baseline {
+		fmt.Fprintf(&d, "Baseline %s. ", formatValue(baseline, s.Unit))
+	}
+	if parts.Span {
+		fmt.Fprintf(&d, "Flagged from %s. ", FormatTime(from))
+	}
+	fmt.Fprintf(&d, "Peak %s at %s", formatValue(maxV, s.Unit), FormatTime(maxT))
+	if parts.Baseline {
+		fmt.Fprintf(&d, ", %s the baseline", formatRatio(maxV/baseline))
 	}
 	d.WriteString(".")
+	if n := len(pts); n > 0 {
+		fmt.Fprintf(&d, " %d flagged %s marked.", n, map[bool]string{true: "point", false: "points"}[n == 1])
+	}
 	return &svgChart{
 		ID:       id,
 		Title:    fmt.Sprintf("%s: %s", f.Kind, f.Subject),
@@ -519,7 +542,18 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		Height:   chartTall,
 		Body:     body,
 		LogScale: logScale,
+		Parts:    parts,
 	}, nil
+}
+
+// shortTime is a chart's label of a time: "Oct 29", or "Oct 29 12:00" when
+// it is not midnight UTC.
+func shortTime(t time.Time) string {
+	t = t.UTC()
+	if t.Equal(t.Truncate(24 * time.Hour)) {
+		return t.Format("Jan 2")
+	}
+	return t.Format("Jan 2 15:04")
 }
 
 func countPositive(s cwlens.Series) int {
@@ -773,6 +807,10 @@ func smallChart(id, title string, s cwlens.Series) (*svgChart, error) {
 	return &svgChart{ID: id, Title: title, Desc: desc, Width: chartSmallW, Height: chartSmallH, Body: body}, nil
 }
 
+// unitRatio is the analyzer's unit of a share such as errors per request
+// (0.152), which people read as a percentage (15.2 %).
+const unitRatio = "ratio"
+
 // formatValue shows a value in its series unit: bytes in decimal units as
 // CloudWatch bills them, counts and percentages plainly.
 func formatValue(v float64, unit string) string {
@@ -781,16 +819,22 @@ func formatValue(v float64, unit string) string {
 		return FormatBytes(v)
 	case cwlens.UnitPercent:
 		return trimZeros(fmt.Sprintf("%.1f", v)) + " %"
+	case unitRatio:
+		return trimZeros(fmt.Sprintf("%.1f", v*100)) + " %"
 	default:
 		return humanCount(v)
 	}
 }
 
 func formatRatio(r float64) string {
-	if r >= 10 {
+	switch {
+	case r >= 10:
 		return fmt.Sprintf("%.0f×", r)
+	case r >= 1:
+		return fmt.Sprintf("%.1f×", r)
+	default:
+		return strconv.FormatFloat(r, 'f', 2, 64) + "×"
 	}
-	return fmt.Sprintf("%.1f×", r)
 }
 
 // humanCount writes a count with a k/M suffix past ten thousand.
