@@ -113,48 +113,32 @@ func (r *run) services(ctx context.Context) {
 func (r *run) listClusters(ctx context.Context) ([]string, bool) {
 	var arns []string
 	in := &ecs.ListClustersInput{MaxResults: aws.Int32(ecsListPageSize)}
-	restarted := false
-	for {
+	ok := r.paginate(ctx, "ecs:ListClusters", "*", func() { arns = nil }, func(token *string) (*string, error) {
+		in.NextToken = token
 		out, err := r.s.c.ECS.ListClusters(ctx, in)
 		if err != nil {
-			if in.NextToken != nil && !restarted && isExpiredToken(err) {
-				restarted, in.NextToken, arns = true, nil, nil
-				continue
-			}
-			r.fail(ctx, "ecs:ListClusters", "*", err)
-			return nil, false
+			return nil, err
 		}
-		r.reads.Add(1)
 		arns = append(arns, out.ClusterArns...)
-		if out.NextToken == nil || *out.NextToken == "" {
-			return arns, true
-		}
-		in.NextToken = out.NextToken
-	}
+		return out.NextToken, nil
+	})
+	return arns, ok
 }
 
 // listServices returns the service ARNs of a cluster, or false.
 func (r *run) listServices(ctx context.Context, cluster string) ([]string, bool) {
 	var arns []string
 	in := &ecs.ListServicesInput{Cluster: aws.String(cluster), MaxResults: aws.Int32(ecsListPageSize)}
-	restarted := false
-	for {
+	ok := r.paginate(ctx, "ecs:ListServices", clusterName(cluster), func() { arns = nil }, func(token *string) (*string, error) {
+		in.NextToken = token
 		out, err := r.s.c.ECS.ListServices(ctx, in)
 		if err != nil {
-			if in.NextToken != nil && !restarted && isExpiredToken(err) {
-				restarted, in.NextToken, arns = true, nil, nil
-				continue
-			}
-			r.fail(ctx, "ecs:ListServices", clusterName(cluster), err)
-			return nil, false
+			return nil, err
 		}
-		r.reads.Add(1)
 		arns = append(arns, out.ServiceArns...)
-		if out.NextToken == nil || *out.NextToken == "" {
-			return arns, true
-		}
-		in.NextToken = out.NextToken
-	}
+		return out.NextToken, nil
+	})
+	return arns, ok
 }
 
 // clusterName returns the name of a cluster given by name or ARN.
@@ -259,10 +243,12 @@ func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service
 	}
 	for _, c := range td.ContainerDefinitions {
 		if hc := c.HealthCheck; hc != nil && sv.HealthCheck == nil {
+			// Absent members take ECS's defaults: interval 30 s, timeout
+			// 5 s, 3 retries, no start period (SDK types.HealthCheck doc).
 			sv.HealthCheck = &cwlens.HealthCheck{
 				Container: aws.ToString(c.Name), Command: hc.Command,
-				IntervalSeconds: int(aws.ToInt32(hc.Interval)), TimeoutSeconds: int(aws.ToInt32(hc.Timeout)),
-				Retries: int(aws.ToInt32(hc.Retries)), StartPeriodSeconds: int(aws.ToInt32(hc.StartPeriod)),
+				IntervalSeconds: int(orDefault(hc.Interval, 30)), TimeoutSeconds: int(orDefault(hc.Timeout, 5)),
+				Retries: int(orDefault(hc.Retries, 3)), StartPeriodSeconds: int(orDefault(hc.StartPeriod, 0)),
 			}
 		}
 		if lc := c.LogConfiguration; lc != nil && lc.LogDriver == ecstypes.LogDriverAwslogs && sv.LogGroup == "" {
@@ -270,6 +256,13 @@ func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service
 		}
 	}
 	return sv, nil
+}
+
+func orDefault(p *int32, def int32) int32 {
+	if p == nil {
+		return def
+	}
+	return *p
 }
 
 // cpuUnits parses a task definition's cpu: CPU units ("256") or vCPUs

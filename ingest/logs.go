@@ -26,27 +26,17 @@ func (r *run) logGroups(ctx context.Context) {
 	if p := r.s.opts.LogGroupPrefix; p != "" {
 		in.LogGroupNamePrefix = aws.String(p)
 	}
-	restarted := false
-	for {
+	r.paginate(ctx, "logs:DescribeLogGroups", resourceOr(r.s.opts.LogGroupPrefix+"*"), nil, func(token *string) (*string, error) {
+		in.NextToken = token
 		out, err := r.s.c.Logs.DescribeLogGroups(ctx, in)
 		if err != nil {
-			if in.NextToken != nil && !restarted && isExpiredToken(err) {
-				r.log.Warn("pagination token expired; listing log groups again", "api", "logs:DescribeLogGroups")
-				restarted, in.NextToken = true, nil
-				continue
-			}
-			r.fail(ctx, "logs:DescribeLogGroups", resourceOr(r.s.opts.LogGroupPrefix+"*"), err)
-			return
+			return nil, err
 		}
-		r.reads.Add(1)
 		for _, lg := range out.LogGroups {
-			r.addGroup(lg)
+			r.addGroup(lg) // a restarted listing meets groups again: addGroup skips them
 		}
-		if out.NextToken == nil || *out.NextToken == "" {
-			return
-		}
-		in.NextToken = out.NextToken
-	}
+		return out.NextToken, nil
+	})
 }
 
 // resourceOr returns s, or "*" for an empty or bare wildcard.
@@ -104,22 +94,15 @@ func (r *run) addGroup(lg logstypes.LogGroup) {
 // metric, hourly. Filters that publish the same metric share one query.
 func (r *run) metricFilters(ctx context.Context) {
 	in := &cloudwatchlogs.DescribeMetricFiltersInput{Limit: aws.Int32(logsPageSize)}
-	restarted := false
 	byMetric := map[[2]string][]*cwlens.Series{}
 	var order [][2]string
 	seen := map[[2]string]bool{} // (group, filter) already listed
-	for {
+	r.paginate(ctx, "logs:DescribeMetricFilters", resourceOr(r.s.opts.LogGroupPrefix+"*"), nil, func(token *string) (*string, error) {
+		in.NextToken = token
 		out, err := r.s.c.Logs.DescribeMetricFilters(ctx, in)
 		if err != nil {
-			if in.NextToken != nil && !restarted && isExpiredToken(err) {
-				r.log.Warn("pagination token expired; listing metric filters again", "api", "logs:DescribeMetricFilters")
-				restarted, in.NextToken = true, nil
-				continue
-			}
-			r.fail(ctx, "logs:DescribeMetricFilters", resourceOr(r.s.opts.LogGroupPrefix+"*"), err)
-			break
+			return nil, err
 		}
-		r.reads.Add(1)
 		for _, mf := range out.MetricFilters {
 			group := aws.ToString(mf.LogGroupName)
 			key := [2]string{group, aws.ToString(mf.FilterName)}
@@ -146,11 +129,8 @@ func (r *run) metricFilters(ctx context.Context) {
 			}
 			byMetric[m] = append(byMetric[m], &f.Counts)
 		}
-		if out.NextToken == nil || *out.NextToken == "" {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
+		return out.NextToken, nil
+	})
 	hourly := r.hourlyRange()
 	for _, m := range order {
 		r.batches.add(hourly, metricQuery{ns: m[0], name: m[1], stat: "Sum", sinks: byMetric[m], what: m[0] + "/" + m[1]})

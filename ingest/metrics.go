@@ -43,6 +43,9 @@ func (t timeRange) points() int { return int(t.end.Sub(t.start) / t.period) }
 // CloudWatch returns a datapoint for it. A missing datapoint stays missing;
 // it is never read as zero.
 func (t timeRange) series(unit string) cwlens.Series {
+	if t.points() <= 0 {
+		return cwlens.Series{}
+	}
 	v := make([]float64, t.points())
 	for i := range v {
 		v[i] = cwlens.Missing()
@@ -60,8 +63,19 @@ func (r *run) last(days int, period time.Duration) timeRange {
 	return timeRange{start: start, end: r.w.End, period: period}
 }
 
+// dailyRange covers the whole UTC days of the window: a daily series starts
+// at 00:00 UTC, so a window that ends mid-day leaves its last hours to the
+// hourly series.
 func (r *run) dailyRange() timeRange {
-	return timeRange{start: r.w.Start, end: r.w.End, period: cwlens.Day}
+	start := r.w.Start.Truncate(cwlens.Day)
+	if start.Before(r.w.Start) {
+		start = start.Add(cwlens.Day)
+	}
+	end := r.w.End.Truncate(cwlens.Day)
+	if end.Before(start) {
+		end = start
+	}
+	return timeRange{start: start, end: end, period: cwlens.Day}
 }
 func (r *run) hourlyRange() timeRange  { return r.last(r.s.opts.HourlyDays, time.Hour) }
 func (r *run) serviceRange() timeRange { return r.last(r.s.opts.ServiceDays, time.Hour) }
@@ -105,6 +119,9 @@ func perCall(tr timeRange) int {
 
 // add queues q; a full call is sent at once.
 func (b *batcher) add(tr timeRange, q metricQuery) {
+	if tr.points() <= 0 {
+		return
+	}
 	b.mu.Lock()
 	if _, ok := b.pending[tr]; !ok {
 		b.order = append(b.order, tr)

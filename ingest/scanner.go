@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -169,10 +170,12 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 	if w.End.After(now.Add(time.Hour)) {
 		return nil, fmt.Errorf("%w: end %s is in the future", ErrWindow, w.End.Format(time.RFC3339))
 	}
-	if w.Start.Before(now.Add(-maxAge)) {
-		return nil, fmt.Errorf("%w: start %s is more than 455 days ago, beyond CloudWatch's retention of hourly data", ErrWindow, w.Start.Format(time.RFC3339))
-	}
 	r := newRun(s, w)
+	if w.Start.Before(now.Add(-maxAge)) {
+		// CloudWatch has dropped what is older: those points come back
+		// missing, which is what they are.
+		r.log.Warn("the window starts more than 455 days ago, beyond CloudWatch's retention of hourly data; older points will be missing", "window_start", w.Start)
+	}
 	snap := &cwlens.Snapshot{
 		SchemaVersion: cwlens.SchemaVersion,
 		Region:        s.opts.Region,
@@ -257,6 +260,18 @@ func (r *run) assemble(snap *cwlens.Snapshot) {
 		}
 		return a.Name < b.Name
 	})
+	// A service's log group is kept only when the snapshot holds the
+	// group: a --log-group-prefix or a refused DescribeLogGroups leaves it
+	// out, and a snapshot never points at a group it lacks.
+	for i := range snap.Services {
+		if lg := snap.Services[i].LogGroup; lg != "" && r.groups[lg] == nil {
+			r.log.Debug("service log group not in the scan", "service", snap.Services[i].ID(), "log_group", lg)
+			snap.Services[i].LogGroup = ""
+		}
+	}
+	if snap.AccountID == "" {
+		snap.AccountID = r.accountFromARNs(snap)
+	}
 	snap.Gaps = append(snap.Gaps, r.gaps...)
 	sort.SliceStable(snap.Gaps, func(i, j int) bool {
 		a, b := snap.Gaps[i], snap.Gaps[j]
@@ -265,6 +280,25 @@ func (r *run) assemble(snap *cwlens.Snapshot) {
 		}
 		return a.Resource < b.Resource
 	})
+}
+
+// accountFromARNs returns the account id in the ARNs the scan read, for
+// when sts:GetCallerIdentity could not be called.
+func (r *run) accountFromARNs(snap *cwlens.Snapshot) string {
+	var arns []string
+	for _, g := range snap.LogGroups {
+		arns = append(arns, g.ARN)
+	}
+	for _, s := range snap.Services {
+		arns = append(arns, s.ARN)
+	}
+	for _, a := range arns {
+		// arn:partition:service:region:account:resource
+		if parts := strings.SplitN(a, ":", 6); len(parts) == 6 && len(parts[4]) == 12 {
+			return parts[4]
+		}
+	}
+	return ""
 }
 
 // run is the state of one Scan.

@@ -87,6 +87,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newVersionCmd(stdout),
 		newProjectCmd(stdout),
 		newPricesCmd(stdout, stderr),
+		newScanCmd(stderr),
 	)
 	return root
 }

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/fixtures"
+	"github.com/cwlens/cwlens/internal/awsemu"
+)
+
+// fakeAWSEnv gives the SDK static fake credentials and keeps it from
+// reading the user's AWS files or the instance metadata service: nothing
+// leaves 127.0.0.1.
+func fakeAWSEnv(t *testing.T) {
+	t.Helper()
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ACCESS_KEY_ID":           "AKIDEXAMPLE",
+		"AWS_SECRET_ACCESS_KEY":       "secret",
+		"AWS_SESSION_TOKEN":           "",
+		"AWS_PROFILE":                 "",
+		"AWS_REGION":                  "",
+		"AWS_DEFAULT_REGION":          "",
+		"AWS_ENDPOINT_URL":            "",
+		"AWS_CONFIG_FILE":             filepath.Join(dir, "config"),
+		"AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"AWS_EC2_METADATA_DISABLED":   "true",
+	} {
+		t.Setenv(k, v)
+	}
+}
+
+func referenceSnapshot(t *testing.T) *cwlens.Snapshot {
+	t.Helper()
+	snap, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// emulator serves snap with the given faults on 127.0.0.1.
+func emulator(t *testing.T, snap *cwlens.Snapshot, faults string) *awsemu.Server {
+	t.Helper()
+	f, err := awsemu.ParseFaults(faults)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return awsemu.NewServer(t, snap, awsemu.Options{Faults: f})
+}
+
+func runCLI(ctx context.Context, args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := Run(ctx, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func scanArgs(url, out string) []string {
+	return []string{"scan", "--endpoint-url", url, "--region", "us-east-1", "--until", "2025-11-01T00:00:00Z", "--days", "35", "--out", out}
+}
+
+func TestScanCommandRoundTrip(t *testing.T) {
+	fakeAWSEnv(t)
+	want := referenceSnapshot(t)
+	srv := emulator(t, want, "")
+	out := filepath.Join(t.TempDir(), "snap.json")
+	code, _, stderr := runCLI(context.Background(), scanArgs(srv.URL, out)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	got, err := cwlens.ReadSnapshot(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// No scanned API returns the account's name (see ingest's tests).
+	want.AccountName = ""
+	if d := awsemu.Diff(want, got); d != "" {
+		t.Fatal(d)
+	}
+}
+
+func TestScanCommandDeniedECS(t *testing.T) {
+	fakeAWSEnv(t)
+	want := referenceSnapshot(t)
+	srv := emulator(t, want, "deny=ecs")
+	out := filepath.Join(t.TempDir(), "snap.json")
+	code, _, stderr := runCLI(context.Background(), scanArgs(srv.URL, out)...)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
+	}
+	got, err := cwlens.ReadSnapshot(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Services) != 0 {
+		t.Errorf("%d services read with ECS denied", len(got.Services))
+	}
+	if len(got.Gaps) != 1 || got.Gaps[0].API != "ecs:ListClusters" || !strings.HasPrefix(got.Gaps[0].Reason, "AccessDeniedException") {
+		t.Errorf("gaps = %+v, want one ecs:ListClusters AccessDeniedException", got.Gaps)
+	}
+	if !strings.Contains(stderr, "ecs:ListClusters") {
+		t.Errorf("stderr does not say what is missing:\n%s", stderr)
+	}
+	// The log-group side is complete: equal to the fixture's.
+	want.AccountName, want.Services = "", nil
+	got.Services, got.Gaps = nil, nil
+	if d := awsemu.Diff(want, got); d != "" {
+		t.Fatal(d)
+	}
+}
+
+func TestReportLiveDeniedECS(t *testing.T) {
+	fakeAWSEnv(t)
+	srv := emulator(t, referenceSnapshot(t), "deny=ecs")
+	args := append([]string{"report", "--live", "--format", "json"}, scanArgs(srv.URL, "")[1:9]...)
+	code, stdout, stderr := runCLI(context.Background(), args...)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
+	}
+	if !strings.Contains(stdout, `"cwlens.report/v1"`) || !strings.Contains(stdout, "ecs:ListClusters") {
+		t.Errorf("report does not say what is missing:\n%.2000s", stdout)
+	}
+}
+
+func TestScanCommandInterrupted(t *testing.T) {
+	fakeAWSEnv(t)
+	srv := emulator(t, referenceSnapshot(t), "slow=150ms")
+	out := filepath.Join(t.TempDir(), "snap.json")
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(400*time.Millisecond, cancel) // as Ctrl-C would, mid-scan
+	code, _, stderr := runCLI(ctx, scanArgs(srv.URL, out)...)
+	if code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
+	}
+	got, err := cwlens.ReadSnapshot(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, g := range got.Gaps {
+		found = found || g.Reason == context.Canceled.Error()
+	}
+	if !found {
+		t.Errorf("gaps = %+v, want a %q gap", got.Gaps, context.Canceled)
+	}
+}
+
+func TestScanCommandUsage(t *testing.T) {
+	fakeAWSEnv(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scan", "--region", "us-east-1"}, "--out FILE is required"},
+		{[]string{"scan", "--out", "x.json"}, "no AWS region"},
+		{[]string{"scan", "--region", "us-east-1", "--days", "0", "--out", "x.json"}, "--days 0"},
+		{[]string{"scan", "--region", "us-east-1", "--until", "yesterday", "--out", "x.json"}, "--until"},
+		{[]string{"scan", "--region", "us-east-1", "--log-level", "loud", "--out", "x.json"}, "--log-level"},
+		{[]string{"scan", "--region", "us-east-1", "--until", "2999-01-01", "--out", "x.json"}, "in the future"},
+	} {
+		code, _, stderr := runCLI(context.Background(), tc.args...)
+		if code != exitFailed || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, stderr, exitFailed, tc.want)
+		}
+	}
+}
