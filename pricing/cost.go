@@ -2,6 +2,8 @@ package pricing
 
 import (
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -131,6 +133,25 @@ type usage struct {
 	Quantity  decimal.Decimal
 	Baseline  *decimal.Decimal // ingestion at the baseline rate
 	Component string
+	// monthly caches Quantity × price to the cent once priced; a change to
+	// the usage must clear it.
+	monthly *decimal.Decimal
+}
+
+// monthlyAt returns the usage's monthly cost at p, to the cent.
+func (u *usage) monthlyAt(p Price) decimal.Decimal {
+	if u.monthly != nil {
+		return *u.monthly
+	}
+	return Cents(u.Quantity.Mul(p.USD))
+}
+
+// fix computes and caches the monthly cost of each usage at its price.
+func fix(us []usage, ps []Price) {
+	for i := range us {
+		m := Cents(us[i].Quantity.Mul(ps[i].USD))
+		us[i].monthly = &m
+	}
 }
 
 func computeUsages(st taskState, hours int64) ([]usage, error) {
@@ -242,8 +263,13 @@ func PeakDay(g *cwlens.LogGroup, days int) (bytes float64, day time.Time, ok boo
 // DailyBaseline returns the median of the log group's daily ingestion over
 // the snapshot window: robust to the few flood days it is compared with.
 func DailyBaseline(g *cwlens.LogGroup) (bytes float64, ok bool) {
-	var vs []float64
-	for _, v := range g.DailyIncomingBytes.Values {
+	return median(g.DailyIncomingBytes.Values, nil)
+}
+
+// median returns the median of the present values, sorting a copy in buf.
+func median(values, buf []float64) (float64, bool) {
+	vs := buf[:0]
+	for _, v := range values {
 		if !cwlens.IsMissing(v) {
 			vs = append(vs, v)
 		}
@@ -251,7 +277,7 @@ func DailyBaseline(g *cwlens.LogGroup) (bytes float64, ok bool) {
 	if len(vs) == 0 {
 		return 0, false
 	}
-	sort.Float64s(vs)
+	slices.Sort(vs)
 	m := len(vs) / 2
 	if len(vs)%2 == 1 {
 		return vs[m], true
@@ -259,7 +285,16 @@ func DailyBaseline(g *cwlens.LogGroup) (bytes float64, ok bool) {
 	return (vs[m-1] + vs[m]) / 2, true
 }
 
+// bytesDecimal converts a byte count from a series exactly: counts are whole
+// numbers, which skip the float formatting NewFromFloat needs.
+func bytesDecimal(v float64) decimal.Decimal {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<62 {
+		return decimal.NewFromInt(int64(v))
+	}
+	return decimal.NewFromFloat(v)
+}
+
 // monthlyGB converts bytes per day into GB per month of hours hours.
 func monthlyGB(bytesPerDay decimal.Decimal, hours int64) decimal.Decimal {
-	return bytesPerDay.Mul(decimal.NewFromInt(hours)).Div(d24.Mul(GB))
+	return bytesPerDay.Mul(decimal.NewFromInt(hours)).Shift(-9).Div(d24)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,16 +29,21 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 	if snap == nil || book == nil {
 		return nil, errors.New("project: snapshot and price book are required")
 	}
-	ix := newIndex(snap)
-	res, err := sc.resolve(snap, ix)
-	if err != nil {
-		return nil, err
+	res := &resolved{}
+	if sc != nil && len(sc.Changes) > 0 {
+		var err error
+		if res, err = sc.resolve(snap, newIndex(snap)); err != nil {
+			return nil, err
+		}
 	}
 	pr := &projector{
 		snap: snap, book: book, region: snap.Region, hours: opts.hours(),
 		p:         &cwlens.Projection{Region: snap.Region, PricesAsOf: book.AsOf, HoursPerMonth: int(opts.hours()), Rejected: []cwlens.RejectedChange{}},
 		used:      map[string]Price{},
-		lineCount: len(snap.Services)*2 + len(snap.LogGroups)*2,
+		prices:    map[string]priceResult{},
+		buf:       make([]float64, 0, 64),
+		states:    map[stateKey]pricedState{},
+		lineCount: len(snap.Services)*3 + len(snap.LogGroups)*2,
 	}
 	pr.p.Lines = make([]cwlens.ProjectionLine, 0, pr.lineCount)
 	for i := range snap.Services {
@@ -55,23 +61,71 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 }
 
 type projector struct {
-	snap        *cwlens.Snapshot
-	book        *Book
-	region      string
-	hours       int64
-	p           *cwlens.Projection
-	used        map[string]Price
-	extra       []string // assumptions stated by scenario changes
-	lineCount   int
-	rolloutSeen bool
+	snap      *cwlens.Snapshot
+	book      *Book
+	region    string
+	hours     int64
+	p         *cwlens.Projection
+	used      map[string]Price
+	extra     []string // assumptions stated by scenario changes
+	lineCount int
+	prices    map[string]priceResult
+	buf       []float64 // scratch for medians
+	states    map[stateKey]pricedState
 }
 
-func (pr *projector) price(suffix string) (Price, error) {
-	p, err := pr.book.Lookup(pr.region, suffix)
-	if err == nil {
-		pr.used[p.UsageType] = p
+// lookup prices a usage-type suffix in the projection's Region, once.
+func (pr *projector) lookup(suffix string) (Price, error) {
+	if r, ok := pr.prices[suffix]; ok {
+		return r.p, r.err
 	}
+	p, err := pr.book.Lookup(pr.region, suffix)
+	pr.prices[suffix] = priceResult{p, err}
 	return p, err
+}
+
+type priceResult struct {
+	p   Price
+	err error
+}
+
+// stateKey identifies a task state; services of one size, count and
+// strategy cost the same, so they are priced once.
+type stateKey struct {
+	cpu, mem, tasks, eph int
+	arch, strategy       string
+}
+
+type pricedState struct {
+	us  []usage
+	ps  []Price
+	err error
+}
+
+// priced returns st's usages and their prices, memoized.
+func (pr *projector) priced(st taskState) ([]usage, []Price, error) {
+	b := make([]byte, 0, 32)
+	for _, it := range st.Strategy {
+		b = append(b, it.CapacityProvider...)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(it.Base), 10)
+		b = append(b, ':')
+		b = strconv.AppendInt(b, int64(it.Weight), 10)
+		b = append(b, ';')
+	}
+	k := stateKey{st.CPUUnits, st.MemoryMiB, st.Tasks, st.EphemeralGiB, st.Architecture, string(b)}
+	if r, ok := pr.states[k]; ok {
+		return r.us, r.ps, r.err
+	}
+	us, err := computeUsages(st, pr.hours)
+	var ps []Price
+	if err == nil {
+		if ps, err = pr.priceAll(us); err == nil {
+			fix(us, ps)
+		}
+	}
+	pr.states[k] = pricedState{us, ps, err}
+	return us, ps, err
 }
 
 func (pr *projector) unknown(subject, usageType, reason string) {
@@ -82,7 +136,7 @@ func (pr *projector) unknown(subject, usageType, reason string) {
 func (pr *projector) priceAll(us []usage) ([]Price, error) {
 	out := make([]Price, len(us))
 	for i, u := range us {
-		p, err := pr.book.Lookup(pr.region, u.Suffix)
+		p, err := pr.lookup(u.Suffix)
 		if err != nil {
 			return nil, err
 		}
@@ -118,14 +172,14 @@ func strategyFor(c Change) []cwlens.CapacityProviderItem {
 func (pr *projector) service(s *cwlens.Service, changes []Change) {
 	subject := s.ID()
 	cur := currentTaskState(s)
-	curUs, err := computeUsages(cur, pr.hours)
+	curUs, curPs, err := pr.priced(cur)
 	if err != nil {
-		pr.unknown(subject, "", err.Error())
-		return
-	}
-	curPs, err := pr.priceAll(curUs)
-	if err != nil {
-		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
+		var ue *UnknownPriceError
+		if errors.As(err, &ue) {
+			pr.unknown(subject, ue.UsageType, "current cost unknown: "+err.Error())
+		} else {
+			pr.unknown(subject, "", err.Error())
+		}
 		return
 	}
 	prop := cur
@@ -155,11 +209,7 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 			pr.reject(subject, *resize, want, prop)
 		}
 	}
-	propUs, err := computeUsages(prop, pr.hours)
-	var propPs []Price
-	if err == nil {
-		propPs, err = pr.priceAll(propUs)
-	}
+	propUs, propPs, err := pr.priced(prop)
 	note := ""
 	if err != nil {
 		pr.unknown(subject, unknownType(err), fmt.Sprintf("%s not projected: %v", strings.Join(applied, ", "), err))
@@ -236,11 +286,9 @@ func (pr *projector) reject(subject string, c Change, want cwlens.TaskSize, prop
 	rc.Alternative = fmt.Sprintf("resize to %d CPU / %d MiB (the nearest valid size not below the request)", near.CPUUnits, near.MemoryMiB)
 	alt := prop
 	alt.CPUUnits, alt.MemoryMiB = near.CPUUnits, near.MemoryMiB
-	if us, err := computeUsages(alt, pr.hours); err == nil {
-		if ps, err := pr.priceAll(us); err == nil {
-			m := monthlyOf(us, ps)
-			rc.AlternativeMonthly = &m
-		}
+	if us, ps, err := pr.priced(alt); err == nil {
+		m := monthlyOf(us, ps)
+		rc.AlternativeMonthly = &m
 	}
 	pr.p.Rejected = append(pr.p.Rejected, rc)
 }
@@ -337,7 +385,7 @@ func (pr *projector) line(subject string, cu, pu *usage, cp, pp *Price, change, 
 	case cu != nil:
 		l.Component, l.UsageType, l.Unit = cu.Component, cp.UsageType, cu.Unit
 		l.CurrentQuantity, l.CurrentPrice = cu.Quantity, cp.USD
-		l.CurrentMonthly = Cents(cu.Quantity.Mul(cp.USD))
+		l.CurrentMonthly = cu.monthlyAt(*cp)
 		if cu.Baseline != nil {
 			bm := Cents(cu.Baseline.Mul(cp.USD))
 			l.BaselineQuantity, l.BaselineMonthly = cu.Baseline, &bm
@@ -348,7 +396,7 @@ func (pr *projector) line(subject string, cu, pu *usage, cp, pp *Price, change, 
 	}
 	if pu != nil {
 		l.ProposedQuantity, l.ProposedPrice = pu.Quantity, pp.USD
-		l.ProposedMonthly = Cents(pu.Quantity.Mul(pp.USD))
+		l.ProposedMonthly = pu.monthlyAt(*pp)
 		if pp.UsageType != l.UsageType {
 			l.ProposedUsageType = pp.UsageType
 			if cu != nil && pu.Component != cu.Component {
@@ -372,27 +420,29 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		pr.unknown(subject, "", fmt.Sprintf("log class %s: its ingestion price is not in the book", class))
 		return
 	}
-	var curUs []usage
+	curUs := make([]usage, 0, 2)
 	run, okRun := DailyRunRate(g)
+	base, okBase := median(g.DailyIncomingBytes.Values, pr.buf)
 	var runBytes decimal.Decimal
 	if okRun {
-		runBytes = decimal.NewFromFloat(run)
+		runBytes = bytesDecimal(run)
 		u := usage{Resource: "ingestion", Component: "ingestion", Suffix: inSuffix, Unit: "GB", Quantity: monthlyGB(runBytes, pr.hours)}
-		if base, ok := DailyBaseline(g); ok {
-			b := monthlyGB(decimal.NewFromFloat(base), pr.hours)
+		if okBase {
+			b := monthlyGB(bytesDecimal(base), pr.hours)
 			u.Baseline = &b
 		}
 		curUs = append(curUs, u)
 	} else {
 		pr.unknown(subject, UsageType(pr.region, inSuffix), "no ingestion data in the snapshot")
 	}
-	stored := decimal.NewFromInt(g.StoredBytes).Div(GB)
+	stored := decimal.New(g.StoredBytes, -9)
 	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: UsageLogsStorage, Unit: "GB-Mo", Quantity: stored})
 	curPs, err := pr.priceAll(curUs)
 	if err != nil {
 		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
 		return
 	}
+	fix(curUs, curPs)
 	propUs := slices.Clone(curUs)
 	notes := make([]string, len(curUs))
 	changeText := make([]string, len(curUs))
@@ -437,6 +487,11 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 			zeroLines = append(zeroLines, c)
 		}
 	}
+	for i := range propUs {
+		if changeText[i] != "" {
+			propUs[i].monthly = nil // changed: price it afresh
+		}
+	}
 	propPs, err := pr.priceAll(propUs)
 	if err != nil {
 		pr.unknown(subject, unknownType(err), "change not projected: "+err.Error())
@@ -452,15 +507,15 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		pr.used[p.UsageType] = p
 	}
 	if okRun {
-		day := Cents(runBytes.Div(GB).Mul(curPs[0].USD))
-		msg := fmt.Sprintf("run-rate %s MB/day over the last 24 h = $%s/day", mb(runBytes), day.StringFixed(2))
+		day := Cents(runBytes.Shift(-9).Mul(curPs[0].USD))
+		msg := "run-rate " + mb(run) + " MB/day over the last 24 h = $" + day.StringFixed(2) + "/day"
 		if peak, day, ok := PeakDay(g, 7); ok && peak > 1.5*run {
-			pb := decimal.NewFromFloat(peak)
-			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(pb),
-				Cents(pb.Div(GB).Mul(curPs[0].USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(curPs[0].USD)).StringFixed(2))
+			pb := bytesDecimal(peak)
+			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(peak),
+				Cents(pb.Shift(-9).Mul(curPs[0].USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(curPs[0].USD)).StringFixed(2))
 		}
-		if base, ok := DailyBaseline(g); ok {
-			msg += fmt.Sprintf("; baseline %s MB/day (median day)", mb(decimal.NewFromFloat(base)))
+		if okBase {
+			msg += "; baseline " + mb(base) + " MB/day (median day)"
 		}
 		notes[0] = joinNote(msg, notes[0])
 	}
@@ -472,8 +527,9 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	}
 }
 
-func mb(bytes decimal.Decimal) string {
-	return bytes.Div(decimal.New(1, 6)).StringFixed(1)
+// mb formats a byte count in MB (10^6 bytes) for a note; it is not money.
+func mb(bytes float64) string {
+	return strconv.FormatFloat(bytes/1e6, 'f', 1, 64)
 }
 
 const iaNote = "Infrequent Access: ingestion at the IA rate, storage at the Standard rate; a group's class cannot be changed after creation, so this means a new log group; IA groups support only a subset of Standard features — in Logs Insights no pattern, diff, filterIndex or unmask (AWS docs CWL_AnalyzeLogData_Classes)"
@@ -496,7 +552,7 @@ func (pr *projector) zeroLine(subject, inSuffix string, c Change) {
 	} else {
 		pr.unknown(subject, "CW:MetricMonitorUsage", "the metric filter's metric is a custom metric; its price is not in the book")
 	}
-	p, err := pr.book.Lookup(pr.region, inSuffix)
+	p, err := pr.lookup(inSuffix)
 	l := cwlens.ProjectionLine{Subject: subject, Component: string(c.Kind), UsageType: UsageType(pr.region, inSuffix), Unit: "GB",
 		Change: c.String(), Note: reason}
 	if err == nil {

@@ -217,3 +217,25 @@ func TestProjectRefusesUnknownSubject(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestProjectAmbiguousServiceName(t *testing.T) {
+	snap := refSnapshot()
+	other := snap.Services[1]
+	other.Cluster = "staging"
+	snap.Services = append(snap.Services, other)
+	sc, err := ParseScenario([]byte("changes:\n  - service: validator\n    desired_count: 2\n  - service: staging/validator\n    desired_count: 0\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Project(snap, sc, Default(), Options{}); err == nil || !strings.Contains(err.Error(), "line 2: validator: service name is in 2 clusters") {
+		t.Errorf("err = %v", err)
+	}
+	sc.Changes = sc.Changes[1:]
+	p, err := Project(snap, sc, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, prop := sumLines(subjectLines(p, "staging/validator")); !prop.IsZero() {
+		t.Errorf("staging/validator with 0 tasks costs %s", prop)
+	}
+}

@@ -592,16 +592,23 @@ func (sc *Scenario) Validate(snap *cwlens.Snapshot) error {
 }
 
 type snapIndex struct {
-	svcByName map[string][]int
+	// svcByName maps a service name to its index, or to -n when n services
+	// in different clusters share the name.
+	svcByName map[string]int
 	svcByID   map[string]int
 	groups    map[string]int
 }
 
 func newIndex(snap *cwlens.Snapshot) *snapIndex {
-	ix := &snapIndex{svcByName: map[string][]int{}, svcByID: map[string]int{}, groups: map[string]int{}}
+	ix := &snapIndex{svcByName: make(map[string]int, len(snap.Services)), svcByID: make(map[string]int, len(snap.Services)),
+		groups: make(map[string]int, len(snap.LogGroups))}
 	for i := range snap.Services {
 		s := &snap.Services[i]
-		ix.svcByName[s.Name] = append(ix.svcByName[s.Name], i)
+		if j, dup := ix.svcByName[s.Name]; dup {
+			ix.svcByName[s.Name] = -(max(-j, 1) + 1)
+		} else {
+			ix.svcByName[s.Name] = i
+		}
 		ix.svcByID[s.ID()] = i
 	}
 	for i := range snap.LogGroups {
@@ -620,14 +627,14 @@ func (sc *Scenario) resolve(snap *cwlens.Snapshot, ix *snapIndex) (*resolved, er
 		if c.Service != "" {
 			i, ok := ix.svcByID[c.Service]
 			if !ok {
-				switch idx := ix.svcByName[c.Service]; len(idx) {
-				case 0:
+				j, found := ix.svcByName[c.Service]
+				switch {
+				case !found:
 					return nil, cwlens.Inputf(sc.File, where, c.Service, "no such service in the snapshot%s", hintFrom(c.Service, keys(ix.svcByName)))
-				case 1:
-					i = idx[0]
-				default:
-					return nil, cwlens.Inputf(sc.File, where, c.Service, "service name is in %d clusters; write cluster/name", len(idx))
+				case j < 0:
+					return nil, cwlens.Inputf(sc.File, where, c.Service, "service name is in %d clusters; write cluster/name", -j)
 				}
+				i = j
 			}
 			r.services[i] = append(r.services[i], c)
 			continue
