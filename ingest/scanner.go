@@ -2,7 +2,9 @@
 // is the only package of cwlens that talks to AWS, and it only reads:
 // sts:GetCallerIdentity, logs:DescribeLogGroups, logs:DescribeMetricFilters,
 // cloudwatch:GetMetricData, ecs:ListClusters, ecs:ListServices,
-// ecs:DescribeServices and ecs:DescribeTaskDefinition.
+// ecs:DescribeServices and ecs:DescribeTaskDefinition; Events (for
+// cwlens patterns) reads logs:FilterLogEvents, logs:StartQuery,
+// logs:GetQueryResults and cloudwatch:GetMetricData.
 //
 // A scan runs at AWS's default request quotas (a rate limiter per quota
 // bucket, in front of every attempt) and lets the SDK's standard retryer

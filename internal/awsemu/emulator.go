@@ -159,6 +159,7 @@ func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 		expired:  map[string]bool{},
 	}
 	e.Register(newSTS(snap))
+	e.Register(newLogEvents(snap)) // before logs, which takes every other Logs op
 	e.Register(newLogs(snap))
 	cw := newCloudWatch(snap, opts.Now)
 	if !opts.NoQuotas {
@@ -168,6 +169,9 @@ func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 	e.Register(cw)
 	e.Register(newECS(snap))
 	for _, q := range awsquota.Default() {
+		e.SetQuota(q)
+	}
+	for _, q := range awsquota.Events(snap.Region) {
 		e.SetQuota(q)
 	}
 	return e

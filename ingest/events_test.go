@@ -1,0 +1,189 @@
+package ingest_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/ingest"
+	"github.com/cwlens/cwlens/internal/awsemu"
+)
+
+// floodAccount is a small account whose first log group carries n events,
+// evenly spread over the hour before synthEnd: health checks, and from
+// the middle of the hour on, a retry storm.
+func floodAccount(n, pad int) (*cwlens.Snapshot, string) {
+	snap := awsemu.Synthetic{LogGroups: 2, Days: 3, End: synthEnd, Seed: 5}.Build()
+	g := &snap.LogGroups[0]
+	g.Class = cwlens.ClassStandard
+	start := synthEnd.Add(-time.Hour)
+	step := time.Hour / time.Duration(n)
+	for i := 0; i < n; i++ {
+		msg := fmt.Sprintf("GET /health 200 %dms%s", i%50, strings.Repeat(" ", pad))
+		if i >= n/2 && i%2 == 0 {
+			msg = fmt.Sprintf("ERROR retrying connection to db-%d.internal.example.com after %dms", i%3, i%700)
+		}
+		g.Sample = append(g.Sample, cwlens.LogEvent{Timestamp: start.Add(time.Duration(i) * step), Message: msg})
+	}
+	return snap, g.Name
+}
+
+func newEvents(t *testing.T, snap *cwlens.Snapshot) (*ingest.Events, *awsemu.Server) {
+	t.Helper()
+	srv := awsemu.NewServer(t, snap, awsemu.Options{TimeScale: timeScale})
+	return ingest.NewEvents(testConfig(srv.URL), ingest.Options{RateScale: timeScale, MaxBackoff: 5 * time.Millisecond}), srv
+}
+
+func totalBytes(evs []cwlens.LogEvent) float64 {
+	var b float64
+	for _, e := range evs {
+		b += float64(len(e.Message))
+	}
+	return b
+}
+
+func TestSampleReadsAllOfAQuietWindow(t *testing.T) {
+	snap, group := floodAccount(600, 0)
+	ev, srv := newEvents(t, snap)
+	s, err := ev.Sample(context.Background(), ingest.SampleOptions{Group: group, Start: synthEnd.Add(-time.Hour), End: synthEnd})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Events) != 600 || !s.Complete() {
+		t.Fatalf("%d events, complete %v", len(s.Events), s.Complete())
+	}
+	if got, want := s.EstimatedBytes(), totalBytes(snap.LogGroups[0].Sample); got != want {
+		t.Errorf("estimated %v bytes, read %v", got, want)
+	}
+	if c := srv.Calls()["logs:FilterLogEvents"]; c.OK != s.Calls || c.Throttled != 0 {
+		t.Errorf("calls %+v, sampler counted %d", c, s.Calls)
+	}
+}
+
+func TestSampleIsBoundedAndSpread(t *testing.T) {
+	snap, group := floodAccount(24000, 0)
+	ev, srv := newEvents(t, snap)
+	s, err := ev.Sample(context.Background(), ingest.SampleOptions{Group: group, Start: synthEnd.Add(-time.Hour), End: synthEnd, MaxEvents: 1200, Slices: 12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Events) != 1200 || s.Complete() {
+		t.Fatalf("%d events, complete %v", len(s.Events), s.Complete())
+	}
+	for i, sl := range s.Slices {
+		if sl.Events != 100 {
+			t.Errorf("slice %d read %d events, want 100", i, sl.Events)
+		}
+		for _, e := range s.Events[i*100 : (i+1)*100] {
+			if e.Timestamp.Before(sl.Start) || !e.Timestamp.Before(sl.End) {
+				t.Fatalf("event at %s outside slice %d [%s, %s)", e.Timestamp, i, sl.Start, sl.End)
+			}
+		}
+	}
+	// The rate is even within each slice, so the extrapolation is close.
+	want := totalBytes(snap.LogGroups[0].Sample)
+	if got := s.EstimatedBytes(); math.Abs(got-want)/want > 0.02 {
+		t.Errorf("estimated %.0f bytes, true %.0f", got, want)
+	}
+	if c := srv.Calls()["logs:FilterLogEvents"]; c.Throttled != 0 || c.OK != 12 {
+		t.Errorf("FilterLogEvents %+v, want 12 calls and no throttling", c)
+	}
+}
+
+// TestSamplePagesOfOneMB: 400 events of 5 kB are 2 MB; FilterLogEvents
+// pages hold at most 1 MB, so one slice takes several calls.
+func TestSamplePagesOfOneMB(t *testing.T) {
+	snap, group := floodAccount(400, 5000)
+	ev, _ := newEvents(t, snap)
+	s, err := ev.Sample(context.Background(), ingest.SampleOptions{Group: group, Start: synthEnd.Add(-time.Hour), End: synthEnd, Slices: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Events) != 400 || !s.Complete() || s.Calls < 2 {
+		t.Fatalf("%d events in %d calls, complete %v", len(s.Events), s.Calls, s.Complete())
+	}
+}
+
+func TestSampleUnknownGroup(t *testing.T) {
+	snap, _ := floodAccount(10, 0)
+	ev, _ := newEvents(t, snap)
+	_, err := ev.Sample(context.Background(), ingest.SampleOptions{Group: "/no/such/group", Start: synthEnd.Add(-time.Hour), End: synthEnd})
+	if !errors.Is(err, ingest.ErrLogGroupNotFound) {
+		t.Fatalf("err = %v, want ErrLogGroupNotFound", err)
+	}
+}
+
+func TestPatterns(t *testing.T) {
+	snap, group := floodAccount(2000, 0)
+	ev, srv := newEvents(t, snap)
+	res, err := ev.Patterns(context.Background(), group, synthEnd.Add(-time.Hour), synthEnd, time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Polls < 2 || len(res.Rows) != 2 {
+		t.Fatalf("%d polls, rows %+v", res.Polls, res.Rows)
+	}
+	var n int64
+	for _, r := range res.Rows {
+		n += r.Count
+		if strings.HasPrefix(r.Pattern, "ERROR retrying") && r.Severity != "Error" {
+			t.Errorf("%q labelled %q", r.Pattern, r.Severity)
+		}
+	}
+	if n != 2000 || res.RecordsScanned != 2000 || res.BytesScanned < totalBytes(snap.LogGroups[0].Sample) {
+		t.Errorf("counts %d, scanned %v records, %v bytes", n, res.RecordsScanned, res.BytesScanned)
+	}
+	if c := srv.Calls(); c["logs:StartQuery"].OK != 1 || c["logs:GetQueryResults"].OK != res.Polls {
+		t.Errorf("calls %+v", c)
+	}
+}
+
+func TestIncomingBytes(t *testing.T) {
+	snap, group := floodAccount(10, 0)
+	ev, _ := newEvents(t, snap)
+	h := snap.LogGroups[0].HourlyIncomingBytes
+	start := synthEnd.Add(-6 * time.Hour)
+	var want float64
+	for i, v := range h.Values {
+		if t0 := h.Time(i); !t0.Before(start) && t0.Before(synthEnd) && !cwlens.IsMissing(v) {
+			want += v
+		}
+	}
+	got, ok, err := ev.IncomingBytes(context.Background(), group, start.Add(10*time.Minute), synthEnd)
+	if err != nil || !ok {
+		t.Fatalf("IncomingBytes: %v, ok %v", err, ok)
+	}
+	if math.Abs(got-want) > 1e-6*want {
+		t.Errorf("IncomingBytes %v, want %v (whole hours)", got, want)
+	}
+}
+
+func TestPatternsRefusedOnInfrequentAccess(t *testing.T) {
+	snap, group := floodAccount(10, 0)
+	snap.LogGroups[0].Class = cwlens.ClassInfrequentAccess
+	ev, _ := newEvents(t, snap)
+	_, err := ev.Patterns(context.Background(), group, synthEnd.Add(-time.Hour), synthEnd, time.Millisecond)
+	if err == nil || !strings.Contains(err.Error(), "Infrequent Access") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestSampleKeepsToTheQuota: 90 slices are 90 calls, past the 25-call
+// burst of FilterLogEvents in us-east-1; the client's limiter paces them so
+// that the emulator, enforcing the same quota, throttles none.
+func TestSampleKeepsToTheQuota(t *testing.T) {
+	snap, group := floodAccount(9000, 0)
+	ev, srv := newEvents(t, snap)
+	s, err := ev.Sample(context.Background(), ingest.SampleOptions{Group: group, Start: synthEnd.Add(-time.Hour), End: synthEnd, MaxEvents: 900, Slices: 90})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := srv.Calls()["logs:FilterLogEvents"]; c.Throttled != 0 || c.OK != 90 || len(s.Events) != 900 {
+		t.Errorf("FilterLogEvents %+v, %d events", c, len(s.Events))
+	}
+}
