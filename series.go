@@ -161,10 +161,11 @@ func (s Series) MarshalJSON() ([]byte, error) {
 	return json.Marshal(w)
 }
 
-// maxSeriesPoints bounds the regular form a sparse series expands to, so that
-// a two-point series spanning centuries cannot exhaust memory: five years of
-// minutes.
-const maxSeriesPoints = 5 * 366 * 24 * 60
+// MaxSeriesPoints bounds the regular form a sparse series expands to, so
+// that a two-point series spanning centuries cannot exhaust memory. CloudWatch
+// keeps hourly data 455 days and minute data 15 days (GetMetricData), so a
+// real series has at most tens of thousands of points.
+const MaxSeriesPoints = 1_000_000
 
 // UnmarshalJSON reads either form. In the regular form a null point is
 // missing. In the sparse form
@@ -255,8 +256,8 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 		if !ok {
 			return Inputf("", where+"[0]", ts, "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
-		if i64 >= maxSeriesPoints {
-			return Inputf("", where+"[0]", ts, "more than %d periods after the series start", maxSeriesPoints)
+		if i64 >= MaxSeriesPoints {
+			return Inputf("", where+"[0]", ts, "more than %d periods after the series start", MaxSeriesPoints)
 		}
 		i := int(i64)
 		if i == last {
@@ -285,8 +286,8 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 		if !ok {
 			return Inputf("", "end", e.Format(time.RFC3339), "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
-		if k > maxSeriesPoints {
-			return Inputf("", "end", e.Format(time.RFC3339), "more than %d periods after the series start", maxSeriesPoints)
+		if k > MaxSeriesPoints {
+			return Inputf("", "end", e.Format(time.RFC3339), "more than %d periods after the series start", MaxSeriesPoints)
 		}
 		n = int(k)
 	}
