@@ -34,7 +34,8 @@ type DetectorConfig struct {
 	ClipZ float64
 	// Warmup is the number of present points seen before any point is scored.
 	Warmup int
-	// ZRef is the robust z-score that maps to an anomaly score of 0.5.
+	// ZRef is the robust z-score at which the raw score log(1 + |z|/ZRef)
+	// stops being noise-like and starts growing with the log of |z|.
 	ZRef float64
 	// AbsFloor is subtracted from every absolute residual, in the series'
 	// units: a change smaller than it is never anomalous, however quiet the
@@ -51,7 +52,8 @@ type DetectorConfig struct {
 	// those averages: the series' own idea of how unusual it usually is.
 	HistorySpan int
 	// MinSigma bounds the spread of that history below, so a series that was
-	// perfectly regular does not call its first ripple a catastrophe.
+	// perfectly regular does not call its first ripple a catastrophe. Zero
+	// means the spread of the raw score of Gaussian noise (NoiseSpread).
 	MinSigma float64
 	// SurpriseRef is the surprise (minus the natural log of the tail
 	// probability) that maps to an anomaly score of 0.5.
@@ -102,19 +104,23 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		ClipZ: 3.5,
 		// Five points: the fewest on which a median and a scale mean anything.
 		Warmup: 5,
-		// z = 6 is a clear anomaly under any reasonable noise model.
+		// z = 6: below it a residual is within what heavy-tailed noise does,
+		// above it the raw score grows with the log of its size.
 		ZRef: 6,
 		// Unit-free by default; the analyzer sets a floor per series unit.
 		AbsFloor: 0,
-		// 1 % of the level.
-		RelFloor: 0.01,
+		// 2 % of the level: below that a change is rounding, not news.
+		RelFloor: 0.02,
 		// Three points: Numenta's anomaly likelihood averages ten, which
 		// blurs the onset NAB rewards; three still tells a burst from a blip.
 		AvgWindow: 3,
-		// About a month of hourly points (a day of 5-minute ones ×2.5).
-		HistorySpan: 720,
-		// A tenth of a typical noise-level raw score.
-		MinSigma: 0.005,
+		// 2000 points: a week of 5-minute points, twelve weeks of hourly
+		// ones — long enough that one incident does not redefine normal.
+		HistorySpan: 2000,
+		// The spread of Gaussian noise's raw scores. Not divided by
+		// √AvgWindow: real residuals are autocorrelated, so an average of
+		// three varies about as much as one point.
+		MinSigma: 0,
 		// A tail probability of 1e-5.
 		SurpriseRef: 11.5,
 		// An episode is remembered with a half-life of 300 points (a day of
@@ -209,6 +215,9 @@ func NewDetector(cfg DetectorConfig) *Detector {
 	}
 	if d.cfg.Cycles < 1 {
 		d.cfg.Cycles = 1
+	}
+	if !(d.cfg.MinSigma > 0) {
+		d.cfg.MinSigma = NoiseSpread(d.cfg.ZRef)
 	}
 	d.cands = candidateLags(cfg.Step, cfg.MaxLag)
 	d.decay = 1
@@ -354,7 +363,10 @@ func (d *Detector) Judge(v float64) Judgement {
 	}
 
 	az := math.Abs(j.Z)
-	j.Likelihood = d.likelihood(az * az / (az*az + d.cfg.ZRef*d.cfg.ZRef))
+	// The raw score keeps the magnitude of the residual on a log scale: a
+	// 500× flood stays distinguishable from a 5× one, and the likelihood
+	// stage below decides what is unusual for this series.
+	j.Likelihood = d.likelihood(math.Log1p(az / d.cfg.ZRef))
 	if extreme {
 		j.Likelihood = math.Max(j.Likelihood, d.cfg.ExtremeScore)
 	}
@@ -403,6 +415,32 @@ func (d *Detector) likelihood(raw float64) float64 {
 	d.avgMean += alpha * delta
 	d.avgM2 = (1 - alpha) * (d.avgM2 + alpha*delta*delta)
 	return score
+}
+
+// NoiseSpread returns the standard deviation of log(1 + |z|/zref) for z
+// standard normal, by Simpson's rule over the half-normal density.
+func NoiseSpread(zref float64) float64 {
+	if !(zref > 0) {
+		return 0
+	}
+	const n, hi = 2000, 12.0
+	h := hi / n
+	var m1, m2 float64
+	for i := 0; i <= n; i++ {
+		z := float64(i) * h
+		w := 2.0
+		switch {
+		case i == 0 || i == n:
+			w = 1
+		case i%2 == 1:
+			w = 4
+		}
+		p := w * math.Sqrt(2/math.Pi) * math.Exp(-z*z/2) * h / 3
+		f := math.Log1p(z / zref)
+		m1 += p * f
+		m2 += p * f * f
+	}
+	return math.Sqrt(m2 - m1*m1)
 }
 
 // surprise returns -ln Q(z), Q the upper tail of the standard normal
