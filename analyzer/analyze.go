@@ -55,13 +55,14 @@ type analysis struct {
 	at   time.Time
 	snap *cwlens.Snapshot
 	dets map[time.Duration]*Detector
+	jbuf []Judgement // judge's result, reused: valid until the next call
 	out  []cwlens.Finding
 }
 
 func (a *analysis) add(f cwlens.Finding) { a.out = append(a.out, f) }
 
-// detector returns the engine for series sampled every step with the given
-// absolute floor.
+// judge runs the engine for s's sampling period, with the given absolute
+// floor, over s. The result is valid until the next call.
 func (a *analysis) judge(s cwlens.Series, floor float64) []Judgement {
 	if a.dets == nil {
 		a.dets = map[time.Duration]*Detector{}
@@ -75,10 +76,11 @@ func (a *analysis) judge(s cwlens.Series, floor float64) []Judgement {
 	}
 	d.cfg.AbsFloor = floor
 	d.Reset()
-	out := make([]Judgement, len(s.Values))
-	for i, v := range s.Values {
-		out[i] = d.Judge(v)
+	out := a.jbuf[:0]
+	for _, v := range s.Values {
+		out = append(out, d.Judge(v))
 	}
+	a.jbuf = out
 	return out
 }
 

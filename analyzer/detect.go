@@ -278,8 +278,13 @@ func (d *Detector) Judge(v float64) Judgement {
 	}
 	d.hist = append(d.hist, v)
 	if d.nextCheck > 0 && t+1 >= d.nextCheck {
+		was := d.lag
 		d.lag, d.acfBuf = seasonalLag(d.hist, d.cands, d.cfg.MinACF, d.acfBuf)
 		d.nextCheck = t + 1 + (t+1)/2
+		if was > 0 && d.lag == 0 {
+			// back to the recent median, which seasonal points skipped
+			d.refillRecent(0)
+		}
 	}
 
 	expected, seasonal := d.seasonalRef(t)
@@ -297,11 +302,13 @@ func (d *Detector) Judge(v float64) Judgement {
 		}
 		r = v - expected
 	}
-	d.recent.push(v)
+	if !seasonal {
+		d.recent.push(v)
+	}
 	d.present++
 	extreme := d.present > d.cfg.ExtremeHistory &&
 		(v > d.hi+d.cfg.ExtremeTolerance*(d.hi-d.lo) || v < d.lo-d.cfg.ExtremeTolerance*(d.hi-d.lo))
-	d.lo, d.hi = math.Min(d.lo, v), math.Max(d.hi, v)
+	d.lo, d.hi = min(d.lo, v), max(d.hi, v)
 	if math.IsNaN(expected) {
 		return j
 	}
@@ -343,15 +350,15 @@ func (d *Detector) Judge(v float64) Judgement {
 	}
 
 	// CUSUM on clipped z: the start of a run is the first point of a new level.
-	zc := math.Max(-2*d.cfg.CUSUMH, math.Min(2*d.cfg.CUSUMH, j.Z))
+	zc := max(-2*d.cfg.CUSUMH, min(2*d.cfg.CUSUMH, j.Z))
 	if d.cusumPos == 0 {
 		d.cusumPosAt = t
 	}
-	d.cusumPos = math.Max(0, d.cusumPos+zc-d.cfg.CUSUMK)
+	d.cusumPos = max(0, d.cusumPos+zc-d.cfg.CUSUMK)
 	if d.cusumNeg == 0 {
 		d.cusumNegAt = t
 	}
-	d.cusumNeg = math.Max(0, d.cusumNeg-zc-d.cfg.CUSUMK)
+	d.cusumNeg = max(0, d.cusumNeg-zc-d.cfg.CUSUMK)
 	if d.cusumPos > d.cfg.CUSUMH || d.cusumNeg > d.cfg.CUSUMH {
 		start := d.cusumPosAt
 		if d.cusumNeg > d.cusumPos {
@@ -368,14 +375,14 @@ func (d *Detector) Judge(v float64) Judgement {
 	// stage below decides what is unusual for this series.
 	j.Likelihood = d.likelihood(math.Log1p(az / d.cfg.ZRef))
 	if extreme {
-		j.Likelihood = math.Max(j.Likelihood, d.cfg.ExtremeScore)
+		j.Likelihood = max(j.Likelihood, d.cfg.ExtremeScore)
 	}
 	// Only a new high of the likelihood scores; the rest of an episode
 	// scores 0, so one incident is one alarm at any threshold.
 	if j.Likelihood > d.recentMax {
 		j.Score = j.Likelihood
 	}
-	d.recentMax = math.Max(j.Likelihood, d.recentMax*d.decay)
+	d.recentMax = max(j.Likelihood, d.recentMax*d.decay)
 	return j
 }
 
@@ -402,8 +409,11 @@ func (d *Detector) likelihood(raw float64) float64 {
 		if sigma < d.cfg.MinSigma {
 			sigma = d.cfg.MinSigma
 		}
-		s := surprise((avg - d.avgMean) / sigma)
-		score = s / (s + d.cfg.SurpriseRef)
+		// an average at or below its usual level is not unusual
+		if z := (avg - d.avgMean) / sigma; z > 0 {
+			s := surprise(z)
+			score = s / (s + d.cfg.SurpriseRef)
+		}
 	}
 	// Welford's update, exponentially weighted once the span is reached
 	d.nAvg++
@@ -483,12 +493,22 @@ func (d *Detector) rebase(start int) {
 	if d.lag > 0 {
 		return // the level correction already follows the new level
 	}
+	d.refillRecent(start)
+}
+
+// refillRecent refills the recent window with the last Window present
+// values from index from on.
+func (d *Detector) refillRecent(from int) {
 	d.recent.reset(d.cfg.Window)
-	from := start
-	if n := len(d.hist) - d.cfg.Window; from < n {
-		from = n
+	n := 0
+	i := len(d.hist)
+	for i > from && n < d.cfg.Window {
+		i--
+		if !math.IsNaN(d.hist[i]) {
+			n++
+		}
 	}
-	for _, x := range d.hist[from:] {
+	for _, x := range d.hist[i:] {
 		if !math.IsNaN(x) {
 			d.recent.push(x)
 		}

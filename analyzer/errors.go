@@ -20,7 +20,6 @@ func isRequestFilter(m *cwlens.MetricFilter) bool {
 // analysis found on it.
 type errorFilter struct {
 	mf      *cwlens.MetricFilter
-	js      []Judgement
 	surge   *episode
 	last    int     // index of the last complete present hour, -1 if none
 	total   float64 // sum of the present counts
@@ -53,10 +52,9 @@ func (a *analysis) errorFilters(g *cwlens.LogGroup) {
 			}
 		}
 		floor := a.cfg.count(a.cfg.MinErrorsPerHour) * float64(m.Counts.Period) / float64(cwlens.Hour)
-		ef.js = a.judge(m.Counts, floor)
 		r := a.rule(m.Counts, floor)
 		r.minHist = int(a.cfg.MinErrorHistory / m.Counts.Period)
-		ef.surge = findEpisode(m.Counts, ef.js, r)
+		ef.surge = findEpisode(m.Counts, a.judge(m.Counts, floor), r)
 		efs = append(efs, ef)
 	}
 	// The most specific filter first: the fewest lines counted, then the

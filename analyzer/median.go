@@ -63,21 +63,42 @@ func (m *slidingMedian) len() int { return len(m.sorted) }
 func (m *slidingMedian) push(v float64) {
 	if len(m.ring) < m.w {
 		m.ring = append(m.ring, v)
-	} else {
-		old := m.ring[m.head]
-		m.ring[m.head] = v
-		m.head++
-		if m.head == m.w {
-			m.head = 0
-		}
-		i := sort.SearchFloat64s(m.sorted, old)
-		copy(m.sorted[i:], m.sorted[i+1:])
-		m.sorted = m.sorted[:len(m.sorted)-1]
+		m.sorted = append(m.sorted, v)
+		m.sift(len(m.sorted) - 1)
+		return
 	}
-	i := sort.SearchFloat64s(m.sorted, v)
-	m.sorted = append(m.sorted, 0)
-	copy(m.sorted[i+1:], m.sorted[i:])
+	old := m.ring[m.head]
+	m.ring[m.head] = v
+	m.head++
+	if m.head == m.w {
+		m.head = 0
+	}
+	// overwrite the oldest value in place and move the new one to its
+	// rank: windows are short, so a linear walk beats a binary search
+	i := 0
+	for i < len(m.sorted) && m.sorted[i] != old {
+		i++
+	}
+	if i == len(m.sorted) {
+		i-- // unreachable: old is in the window
+	}
 	m.sorted[i] = v
+	m.sift(i)
+}
+
+// sift moves sorted[i] left or right until the slice is sorted again.
+func (m *slidingMedian) sift(i int) {
+	a := m.sorted
+	v := a[i]
+	for i > 0 && a[i-1] > v {
+		a[i] = a[i-1]
+		i--
+	}
+	for i+1 < len(a) && a[i+1] < v {
+		a[i] = a[i+1]
+		i++
+	}
+	a[i] = v
 }
 
 func (m *slidingMedian) median() float64 {
