@@ -1,0 +1,50 @@
+package ingest_test
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"testing"
+)
+
+// TestIAMPolicyMatchesCalls scans an account through the emulator and
+// compares the APIs the scan really called with docs/iam-policy.json: a call
+// the policy lacks would fail in a locked-down account, an action the scan
+// never calls is a permission granted for nothing.
+func TestIAMPolicyMatchesCalls(t *testing.T) {
+	_, srv := scan(t, smallAccount(), "")
+	called := srv.APIs()
+
+	b, err := os.ReadFile("../docs/iam-policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var policy struct {
+		Statement []struct {
+			Effect   string
+			Action   []string
+			Resource any
+		}
+	}
+	if err := json.Unmarshal(b, &policy); err != nil {
+		t.Fatalf("docs/iam-policy.json: %v", err)
+	}
+	var allowed []string
+	for _, s := range policy.Statement {
+		if s.Effect != "Allow" {
+			t.Errorf("statement with Effect %q: the policy only allows", s.Effect)
+		}
+		allowed = append(allowed, s.Action...)
+	}
+	slices.Sort(allowed)
+	for _, api := range called {
+		if _, ok := slices.BinarySearch(allowed, api); !ok {
+			t.Errorf("the scan calls %s, which docs/iam-policy.json does not allow", api)
+		}
+	}
+	for _, a := range allowed {
+		if _, ok := slices.BinarySearch(called, a); !ok {
+			t.Errorf("docs/iam-policy.json allows %s, which the scan never calls", a)
+		}
+	}
+}
