@@ -237,6 +237,25 @@ func (e *Emulator) count(api string, f func(*CallCount)) {
 	f(c)
 }
 
+// route returns the service and operation a request is for.
+func (e *Emulator) route(r *http.Request, body []byte) (Service, string) {
+	for _, s := range e.services {
+		if op := s.Route(r, body); op != "" {
+			return s, op
+		}
+	}
+	return nil, ""
+}
+
+// API returns the API ("logs:DescribeLogGroups") a request with this body
+// calls, or "" when no registered service serves it.
+func (e *Emulator) API(r *http.Request, body []byte) string {
+	if s, op := e.route(r, body); s != nil {
+		return s.Prefix() + ":" + op
+	}
+	return ""
+}
+
 // ServeHTTP routes one request to its service and operation.
 func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(r.Body)
@@ -244,14 +263,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "read body: "+err.Error(), http.StatusBadRequest)
 		return
 	}
-	var svc Service
-	var op string
-	for _, s := range e.services {
-		if op = s.Route(r, body); op != "" {
-			svc = s
-			break
-		}
-	}
+	svc, op := e.route(r, body)
 	if svc == nil {
 		http.Error(w, fmt.Sprintf("awsemu: no emulated service for %s %s", r.Method, r.URL.Path), http.StatusNotFound)
 		return

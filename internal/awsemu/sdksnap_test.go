@@ -195,15 +195,9 @@ type recorder struct {
 func (rc *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
-	before := rc.emu.Calls()
+	api := rc.emu.API(r, body)
 	rw := httptest.NewRecorder()
 	rc.emu.ServeHTTP(rw, r)
-	var api string
-	for k, c := range rc.emu.Calls() {
-		if c.Requests != before[k].Requests {
-			api = k
-		}
-	}
 	rc.mu.Lock()
 	if _, ok := rc.got[api]; !ok && rw.Code == http.StatusOK {
 		rc.got[api] = exchange{reqHeader: r.Header.Clone(), reqBody: body, respHeader: rw.Header().Clone(), respBody: rw.Body.Bytes(), status: rw.Code}
