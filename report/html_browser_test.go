@@ -195,6 +195,30 @@ func screenshot(t *testing.T, ctx context.Context, name string) string {
 	return p
 }
 
+// printPDF prints the page as Chromium's print dialog would (A4, no
+// background graphics) and saves the PDF beside the screenshots.
+func printPDF(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	res, err := chromedp.Call(cctx, page.PrintToPDF, page.PrintToPDFParams{PaperWidth: 8.27, PaperHeight: 11.69, PreferCSSPageSize: new(true)})
+	if err != nil {
+		t.Fatalf("print %s: %v", name, err)
+	}
+	if !bytes.HasPrefix(res.Data, []byte("%PDF-")) {
+		t.Fatalf("print %s: not a PDF", name)
+	}
+	dir := os.Getenv(screenshotDirEnv)
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, res.Data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("printed: %s (%d bytes)", p, len(res.Data))
+}
+
 // checkBrowserPage opens the report written to path and asserts what a
 // self-contained report must be in a real browser: the file:// document is
 // the only request, nothing reaches the console, no script exists or runs,
@@ -211,7 +235,7 @@ func checkBrowserPage(t *testing.T, path, prefix string) (context.Context, *brow
 		t.Error("the page has no chart")
 	}
 	// Every chart is an image with a text alternative.
-	if bad := evaluate[[]string](t, ctx, `[...document.querySelectorAll("svg")].filter(s =>
+	if bad := evaluate[[]string](t, ctx, `[...document.querySelectorAll("svg:not([aria-hidden=true])")].filter(s =>
 		s.getAttribute("role") !== "img" || !s.querySelector(":scope > title")?.textContent.trim() ||
 		!s.querySelector(":scope > desc")?.textContent.trim()).map(s => s.id || s.outerHTML.slice(0, 80))`); len(bad) != 0 {
 		t.Errorf("charts without role=img, <title> and <desc>: %q", bad)
@@ -248,6 +272,7 @@ func checkBrowserPage(t *testing.T, path, prefix string) (context.Context, *brow
 	}
 	screenshot(t, ctx, prefix+"-print.png")
 	setMedia(t, ctx, "", "")
+	printPDF(t, ctx, prefix+".pdf")
 
 	requests, console, dialogs := bl.snapshot()
 	want := (&url.URL{Scheme: "file", Path: path}).String()
@@ -266,6 +291,22 @@ func checkBrowserPage(t *testing.T, path, prefix string) (context.Context, *brow
 		t.Errorf("a dialog opened: %s", d)
 	}
 	return ctx, bl
+}
+
+// TestReferenceHTMLInChromium opens the reference account's report, as the
+// demo writes it, in real headless Chromium.
+func TestReferenceHTMLInChromium(t *testing.T) {
+	chromiumPath(t)
+	path := filepath.Join(t.TempDir(), "reference.html")
+	writeHTMLFile(t, path, htmlReferenceReport(t))
+	ctx, _ := checkBrowserPage(t, path, "reference")
+	// The headline figures are on screen, not only in the markup.
+	for _, label := range []string{"Monthly cost now", "After the scenario", "The flood at its run-rate"} {
+		if !evaluate[bool](t, ctx, fmt.Sprintf(`[...document.querySelectorAll(".kpi")].some(k =>
+			k.innerText.includes(%q) && /\$[0-9]/.test(k.innerText) && k.getBoundingClientRect().height > 0)`, label)) {
+			t.Errorf("the headline %q shows no amount", label)
+		}
+	}
 }
 
 // TestHTMLInChromium opens a report with every section, and a log group

@@ -405,6 +405,13 @@ func TestHTMLCharts(t *testing.T) {
 		if el.Type != html.ElementNode || el.Data != "svg" {
 			continue
 		}
+		if cls, _ := attr(el, "class"); cls == "key" {
+			// A legend's key is decoration; the caption's words carry it.
+			if hidden, _ := attr(el, "aria-hidden"); hidden != "true" {
+				t.Error("a legend key <svg> is not aria-hidden")
+			}
+			continue
+		}
 		charts++
 		if role, _ := attr(el, "role"); role != "img" {
 			t.Errorf("an <svg> has role %q, want img", role)
