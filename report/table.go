@@ -16,8 +16,15 @@ import (
 // evidence is folded into buckets.
 const sparkWidth = 36
 
+// evidenceWidth bounds the sparkline of a finding's evidence, a narrower
+// cell than the inventory's: the findings table also carries a summary.
+const evidenceWidth = 24
+
 // summaryWidth wraps finding summaries so the table fits a wide terminal.
-const summaryWidth = 60
+const summaryWidth = 56
+
+// usageWidth wraps "current → proposed" usage types onto two lines.
+const usageWidth = 44
 
 // palette holds the colours of the table format; all empty without colour.
 type palette struct {
@@ -72,7 +79,7 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 		t.w.SetTitle(t.title)
 		b.WriteString(t.w.Render() + "\n")
 		for _, n := range t.notes {
-			b.WriteString(n + "\n")
+			b.WriteString(indentNote(n))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -100,7 +107,7 @@ func writeMarkdown(w io.Writer, r *Report, o Options) error {
 			b.WriteString("\n")
 		}
 		for _, n := range t.notes {
-			b.WriteString("- " + strings.TrimPrefix(n, "  ") + "\n")
+			b.WriteString("- " + n + "\n")
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -124,6 +131,25 @@ func windowLine(r *Report) string {
 
 func partialLine(r *Report) string {
 	return fmt.Sprintf("WARNING: partial scan, %d item(s) could not be read; figures below leave them out", len(r.Gaps))
+}
+
+// noteWidth wraps the notes under a table (assumptions can be long).
+const noteWidth = 120
+
+// indentNote writes a note under a table: indented, wrapped at word
+// boundaries, continuation lines indented further.
+func indentNote(n string) string {
+	lines := strings.Split(text.WrapSoft(n, noteWidth), "\n")
+	var b strings.Builder
+	for i, l := range lines {
+		if i == 0 {
+			b.WriteString("  ")
+		} else {
+			b.WriteString("      ")
+		}
+		b.WriteString(strings.TrimRight(l, " ") + "\n")
+	}
+	return b.String()
 }
 
 // section is one titled table of a human view, or the sentence that stands
@@ -179,7 +205,7 @@ func logGroupTable(r *Report) section {
 		{Number: 5, Align: text.AlignRight, AlignFooter: text.AlignRight},
 	})
 	if day := lastDayOf(r); day != "" {
-		sec.notes = append(sec.notes, "  last day = "+day+" (UTC), the last whole day before the evaluation time; sizes in decimal units (1 MB = 10^6 bytes)")
+		sec.notes = append(sec.notes, "last day = "+day+" (UTC), the last whole day before the evaluation time; sizes in decimal units (1 MB = 10^6 bytes)")
 	}
 	sec.w = t
 	return sec
@@ -228,7 +254,7 @@ func findingTable(r *Report, p palette) section {
 	for _, f := range r.Findings {
 		var spark string
 		if f.Evidence.Series != nil {
-			spark = Sparkline(f.Evidence.Series.Values, sparkWidth)
+			spark = Sparkline(f.Evidence.Series.Values, evidenceWidth)
 		}
 		t.AppendRow(table.Row{p.severity[f.Severity].Sprint(f.Severity.String()), string(f.Kind), f.Subject,
 			FormatTime(f.Start), f.Summary, findingCost(f), spark})
@@ -264,14 +290,14 @@ func projectionTable(p *Projection) section {
 			FormatUSD(l.CurrentMonthly), FormatUSD(l.ProposedMonthly), FormatDeltaUSD(l.Delta)})
 	}
 	t.AppendFooter(table.Row{"total", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
-	right := []table.ColumnConfig{}
+	right := []table.ColumnConfig{{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}}
 	for n := 4; n <= 6; n++ {
 		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
 	}
 	t.SetColumnConfigs(right)
 	sec.w = t
 	for _, rc := range p.Rejected {
-		n := "  rejected: " + rc.Subject + ": " + rc.Change + ": " + rc.Reason
+		n := "rejected: " + rc.Subject + ": " + rc.Change + ": " + rc.Reason
 		if rc.Alternative != "" {
 			n += "; instead: " + rc.Alternative
 			if rc.AlternativeMonthly != nil {
@@ -281,10 +307,10 @@ func projectionTable(p *Projection) section {
 		sec.notes = append(sec.notes, n)
 	}
 	for _, u := range p.Unknown {
-		sec.notes = append(sec.notes, "  unknown price: "+u.Subject+" "+u.UsageType+": "+u.Reason+" (not in the totals)")
+		sec.notes = append(sec.notes, "unknown price: "+u.Subject+" "+u.UsageType+": "+u.Reason+" (not in the totals)")
 	}
 	for _, a := range p.Assumptions {
-		sec.notes = append(sec.notes, "  assumption: "+a)
+		sec.notes = append(sec.notes, "assumption: "+a)
 	}
 	return sec
 }
