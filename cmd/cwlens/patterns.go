@@ -36,7 +36,7 @@ type patternsFlags struct {
 // input line, for scoring against labelled data.
 var patternFormats = []string{"table", "json", "csv", "loghub"}
 
-func newPatternsCmd(stdout io.Writer) *cobra.Command {
+func newPatternsCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f patternsFlags
 	cmd := &cobra.Command{
 		Use:   "patterns (--lines FILE | --log-group GROUP)",
@@ -59,7 +59,7 @@ LineId from 1, for scoring with Loghub's tools.`,
   cwlens patterns --lines HDFS.txt --format loghub > HDFS.csv`,
 		Args: exactArgs(),
 		RunE: func(c *cobra.Command, _ []string) error {
-			return runPatterns(c.Context(), stdout, &f)
+			return runPatterns(c.Context(), stdout, stderr, &f)
 		},
 	}
 	fs := cmd.Flags()
@@ -72,7 +72,7 @@ LineId from 1, for scoring with Loghub's tools.`,
 	return cmd
 }
 
-func runPatterns(ctx context.Context, stdout io.Writer, f *patternsFlags) error {
+func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags) error {
 	if !slices.Contains(patternFormats, f.format) {
 		return usagef("--format: %q is not one of %s", f.format, strings.Join(patternFormats, ", "))
 	}
@@ -86,7 +86,7 @@ func runPatterns(ctx context.Context, stdout io.Writer, f *patternsFlags) error 
 		if f.baselineLines != "" {
 			return usagef("--baseline-lines goes with --lines; with --log-group use --baseline-since")
 		}
-		return runPatternsLive(ctx, stdout, f)
+		return runPatternsLive(ctx, stdout, stderr, f)
 	case f.lines == "":
 		return usagef("give --lines FILE or --log-group GROUP")
 	case f.format == "loghub" && f.baselineLines != "":
@@ -172,6 +172,9 @@ type patternsView struct {
 	Source   string
 	Baseline string
 	Result   *logtemplate.Result
+	// Scale turns Baseline counts into the Current window's terms (see
+	// logtemplate.Result.Grown); 0 means 1.
+	Scale float64
 	// Cost, when set, prices a template's bytes per month (live mode).
 	Cost func(bytes float64) string
 	// Note is printed under the table (live mode: sampling, scope).
@@ -199,6 +202,8 @@ type patternJSON struct {
 	// Growth is bytes now over baseline bytes; null for a new template.
 	Growth *float64 `json:"growth,omitempty"`
 	New    bool     `json:"new,omitempty"`
+	// CostPerMonth prices Bytes (AddedBytes with a baseline) per month.
+	CostPerMonth string `json:"cost_per_month,omitempty"`
 }
 
 func (v patternsView) rows() []patternJSON {
@@ -206,17 +211,28 @@ func (v patternsView) rows() []patternJSON {
 	var out []patternJSON
 	if v.Baseline == "" {
 		for _, t := range r.Templates {
-			out = append(out, patternJSON{Template: t.Text, Events: t.Events, Bytes: t.Bytes, ByteShare: ratio(t.Bytes, r.Total.Bytes)})
+			p := patternJSON{Template: t.Text, Events: t.Events, Bytes: t.Bytes, ByteShare: ratio(t.Bytes, r.Total.Bytes)}
+			if v.Cost != nil {
+				p.CostPerMonth = v.Cost(float64(t.Bytes))
+			}
+			out = append(out, p)
 		}
 		return out
 	}
-	for _, g := range r.Grown(1) {
+	scale := v.Scale
+	if scale == 0 {
+		scale = 1
+	}
+	for _, g := range r.Grown(scale) {
 		p := patternJSON{Template: g.Text, Events: g.Events, Bytes: g.Bytes, ByteShare: g.Share,
 			Baseline: &g.Template.Baseline, AddedBytes: &g.Added, AddedShare: &g.AddedShare}
 		if math.IsInf(g.Ratio, 1) {
 			p.New = true
 		} else {
 			p.Growth = &g.Ratio
+		}
+		if v.Cost != nil {
+			p.CostPerMonth = v.Cost(g.Added)
 		}
 		out = append(out, p)
 	}
@@ -254,11 +270,14 @@ func (v patternsView) writeJSON(w io.Writer) error {
 
 func (v patternsView) writeCSV(w io.Writer) error {
 	cw := csv.NewWriter(w)
-	head := []string{"events", "bytes", "byte_share", "template"}
+	head := []string{"events", "bytes", "byte_share"}
 	if v.Baseline != "" {
-		head = []string{"events", "bytes", "byte_share", "baseline_events", "baseline_bytes", "added_bytes", "added_share", "growth", "template"}
+		head = append(head, "baseline_events", "baseline_bytes", "added_bytes", "added_share", "growth")
 	}
-	cw.Write(head)
+	if v.Cost != nil {
+		head = append(head, "cost_per_month")
+	}
+	cw.Write(append(head, "template"))
 	f := func(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 	for _, p := range v.rows() {
 		row := []string{strconv.FormatInt(p.Events, 10), strconv.FormatInt(p.Bytes, 10), f(p.ByteShare)}
@@ -269,6 +288,9 @@ func (v patternsView) writeCSV(w io.Writer) error {
 			}
 			row = append(row, strconv.FormatInt(p.Baseline.Events, 10), strconv.FormatInt(p.Baseline.Bytes, 10),
 				f(*p.AddedBytes), f(*p.AddedShare), growth)
+		}
+		if v.Cost != nil {
+			row = append(row, p.CostPerMonth)
 		}
 		cw.Write(append(row, p.Template))
 	}
@@ -292,9 +314,13 @@ func (v patternsView) writeTable(w io.Writer, top int, color bool) error {
 			v.Source, groupDigits(r.Total.Events), report.FormatBytes(float64(r.Total.Bytes)), len(r.Templates)))
 	} else {
 		fmt.Fprintf(&b, "%s\n", bold.Sprintf("Templates that grew in %s against %s", v.Source, v.Baseline))
-		fmt.Fprintf(&b, "now %s events, %s; baseline %s events, %s (compared as windows of equal length)\n",
+		how := "compared as windows of equal length"
+		if v.Scale != 0 {
+			how = "compared at their rates per hour"
+		}
+		fmt.Fprintf(&b, "now %s events, %s; baseline %s events, %s (%s)\n",
 			groupDigits(r.Total.Events), report.FormatBytes(float64(r.Total.Bytes)),
-			groupDigits(r.Baseline.Events), report.FormatBytes(float64(r.Baseline.Bytes)))
+			groupDigits(r.Baseline.Events), report.FormatBytes(float64(r.Baseline.Bytes)), how)
 	}
 	t := table.NewWriter()
 	t.SetStyle(table.StyleLight)
@@ -321,7 +347,7 @@ func (v patternsView) writeTable(w io.Writer, top int, color bool) error {
 		if v.Baseline == "" {
 			row := table.Row{i + 1, groupDigits(p.Events), report.FormatBytes(float64(p.Bytes)), percent(p.ByteShare)}
 			if v.Cost != nil {
-				row = append(row, v.Cost(float64(p.Bytes)))
+				row = append(row, p.CostPerMonth)
 			}
 			t.AppendRow(append(row, p.Template))
 			continue
@@ -332,7 +358,7 @@ func (v patternsView) writeTable(w io.Writer, top int, color bool) error {
 		}
 		row := table.Row{i + 1, report.FormatBytes(float64(p.Bytes)), report.FormatBytes(float64(p.Baseline.Bytes)), growth, percent(*p.AddedShare)}
 		if v.Cost != nil {
-			row = append(row, v.Cost(*p.AddedBytes))
+			row = append(row, p.CostPerMonth)
 		}
 		t.AppendRow(append(row, p.Template))
 	}
