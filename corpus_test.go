@@ -50,6 +50,9 @@ func TestBadCorpus(t *testing.T) {
 		{"string_count.json", []string{`services[0].desired_count: "1": want a whole number, got a string`, "line 28, column 24"}},
 		{"trailing_data.json", []string{"unexpected data after the snapshot object", "line 36"}},
 		{"not_object.json", []string{"want an object, got an array", "line 1"}},
+		// Keys match fields case-insensitively, as encoding/json matches them,
+		// so the walk that locates the NaN must not stop at Retention_Days.
+		{"case_field_and_error.json", []string{"log_groups[0].daily_incoming_bytes.values[2]: NaN: ", "line 14, column 133"}},
 		{"duplicate_log_group.json", []string{`log_groups[1].name: "/ecs/demo/api": duplicate of log_groups[0]`}},
 	}
 	files, err := filepath.Glob(filepath.Join("testdata", "bad", "*.json"))
@@ -101,5 +104,21 @@ func TestGoodFile(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join("testdata", "good.json")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestKeysIgnoreCase documents that keys match as encoding/json matches them.
+func TestKeysIgnoreCase(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("testdata", "good.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.Replace(string(b), `"stored_bytes"`, `"Stored_Bytes"`, 1))
+	s, err := cwlens.DecodeSnapshot(strings.NewReader(string(b)), "case.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.LogGroups[0].StoredBytes != 1000 {
+		t.Fatalf("Stored_Bytes read as %d", s.LogGroups[0].StoredBytes)
 	}
 }

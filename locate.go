@@ -296,14 +296,14 @@ func (w *walker) object(t reflect.Type, path string) error {
 			return err
 		}
 		key := tok.(string) // the decoder guarantees object keys are strings
-		f, ok := fields[key]
+		f, ok := lookupField(fields, key)
 		if !ok {
 			return w.failf(join(path, key), strconv.Quote(key), "unknown field (known: %s)", fieldList(fields))
 		}
 		if err := w.value(f, join(path, key)); err != nil {
 			return err
 		}
-		if path == "" && key == "schema_version" {
+		if path == "" && strings.EqualFold(key, "schema_version") {
 			// A newer file may add fields this reader does not know: say
 			// that the version is the problem before naming any of them.
 			if err := w.checkVersion(); err != nil {
@@ -325,6 +325,31 @@ func (w *walker) checkVersion() error {
 		return w.failf("schema_version", v, "unsupported schema version (this cwlens reads version %d)", SchemaVersion)
 	}
 	return nil
+}
+
+// lookupField finds key among fields as encoding/json does: the exact name,
+// else one that differs only in case. A walk stricter than the decoder
+// would report, in a file with another problem, a key the decoder accepts.
+func lookupField(fields map[string]reflect.Type, key string) (reflect.Type, bool) {
+	if t, ok := fields[key]; ok {
+		return t, true
+	}
+	for name, t := range fields {
+		if strings.EqualFold(name, key) {
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// canonicalKey returns the field name key stands for.
+func canonicalKey(fields map[string]reflect.Type, key string) string {
+	for name := range fields {
+		if strings.EqualFold(name, key) {
+			return name
+		}
+	}
+	return key
 }
 
 // jsonFields maps the JSON names of t's fields to their types, exactly as
@@ -384,7 +409,11 @@ func (w *walker) series(path string) error {
 		}
 		key := tok.(string)
 		p := join(path, key)
-		t, ok := seriesFields[key]
+		t, ok := lookupField(seriesFields, key)
+		if ok {
+			key = canonicalKey(seriesFields, key)
+			p = join(path, key)
+		}
 		switch {
 		case !ok:
 			return w.failf(p, strconv.Quote(key), "unknown field (known: %s)", fieldList(seriesFields))

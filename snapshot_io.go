@@ -14,12 +14,11 @@ import (
 // content is reported as one *InputError naming path, the JSON path of the
 // offending field and its value.
 func ReadSnapshot(path string) (*Snapshot, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path) // sized from the file: no growing copies
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
 	}
-	defer f.Close()
-	return DecodeSnapshot(f, path)
+	return decodeSnapshot(data, path)
 }
 
 // DecodeSnapshot decodes and validates a snapshot from r; name is the file

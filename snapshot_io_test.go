@@ -173,3 +173,23 @@ func TestReadSnapshotMissingFile(t *testing.T) {
 		t.Fatalf("got %v; want a wrapped not-exist error", err)
 	}
 }
+
+// BenchmarkReadSnapshotLarge reads the same snapshot from a file, as the CLI
+// does.
+func BenchmarkReadSnapshotLarge(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "large.json")
+	if err := cwlens.WriteSnapshot(path, largeSnapshot(10_000, 90)); err != nil {
+		b.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(fi.Size())
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := cwlens.ReadSnapshot(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
