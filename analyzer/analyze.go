@@ -44,6 +44,7 @@ func Analyze(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Finding,
 		a.capacity(s)
 		a.churn(s)
 	}
+	a.attachTemplates()
 	SortFindings(a.out)
 	return a.out, nil
 }
