@@ -72,7 +72,10 @@ func newLimits(scale float64) *limits {
 	}
 	l := &limits{byAPI: map[string]*rate.Limiter{}}
 	for _, q := range awsquota.Default() {
-		lim := rate.NewLimiter(rate.Limit(q.Rate*scale), q.Burst)
+		// One request of the bucket is left unused: when the bucket runs
+		// dry, requests go out exactly one refill apart, and network jitter
+		// would otherwise bring two into the same refill at AWS's end.
+		lim := rate.NewLimiter(rate.Limit(q.Rate*scale), max(1, q.Burst-1))
 		for _, api := range q.APIs {
 			l.byAPI[api] = lim
 		}

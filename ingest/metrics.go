@@ -198,17 +198,16 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 			ReturnData: aws.Bool(true),
 		})
 	}
-	type result struct {
-		ts     []time.Time
-		vs     []float64
-		status cwtypes.StatusCode
+	// Datapoints go straight into the series as pages arrive: a batch
+	// started again after an expired token writes the same points again.
+	ids := make(map[string]int, len(c.queries))
+	for i := range c.queries {
+		ids["m"+strconv.Itoa(i)] = i
 	}
-	var results map[string]*result
+	seen := make([]bool, len(c.queries))
+	status := make([]cwtypes.StatusCode, len(c.queries))
 	restarted := false
-	for page := 0; ; page++ {
-		if in.NextToken == nil {
-			results = map[string]*result{}
-		}
+	for {
 		cctx := ctx
 		if in.NextToken == nil {
 			cctx = withDatapoints(ctx, c.tr.points()*len(c.queries))
@@ -225,15 +224,12 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 		}
 		r.reads.Add(1)
 		for _, res := range out.MetricDataResults {
-			id := aws.ToString(res.Id)
-			x := results[id]
-			if x == nil {
-				x = &result{}
-				results[id] = x
+			i, ok := ids[aws.ToString(res.Id)]
+			if !ok {
+				continue
 			}
-			x.ts = append(x.ts, res.Timestamps...)
-			x.vs = append(x.vs, res.Values...)
-			x.status = res.StatusCode
+			seen[i], status[i] = true, res.StatusCode
+			c.queries[i].fill(c.tr, res.Timestamps, res.Values)
 		}
 		if out.NextToken == nil || *out.NextToken == "" {
 			break
@@ -241,24 +237,27 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 		in.NextToken = out.NextToken
 	}
 	for i, q := range c.queries {
-		x := results["m"+strconv.Itoa(i)]
-		if x == nil {
+		switch {
+		case !seen[i]:
 			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "no result returned for the query")
+		case status[i] == cwtypes.StatusCodeForbidden, status[i] == cwtypes.StatusCodeInternalError:
+			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "StatusCode "+string(status[i]))
+		}
+	}
+}
+
+// fill writes datapoints into the query's series; points off the grid or
+// not finite are left missing.
+func (q metricQuery) fill(tr timeRange, ts []time.Time, vs []float64) {
+	n := tr.points()
+	for k := range min(len(ts), len(vs)) {
+		idx := int(ts[k].Sub(tr.start) / tr.period)
+		v := vs[k]
+		if idx < 0 || idx >= n || math.IsNaN(v) || math.IsInf(v, 0) {
 			continue
 		}
-		switch x.status {
-		case cwtypes.StatusCodeForbidden, cwtypes.StatusCodeInternalError:
-			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "StatusCode "+string(x.status))
-		}
-		for k := range min(len(x.ts), len(x.vs)) {
-			idx := int(x.ts[k].Sub(c.tr.start) / c.tr.period)
-			v := x.vs[k]
-			if idx < 0 || idx >= c.tr.points() || math.IsNaN(v) || math.IsInf(v, 0) {
-				continue
-			}
-			for _, s := range q.sinks {
-				s.Values[idx] = v
-			}
+		for _, s := range q.sinks {
+			s.Values[idx] = v
 		}
 	}
 }

@@ -234,11 +234,11 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 		if q.Label != nil {
 			label = *q.Label
 		}
-		res := gmdResult{ID: q.ID, Label: label, Timestamps: []time.Time{}, Values: []float64{}, StatusCode: "Complete"}
 		to := from + int(budget)
 		if to > len(pts) {
 			to = len(pts)
 		}
+		res := gmdResult{ID: q.ID, Label: label, Timestamps: make([]time.Time, 0, to-from), Values: make([]float64, 0, to-from), StatusCode: "Complete"}
 		for _, p := range pts[from:to] {
 			res.Timestamps = append(res.Timestamps, p.t)
 			res.Values = append(res.Values, p.v)
@@ -280,43 +280,44 @@ func (c *cloudwatch) points(ms *gmdMetricStat, start, end time.Time) []point {
 		return nil
 	}
 	oldest := c.now.Add(-retention(period))
-	type agg struct {
-		v float64
-		n int
+	nb := int((end.Sub(start) + period - 1) / period)
+	if nb <= 0 {
+		return nil
 	}
-	bins := map[int64]*agg{}
+	sums := make([]float64, nb)
+	counts := make([]int32, nb)
 	for i, v := range src.Values {
 		t := src.Time(i)
 		if cwlens.IsMissing(v) || t.Before(start) || !t.Before(end) || t.Before(oldest) {
 			continue
 		}
-		k := int64(t.Sub(start) / period)
-		a := bins[k]
-		if a == nil {
-			bins[k] = &agg{v: v, n: 1}
+		k := int(t.Sub(start) / period)
+		switch {
+		case counts[k] == 0:
+			sums[k] = v
+		case ms.Stat == "Maximum":
+			sums[k] = math.Max(sums[k], v)
+		case ms.Stat == "Minimum":
+			sums[k] = math.Min(sums[k], v)
+		default: // Sum, SampleCount; Average is averaged below
+			sums[k] += v
+		}
+		counts[k]++
+	}
+	n := 0
+	for _, c := range counts {
+		if c > 0 {
+			n++
+		}
+	}
+	pts := make([]point, 0, n)
+	for k, c := range counts {
+		if c == 0 {
 			continue
 		}
-		switch ms.Stat {
-		case "Maximum":
-			a.v = math.Max(a.v, v)
-		case "Minimum":
-			a.v = math.Min(a.v, v)
-		default: // Sum, SampleCount; Average is averaged below
-			a.v += v
-		}
-		a.n++
-	}
-	keys := make([]int64, 0, len(bins))
-	for k := range bins {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
-	pts := make([]point, 0, len(keys))
-	for _, k := range keys {
-		a := bins[k]
-		v := a.v
+		v := sums[k]
 		if ms.Stat == "Average" {
-			v /= float64(a.n)
+			v /= float64(c)
 		}
 		pts = append(pts, point{t: start.Add(time.Duration(k) * period).UTC(), v: v})
 	}
