@@ -399,9 +399,6 @@ func (pr *projector) line(subject string, cu, pu *usage, cp, pp *Price, change, 
 		l.ProposedMonthly = pu.monthlyAt(*pp)
 		if pp.UsageType != l.UsageType {
 			l.ProposedUsageType = pp.UsageType
-			if cu != nil && pu.Component != cu.Component {
-				l.Component = cu.Component + " → " + pu.Component
-			}
 		}
 	} else {
 		l.ProposedPrice = l.CurrentPrice
@@ -508,7 +505,10 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	}
 	if okRun {
 		day := Cents(runBytes.Shift(-9).Mul(curPs[0].USD))
-		msg := "run-rate " + mb(run) + " MB/day over the last 24 h = $" + day.StringFixed(2) + "/day"
+		msg := "run-rate " + mb(run) + " MB/day over the last 24 h"
+		if !day.IsZero() {
+			msg += " = $" + day.StringFixed(2) + "/day"
+		}
 		if peak, day, ok := PeakDay(g, 7); ok && peak > 1.5*run {
 			pb := bytesDecimal(peak)
 			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(peak),

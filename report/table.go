@@ -280,22 +280,43 @@ func projectionTable(p *Projection) section {
 	sec := section{title: fmt.Sprintf("Monthly cost projection (%s, prices as of %s, %d h/month)",
 		p.Region, FormatDay(p.PricesAsOf), p.HoursPerMonth)}
 	t := table.NewWriter()
-	t.AppendHeader(table.Row{"subject", "component", "usage type", "current", "proposed", "delta"})
+	t.AppendHeader(table.Row{"subject", "component", "usage type", "quantity × price", "current", "proposed", "delta"})
+	var notes []string
 	for _, l := range p.Lines {
 		usage := l.UsageType
 		if l.ProposedUsageType != "" && l.ProposedUsageType != l.UsageType {
-			usage += " → " + l.ProposedUsageType
+			usage += "\n→ " + l.ProposedUsageType
 		}
-		t.AppendRow(table.Row{l.Subject, l.Component, usage,
+		// Finance matches a line to the bill by usage type, quantity and rate.
+		qp := quantityTimesPrice(l.CurrentQuantity, l.Unit, l.CurrentPrice)
+		if !l.ProposedQuantity.Equal(l.CurrentQuantity) || !l.ProposedPrice.Equal(l.CurrentPrice) {
+			qp += "\n→ " + quantityTimesPrice(l.ProposedQuantity, l.Unit, l.ProposedPrice)
+		}
+		t.AppendRow(table.Row{l.Subject, l.Component, usage, qp,
 			FormatUSD(l.CurrentMonthly), FormatUSD(l.ProposedMonthly), FormatDeltaUSD(l.Delta)})
+		n := l.Note
+		if l.BaselineMonthly != nil {
+			n = "at the baseline rate " + FormatUSD(*l.BaselineMonthly) + "/month; " + n
+		}
+		if n != "" {
+			notes = append(notes, "note: "+l.Subject+" · "+l.Component+": "+n)
+		}
 	}
-	t.AppendFooter(table.Row{"total", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
-	right := []table.ColumnConfig{{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}}
-	for n := 4; n <= 6; n++ {
+	t.AppendFooter(table.Row{"total", "", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
+	right := []table.ColumnConfig{{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}, {Number: 4, Align: text.AlignRight}}
+	for n := 5; n <= 7; n++ {
 		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
 	}
 	t.SetColumnConfigs(right)
 	sec.w = t
+	sec.notes = append(sec.notes, notes...)
+	for _, tr := range p.Trajectories {
+		months := make([]string, len(tr.Monthly))
+		for i, m := range tr.Monthly {
+			months[i] = FormatUSD(m)
+		}
+		sec.notes = append(sec.notes, "trajectory: "+tr.Subject+" · "+tr.Component+" by month until it settles: "+strings.Join(months, ", "))
+	}
 	for _, rc := range p.Rejected {
 		n := "rejected: " + rc.Subject + ": " + rc.Change + ": " + rc.Reason
 		if rc.Alternative != "" {
@@ -321,4 +342,10 @@ func decimalOrEmpty(d *decimal.Decimal) string {
 		return ""
 	}
 	return d.String()
+}
+
+// quantityTimesPrice shows how a line's figure was computed, e.g.
+// "1460 vCPU-Hours × $0.04048".
+func quantityTimesPrice(q decimal.Decimal, unit string, price decimal.Decimal) string {
+	return q.Round(4).String() + " " + unit + " × $" + price.String()
 }
