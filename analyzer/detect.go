@@ -18,9 +18,9 @@ type DetectorConfig struct {
 	// Cycles is how many past cycles at the same phase the seasonal reference
 	// takes the median of.
 	Cycles int
-	// LevelWindow is how many recent residuals from the seasonal reference are
-	// taken to correct it for a change of level.
-	LevelWindow int
+	// LevelCycles is over how many cycles the residuals from the seasonal
+	// reference are taken (their median) to correct it for a change of level.
+	LevelCycles int
 	// MinACF is the autocorrelation a candidate lag must reach for the series
 	// to be treated as seasonal.
 	MinACF float64
@@ -87,10 +87,10 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		// (a holiday, an incident) and a month of weeks is as far back as a
 		// weekly rhythm is still the same rhythm.
 		Cycles: 4,
-		// 32 residuals: a level correction needs a majority of them, so it
-		// follows a new level after 16 points and no burst shorter than that
-		// moves it.
-		LevelWindow: 32,
+		// Two cycles: whole cycles keep the level estimate free of the
+		// seasonal shape, and with two an anomaly must last a whole cycle (a
+		// bad day) before it becomes the new normal.
+		LevelCycles: 2,
 		// 0.3 is the usual rule-of-thumb floor for a meaningful autocorrelation
 		// in noisy operational data; below it same-phase history predicts
 		// worse than the recent level does.
@@ -176,7 +176,7 @@ type Detector struct {
 	nextCheck int
 
 	recent slidingMedian // last Window present values
-	level  slidingMedian // last LevelWindow residuals from the seasonal reference
+	level  slidingMedian // residuals from the seasonal reference over LevelCycles cycles
 
 	absMean float64 // moving mean of clipped absolute residuals
 	nScale  int
@@ -204,8 +204,8 @@ func NewDetector(cfg DetectorConfig) *Detector {
 	if d.cfg.Window < 1 {
 		d.cfg.Window = 1
 	}
-	if d.cfg.LevelWindow < 1 {
-		d.cfg.LevelWindow = 1
+	if d.cfg.LevelCycles < 1 {
+		d.cfg.LevelCycles = 1
 	}
 	if d.cfg.AvgWindow < 1 {
 		d.cfg.AvgWindow = 1
@@ -240,7 +240,7 @@ func (d *Detector) Reset() {
 		}
 	}
 	d.recent.reset(d.cfg.Window)
-	d.level.reset(d.cfg.LevelWindow)
+	d.level.reset(1) // sized when a seasonal lag is found
 	d.absMean, d.nScale = 0, 0
 	d.cusumPos, d.cusumNeg = 0, 0
 	d.cusumPosAt, d.cusumNegAt = -1, -1
@@ -284,6 +284,9 @@ func (d *Detector) Judge(v float64) Judgement {
 		if was > 0 && d.lag == 0 {
 			// back to the recent median, which seasonal points skipped
 			d.refillRecent(0)
+		}
+		if d.lag != was {
+			d.level.reset(max(d.cfg.LevelCycles*d.lag, 1))
 		}
 	}
 

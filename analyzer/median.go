@@ -75,9 +75,13 @@ func (m *slidingMedian) push(v float64) {
 	}
 	// overwrite the oldest value in place and move the new one to its
 	// rank: windows are short, so a linear walk beats a binary search
-	i := 0
-	for i < len(m.sorted) && m.sorted[i] != old {
-		i++
+	var i int
+	if len(m.sorted) > 64 {
+		i = sort.SearchFloat64s(m.sorted, old)
+	} else {
+		for i < len(m.sorted) && m.sorted[i] != old {
+			i++
+		}
 	}
 	if i == len(m.sorted) {
 		i-- // unreachable: old is in the window
