@@ -314,7 +314,7 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	out, err := svc.Call(r.Context(), op, body)
+	out, err := svc.Call(withRequest(r.Context(), r), op, body)
 	if err != nil {
 		ae, ok := err.(*APIError)
 		if !ok {
