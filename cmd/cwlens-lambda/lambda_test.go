@@ -289,7 +289,7 @@ func TestBootstrap(t *testing.T) {
 	if r1.Status != "ok" || r1.New == 0 || r1.New != r1.Findings || !r1.Alerted {
 		t.Fatalf("run 1: %+v", r1)
 	}
-	for _, key := range []string{dated, "cwlens/" + day + "/report.md", latest, "cwlens/latest/report.md"} {
+	for _, key := range []string{dated, "cwlens/" + day + "/report.md", "cwlens/" + day + "/report.html", latest, "cwlens/latest/report.md", "cwlens/latest/report.html"} {
 		if _, ok := st.Object(bucket, key); !ok {
 			t.Errorf("run 1 did not write %s", key)
 		}

@@ -1,7 +1,7 @@
 // Command cwlens-lambda is cwlens's scheduled run on AWS Lambda: built as
 // "bootstrap" for the provided.al2023 runtime (arm64), invoked daily by an
 // EventBridge schedule or by hand. Each invocation scans the account, analyzes
-// and prices it, writes report.json and report.md to
+// and prices it, writes report.json, report.md and report.html to
 // s3://$CWLENS_REPORT_BUCKET/$CWLENS_REPORT_PREFIX/YYYY/MM/DD/ and latest/,
 // labels the findings new, ongoing or resolved against the previous
 // latest/report.json, publishes one SNS message when there are new findings at

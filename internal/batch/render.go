@@ -37,6 +37,7 @@ type File struct {
 const (
 	contentJSON     = "application/json"
 	contentMarkdown = "text/markdown; charset=utf-8"
+	contentHTML     = "text/html; charset=utf-8"
 )
 
 // RenderFunc renders a region's report as the files to store.
@@ -49,7 +50,8 @@ type document struct {
 	Skipped []string `json:"skipped,omitempty"`
 }
 
-// DefaultRender renders report.json (cwlens.report/v1) and report.md.
+// DefaultRender renders report.json (cwlens.report/v1), report.md and the
+// one-file report.html.
 func DefaultRender(rg Region) ([]File, error) {
 	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
 	rep.Resolved = make([]cwlens.Finding, 0, len(rg.Resolved))
@@ -66,9 +68,14 @@ func DefaultRender(rg Region) ([]File, error) {
 		return nil, fmt.Errorf("render report.md: %w", err)
 	}
 	writeRunSection(&md, rg)
+	var html bytes.Buffer
+	if err := report.Write(&html, rep, report.FormatHTML, report.Options{}); err != nil {
+		return nil, fmt.Errorf("render report.html: %w", err)
+	}
 	return []File{
 		{Name: "report.json", ContentType: contentJSON, Body: append(js, '\n')},
 		{Name: "report.md", ContentType: contentMarkdown, Body: md.Bytes()},
+		{Name: "report.html", ContentType: contentHTML, Body: html.Bytes()},
 	}, nil
 }
 

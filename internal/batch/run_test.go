@@ -146,7 +146,7 @@ func TestThreeRuns(t *testing.T) {
 		t.Fatalf("run 1: %+v, %d messages", res, len(sns.sent))
 	}
 	day := at.Format("2006/01/02")
-	for _, key := range []string{"cwlens/" + day + "/report.json", "cwlens/" + day + "/report.md", "cwlens/latest/report.json", "cwlens/latest/report.md"} {
+	for _, key := range []string{"cwlens/" + day + "/report.json", "cwlens/" + day + "/report.md", "cwlens/" + day + "/report.html", "cwlens/latest/report.json", "cwlens/latest/report.md", "cwlens/latest/report.html"} {
 		if _, ok := store.objects["acme-reports/"+key]; !ok {
 			t.Errorf("run 1 did not write %s; wrote %v", key, slices.Sorted(maps.Keys(store.objects)))
 		}
