@@ -246,23 +246,27 @@ func withoutFlood(t *testing.T, snap *cwlens.Snapshot) *cwlens.Snapshot {
 	return cp
 }
 
-// TestBootstrap runs the built function three times on the reference
-// account, as the daily schedule would: the first run reports and alerts,
-// the second finds the same and stays quiet, the third sees the flood gone.
-func TestBootstrap(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the function binary")
-	}
-	bin := buildBootstrap(t)
-	now := time.Now().UTC()
+// setup builds the function and replays the reference account as if
+// scanned now.
+func setup(t *testing.T) (bin string, snap *cwlens.Snapshot, now time.Time) {
+	t.Helper()
+	bin = buildBootstrap(t)
+	now = time.Now().UTC()
 	ref, err := fixtures.Reference()
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap, err := awsemu.ShiftToNow(ref, now)
-	if err != nil {
+	if snap, err = awsemu.ShiftToNow(ref, now); err != nil {
 		t.Fatal(err)
 	}
+	return bin, snap, now
+}
+
+// TestBootstrap runs the built function three times on the reference
+// account, as the daily schedule would: the first run reports and alerts,
+// the second finds the same and stays quiet, the third sees the flood gone.
+func TestBootstrap(t *testing.T) {
+	bin, snap, now := setup(t)
 	stateDir := t.TempDir()
 	st, err := awsemu.NewS3(stateDir, bucket)
 	if err != nil {
@@ -360,19 +364,7 @@ func TestBootstrap(t *testing.T) {
 // account: it stops scanning, writes a partial report saying what it
 // skipped, and answers normally before its deadline.
 func TestBootstrapDeadline(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the function binary")
-	}
-	bin := buildBootstrap(t)
-	now := time.Now().UTC()
-	ref, err := fixtures.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	snap, err := awsemu.ShiftToNow(ref, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	bin, snap, now := setup(t)
 	st, _ := awsemu.NewS3("", bucket)
 	sn, _ := awsemu.NewSNS("")
 	// The account answers slowly; S3 and SNS (their own endpoints) do not.
