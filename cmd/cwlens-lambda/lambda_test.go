@@ -172,6 +172,21 @@ func result(t *testing.T, out outcome) batch.Result {
 	return r
 }
 
+// waitEMF waits for the process's stdout, past byte mark, to hold n EMF
+// lines: the function's answer can reach the fake runtime before the pipe
+// that carries its stdout has been drained.
+func waitEMF(t *testing.T, f *function, mark, n int) []map[string]any {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		docs := emfLines(t, f.stdout.String()[mark:])
+		if len(docs) >= n || time.Now().After(deadline) {
+			return docs
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 // emfLines returns the EMF documents in out, each validated.
 func emfLines(t *testing.T, out string) []map[string]any {
 	t.Helper()
@@ -313,7 +328,7 @@ func TestBootstrap(t *testing.T) {
 		!strings.Contains(msgs[0].Message, "s3://"+bucket+"/cwlens/"+day+"/report.md") || !strings.Contains(msgs[0].Message, "/month") {
 		t.Errorf("message: %q\n%s", msgs[0].Subject, msgs[0].Message)
 	}
-	docs := emfLines(t, fn.stdout.String())
+	docs := waitEMF(t, fn, 0, 6)
 	if len(docs) != 6 {
 		t.Fatalf("run 1 printed %d EMF lines, want 6:\n%s", len(docs), fn.stdout.String())
 	}
@@ -333,7 +348,7 @@ func TestBootstrap(t *testing.T) {
 			t.Errorf("run 2 labels %s %s %q", f.Kind, f.Subject, f.Status)
 		}
 	}
-	if docs := emfLines(t, fn.stdout.String()[mark:]); len(docs) != 6 || docs[0]["NewFindings"] != 0.0 {
+	if docs := waitEMF(t, fn, mark, 6); len(docs) != 6 || docs[0]["NewFindings"] != 0.0 {
 		t.Errorf("run 2 EMF: %v", docs)
 	}
 
