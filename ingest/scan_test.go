@@ -74,17 +74,34 @@ func TestScanRoundTripSynthetic(t *testing.T) {
 	}
 }
 
+// TestScanRoundTripReference: the emulator serving the reference fixture,
+// scanned over its window, gives the fixture back — with and without 30 %
+// throttling and 5 % 5xx (the SDK's retryer absorbs them).
 func TestScanRoundTripReference(t *testing.T) {
-	want, err := fixtures.Reference()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, _ := scan(t, want, "")
-	// The account's name is not something the scan's APIs return (STS gives
-	// the id only; the alias would take iam:ListAccountAliases, which the
-	// scan does not call), so it is the one field compared as empty.
-	want.AccountName = ""
-	if d := awsemu.Diff(want, got); d != "" {
-		t.Fatal(d)
+	for _, faults := range []string{"", "throttle=0.3,5xx=0.05", "throttle=0.3,5xx=0.05,seed=99"} {
+		t.Run(faults, func(t *testing.T) {
+			want, err := fixtures.Reference()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, srv := scan(t, want, faults)
+			// The account's name is not something the scan's APIs return
+			// (STS gives the id only; the alias would take
+			// iam:ListAccountAliases, which the scan does not call), so it
+			// is the one field compared as empty.
+			want.AccountName = ""
+			if d := awsemu.Diff(want, got); d != "" {
+				t.Fatal(d)
+			}
+			if faults != "" {
+				faulted := 0
+				for _, c := range srv.Calls() {
+					faulted += c.Throttled + c.Faulted
+				}
+				if faulted == 0 {
+					t.Errorf("no fault was injected: %v", srv.Calls())
+				}
+			}
+		})
 	}
 }
