@@ -314,9 +314,11 @@ func (s *slot) observe(tok string, w Window, size Counts, max int) {
 }
 
 // enumWord reports whether tok can be the value of an enumeration: a
-// word, not a number, id or masked field.
+// word, not a number, id or masked field, nor the day or month of a
+// date written out ("Sat Jul  9 22:53:22 2005"), which is a variable
+// however few values a short log shows of it.
 func enumWord(tok string) bool {
-	if tok == "" || strings.Contains(tok, Wildcard) {
+	if tok == "" || strings.Contains(tok, Wildcard) || calendarWord(tok) {
 		return false
 	}
 	for i := 0; i < len(tok); i++ {
@@ -325,6 +327,19 @@ func enumWord(tok string) bool {
 		}
 	}
 	return true
+}
+
+// calendarWord reports the English day and month names and their
+// three-letter abbreviations, as dates write them.
+func calendarWord(tok string) bool {
+	switch strings.TrimRight(tok, ",.") {
+	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
+		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+		"January", "February", "March", "April", "June", "July", "August", "September", "October", "November", "December":
+		return true
+	}
+	return false
 }
 
 // commonAffixes returns the longest prefix and suffix that a and b share

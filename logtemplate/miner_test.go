@@ -284,3 +284,17 @@ func TestMinerLeadingVariable(t *testing.T) {
 		}
 	}
 }
+
+// TestMinerDatesAreNotEnumerations: a short log shows few days of the
+// week, evenly; they stay a variable.
+func TestMinerDatesAreNotEnumerations(t *testing.T) {
+	var msgs []string
+	for i := 0; i < 40; i++ {
+		day := []string{"Sat", "Sun"}[i%2]
+		msgs = append(msgs, fmt.Sprintf("connection from 10.0.0.%d at %s Jul %d 22:53:%02d 2005", i, day, 9+i%2, i))
+	}
+	r, _ := mine(t, DefaultConfig(), msgs)
+	if len(r.Templates) != 1 || r.Templates[0].Text != "connection from <*> at <*> Jul <*> <*>:<*>:<*> <*>" {
+		t.Fatalf("templates %v", r.Templates)
+	}
+}

@@ -26,7 +26,7 @@ var class = func() (t [256]uint8) {
 	for _, c := range []byte(" \t\n\r\v\f") {
 		t[c] |= space
 	}
-	for _, c := range []byte("/") {
+	for _, c := range []byte("/\\") {
 		t[c] |= slash
 	}
 	return t
@@ -114,8 +114,8 @@ func (t *tokenizer) mask(tok string) string {
 	return s
 }
 
-// needsMask is the fast path: a token without digits or slashes has no
-// field that masking would change.
+// needsMask is the fast path: a token without digits or slashes (either
+// way) has no field that masking would change.
 func needsMask(tok string) bool {
 	for i := 0; i < len(tok); i++ {
 		if class[tok[i]]&(digit|slash) != 0 {
@@ -216,20 +216,16 @@ func isScheme(s string) bool {
 
 // appendField masks one field (a token part without delimiters).
 func appendField(out []byte, f string) []byte {
-	digits, longest, run := 0, 0, 0
+	digits, idRun := 0, false
 	for i := 0; i < len(f); i++ {
 		if isDigit(f[i]) {
 			digits++
-			run++
-			if run > longest {
-				longest = run
-			}
-		} else {
-			run = 0
+		} else if f[i] == '_' && i+1 < len(f) && (isDigit(f[i+1]) || f[i+1] == '-' && i+2 < len(f) && isDigit(f[i+2])) {
+			idRun = true
 		}
 	}
-	if f[0] == '/' && len(f) > 1 {
-		if digits > 0 || strings.Count(strings.TrimSuffix(f, "/"), "/") >= 2 {
+	if isPath(f) {
+		if digits > 0 || strings.Count(strings.TrimRight(f, "/\\"), f[:1]) >= 2 {
 			return append(out, Wildcard...)
 		}
 		return append(out, f...)
@@ -237,15 +233,17 @@ func appendField(out []byte, f string) []byte {
 	if digits == 0 {
 		return append(out, f...)
 	}
-	// An id: a long digit run (blk_-6952295868487656571, task_2008110920_0001,
-	// 2017-05-16), a number with or without unit (-2, 0.25, 64172MB, 15%),
-	// an address, a UUID or hex digest, a host name with digits.
+	// A number with or without unit (-2, 0.25, 64172MB, 15%), a UUID.
 	if isNumber(f) || isUUID(f) {
 		return append(out, Wildcard...)
 	}
+	// An id: digits after an underscore (blk_-6952295868487656571,
+	// task_200811092030_0001_m_000590_0, broadcast_7), an address, a hex
+	// digest, a host name with digits. The rule looks at shape, never at
+	// how many digits there are, so that core.123 and core.2275 mask alike.
 	// Numbers joined by dots, dashes or slashes (2017-05-16, 10.0.0.1,
 	// 1.2.3) keep their joints; collapse then folds dotted ones into one.
-	if !numericParts(f) && (longest >= 4 || isIPv4(f) || isHexID(f) || isHostname(f)) {
+	if !numericParts(f) && (idRun || isIPv4(f) || isHexID(f) || isHostname(f)) {
 		return append(out, Wildcard...)
 	}
 	// Otherwise mask the pure-digit parts only: part-7, HTTP/1.1, cn-north-1;
@@ -285,6 +283,12 @@ func numericParts(f string) bool {
 		i = j + 1
 	}
 	return true
+}
+
+// isPath reports an absolute path: /var/log/x, \\server\share, C:\Windows
+// (after the drive's colon, a delimiter, the field starts with a backslash).
+func isPath(f string) bool {
+	return len(f) > 1 && (f[0] == '/' || f[0] == '\\')
 }
 
 func isSubDelim(c byte) bool {

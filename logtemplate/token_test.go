@@ -47,6 +47,15 @@ func TestMask(t *testing.T) {
 		{"https://api.example.com/v1/orders/42?x=1", "https://<*>"},
 		{"(https://example.com/a).", "(https://<*>)."},
 		{"elapsed=12ms", "elapsed=<*>"},
+		{"core.123", "core.<*>"},
+		{"core.2275", "core.<*>"},
+		{"jk2_init()", "jk2_init()"},
+		{"broadcast_7", "<*>"},
+		{"x86", "x86"},
+		{`C:\Windows\System32\drivers`, "C:<*>"},
+		{`\\server\share`, "<*>"},
+		{"1514038530000##7007", "<*>##<*>"},
+		{"user1234", "user1234"}, // a word with digits: clustering decides
 	}
 	tok := newTokenizer(128)
 	for _, tt := range tests {
