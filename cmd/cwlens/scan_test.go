@@ -132,7 +132,19 @@ func TestScanCommandInterrupted(t *testing.T) {
 	srv := emulator(t, referenceSnapshot(t), "slow=150ms")
 	out := filepath.Join(t.TempDir(), "snap.json")
 	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(400*time.Millisecond, cancel) // as Ctrl-C would, mid-scan
+	defer cancel()
+	go func() {
+		// Ctrl-C mid-scan: once the account id and the log groups are in,
+		// while the (slow) metric calls are still out.
+		for ctx.Err() == nil {
+			c := srv.Calls()
+			if c["sts:GetCallerIdentity"].OK > 0 && c["logs:DescribeLogGroups"].OK > 0 {
+				cancel()
+				return
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}()
 	code, _, stderr := runCLI(ctx, scanArgs(srv.URL, out)...)
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
