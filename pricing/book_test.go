@@ -106,3 +106,25 @@ func TestParseBookRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+func FuzzParseBook(f *testing.F) {
+	f.Add(embeddedBook)
+	f.Add([]byte(`{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"USE1-Fargate-GB-Hours","unit":"GB-Hours","usd":"1e3","effective":"2026-01-01"}]}`))
+	f.Add([]byte(`{"as_of":"2026-01-01","prices":null}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		b, err := ParseBook(data, "fuzz.json")
+		if err != nil {
+			if !cwlens.IsInputError(err) {
+				t.Fatalf("not an InputError: %v", err)
+			}
+			return
+		}
+		var buf bytes.Buffer
+		if err := b.WriteJSON(&buf); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := ParseBook(buf.Bytes(), "again.json"); err != nil {
+			t.Fatalf("a parsed book does not parse again: %v\n%s", err, buf.Bytes())
+		}
+	})
+}

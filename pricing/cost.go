@@ -19,6 +19,17 @@ const DefaultHoursPerMonth = 730
 type Options struct {
 	// HoursPerMonth is the length of a month in hours; 0 means 730.
 	HoursPerMonth int
+	// At is the evaluation time: ingestion's run-rate is the 24 hours
+	// before it, its baseline and peak the whole days before it. Zero means
+	// the end of the snapshot's window.
+	At time.Time
+}
+
+func (o Options) at(snap *cwlens.Snapshot) time.Time {
+	if !o.At.IsZero() {
+		return o.At
+	}
+	return snap.Window.End
 }
 
 func (o Options) hours() int64 {
@@ -232,27 +243,42 @@ func ingestionSuffix(class string) (string, bool) {
 	return "", false
 }
 
-// DailyRunRate returns the bytes a log group ingested in the last 24 hours of
-// its hourly series, or, when those 24 hours are not all present, on the last
-// day of its daily series; ok is false when neither is known.
-func DailyRunRate(g *cwlens.LogGroup) (bytes float64, ok bool) {
-	hv := g.HourlyIncomingBytes.Values
-	if len(hv) >= 24 {
-		sum, n := cwlens.Series{Values: hv[len(hv)-24:]}.Sum()
-		if n == 24 {
-			return sum, true
+// DailyRunRate returns the bytes a log group ingested in the 24 hours before
+// at, from its hourly series, or, when those 24 hours are not all present,
+// on the last whole day before at; ok is false when neither is known.
+func DailyRunRate(g *cwlens.LogGroup, at time.Time) (bytes float64, ok bool) {
+	h := g.HourlyIncomingBytes
+	if h.Period == time.Hour {
+		if last, ok := h.Index(at.Add(-time.Hour)); ok && last >= 23 && h.Time(last+1).Equal(at) {
+			sum, n := cwlens.Series{Values: h.Values[last-23 : last+1]}.Sum()
+			if n == 24 {
+				return sum, true
+			}
 		}
 	}
-	v, _, ok := g.DailyIncomingBytes.Last()
-	return v, ok
+	d := g.DailyIncomingBytes
+	for i := wholeDays(d, at) - 1; i >= 0; i-- {
+		if v := d.Values[i]; !cwlens.IsMissing(v) {
+			return v, true
+		}
+	}
+	return 0, false
 }
 
-// PeakDay returns the largest present day among the last days days of the
-// log group's daily series, with its start: a flood's daily rate even after
-// it has eased.
-func PeakDay(g *cwlens.LogGroup, days int) (bytes float64, day time.Time, ok bool) {
+// wholeDays returns how many points of the daily series d end by at.
+func wholeDays(d cwlens.Series, at time.Time) int {
+	if d.Period <= 0 || !at.After(d.Start) {
+		return 0
+	}
+	return min(len(d.Values), int(at.Sub(d.Start)/d.Period))
+}
+
+// PeakDay returns the largest present day among the last days whole days
+// before at, with its start: a flood's daily rate even after it has eased.
+func PeakDay(g *cwlens.LogGroup, at time.Time, days int) (bytes float64, day time.Time, ok bool) {
 	d := g.DailyIncomingBytes
-	for i := max(0, len(d.Values)-days); i < len(d.Values); i++ {
+	n := wholeDays(d, at)
+	for i := max(0, n-days); i < n; i++ {
 		if v := d.Values[i]; !cwlens.IsMissing(v) && (!ok || v > bytes) {
 			bytes, day, ok = v, d.Time(i), true
 		}
@@ -261,9 +287,11 @@ func PeakDay(g *cwlens.LogGroup, days int) (bytes float64, day time.Time, ok boo
 }
 
 // DailyBaseline returns the median of the log group's daily ingestion over
-// the snapshot window: robust to the few flood days it is compared with.
-func DailyBaseline(g *cwlens.LogGroup) (bytes float64, ok bool) {
-	return median(g.DailyIncomingBytes.Values, nil)
+// the whole days before at: robust to the few flood days it is compared
+// with.
+func DailyBaseline(g *cwlens.LogGroup, at time.Time) (bytes float64, ok bool) {
+	d := g.DailyIncomingBytes
+	return median(d.Values[:wholeDays(d, at)], nil)
 }
 
 // median returns the median of the present values, sorting a copy in buf.

@@ -3,6 +3,7 @@ package pricing
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/cwlens/cwlens"
 )
@@ -79,14 +80,30 @@ func TestSplitTasks(t *testing.T) {
 func TestRunRateAndBaseline(t *testing.T) {
 	snap := refSnapshot()
 	g := &snap.LogGroups[0]
-	if r, ok := DailyRunRate(g); !ok || r != 2886e6 {
+	end := snap.Window.End
+	if r, ok := DailyRunRate(g, end); !ok || r != 2886e6 {
 		t.Errorf("run-rate = %v, %v; want 2886e6", r, ok)
 	}
-	if b, ok := DailyBaseline(g); !ok || b != 8e6 {
-		t.Errorf("baseline = %v, %v; want the median 8e6", b, ok)
+	if b, ok := DailyBaseline(g, end); !ok || b != 8e6 {
+		t.Errorf("baseline = %v, %v; want the median of the 7 days, 8e6", b, ok)
+	}
+	// Two days earlier the hourly series does not end there, so the last
+	// whole day before it (555 MB) is the run-rate; the baseline is the
+	// median of the 5 days before it.
+	if r, ok := DailyRunRate(g, end.Add(-48*time.Hour)); !ok || r != 555e6 {
+		t.Errorf("run-rate two days earlier = %v, %v; want 555e6", r, ok)
+	}
+	if b, ok := DailyBaseline(g, end.Add(-48*time.Hour)); !ok || b != 6e6 {
+		t.Errorf("baseline two days earlier = %v, %v; want 6e6", b, ok)
+	}
+	if p, day, ok := PeakDay(g, end.Add(-48*time.Hour), 7); !ok || p != 555e6 || day.Format(time.DateOnly) != "2025-10-28" {
+		t.Errorf("peak two days earlier = %v on %s, %v", p, day, ok)
 	}
 	g.HourlyIncomingBytes.Values[47] = cwlens.Missing()
-	if r, ok := DailyRunRate(g); !ok || r != 2886e6 {
+	if r, ok := DailyRunRate(g, end); !ok || r != 2886e6 {
 		t.Errorf("run-rate with a missing hour = %v, %v; want the last day 2886e6", r, ok)
+	}
+	if _, ok := DailyRunRate(g, snap.Window.Start); ok {
+		t.Error("run-rate known before the window starts")
 	}
 }

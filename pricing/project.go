@@ -37,7 +37,7 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 		}
 	}
 	pr := &projector{
-		snap: snap, book: book, region: snap.Region, hours: opts.hours(),
+		snap: snap, book: book, region: snap.Region, hours: opts.hours(), at: opts.at(snap),
 		p:         &cwlens.Projection{Region: snap.Region, PricesAsOf: book.AsOf, HoursPerMonth: int(opts.hours()), Rejected: []cwlens.RejectedChange{}},
 		used:      map[string]Price{},
 		prices:    map[string]priceResult{},
@@ -65,6 +65,7 @@ type projector struct {
 	book      *Book
 	region    string
 	hours     int64
+	at        time.Time // the evaluation time
 	p         *cwlens.Projection
 	used      map[string]Price
 	extra     []string // assumptions stated by scenario changes
@@ -418,8 +419,8 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		return
 	}
 	curUs := make([]usage, 0, 2)
-	run, okRun := DailyRunRate(g)
-	base, okBase := median(g.DailyIncomingBytes.Values, pr.buf)
+	run, okRun := DailyRunRate(g, pr.at)
+	base, okBase := median(g.DailyIncomingBytes.Values[:wholeDays(g.DailyIncomingBytes, pr.at)], pr.buf)
 	var runBytes decimal.Decimal
 	if okRun {
 		runBytes = bytesDecimal(run)
@@ -505,11 +506,11 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	}
 	if okRun {
 		day := Cents(runBytes.Shift(-9).Mul(curPs[0].USD))
-		msg := "run-rate " + mb(run) + " MB/day over the last 24 h"
+		msg := "run-rate " + mb(run) + " MB/day over the 24 h before " + pr.at.Format("2006-01-02 15:04") + " UTC"
 		if !day.IsZero() {
 			msg += " = $" + day.StringFixed(2) + "/day"
 		}
-		if peak, day, ok := PeakDay(g, 7); ok && peak > 1.5*run {
+		if peak, day, ok := PeakDay(g, pr.at, 7); ok && peak > 1.5*run {
 			pb := bytesDecimal(peak)
 			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(peak),
 				Cents(pb.Shift(-9).Mul(curPs[0].USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(curPs[0].USD)).StringFixed(2))
@@ -643,7 +644,7 @@ func (pr *projector) assumptions() {
 	a = append(a,
 		fmt.Sprintf("A month is %d hours; a year is 12 months", pr.hours),
 		"Fargate: the configured task size is billed (vCPU = CPU units / 1024; GB = MiB / 1024, i.e. GiB) for the desired tasks, in steady state; tasks are split across the capacity provider strategy as ECS does (base first, the rest by weight, whole tasks)",
-		"CloudWatch Logs: a GB is 10^9 bytes; current ingestion is the last 24 hours' IncomingBytes × hours per month / 24, beside the baseline (median day of the snapshot); storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted",
+		fmt.Sprintf("CloudWatch Logs: a GB is 10^9 bytes; current ingestion is the IncomingBytes of the 24 hours before %s UTC × hours per month / 24, beside the baseline (the median whole day before then); storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted", pr.at.Format("2006-01-02 15:04")),
 		"Rounding: each line's monthly figure is quantity × price rounded to the cent; totals are the sums of the shown lines; yearly = 12 × monthly",
 	)
 	a = append(a, pr.extra...)

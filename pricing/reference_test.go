@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -22,6 +23,11 @@ const scenarioPath = "karmacadabra-prod/scenario.yaml"
 
 func referenceProjection(t testing.TB) *cwlens.Projection {
 	t.Helper()
+	return referenceProjectionAt(t, time.Time{})
+}
+
+func referenceProjectionAt(t testing.TB, at time.Time) *cwlens.Projection {
+	t.Helper()
 	snap, err := fixtures.Reference()
 	if err != nil {
 		t.Fatal(err)
@@ -34,11 +40,33 @@ func referenceProjection(t testing.TB) *cwlens.Projection {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := pricing.Project(snap, sc, pricing.Default(), pricing.Options{})
+	p, err := pricing.Project(snap, sc, pricing.Default(), pricing.Options{At: at})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestReferenceOct30RunRate evaluates the account at the end of Oct 30, as
+// the source analysis did: the facilitator's run-rate is then Oct 30's
+// 2,886 MB, $1.443 a day at $0.50/GB, 87.7825 GB and $43.89 a month, beside
+// its baseline.
+func TestReferenceOct30RunRate(t *testing.T) {
+	p := referenceProjectionAt(t, time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC))
+	fl, _, _ := linesOf(p, "/ecs/karmacadabra-prod/facilitator")
+	in := fl[0]
+	if in.CurrentQuantity.String() != "87.7825" || in.CurrentMonthly.StringFixed(2) != "43.89" ||
+		!strings.Contains(in.Note, "run-rate 2886.0 MB/day over the 24 h before 2025-10-31 00:00 UTC = $1.44/day") {
+		t.Errorf("facilitator ingestion on Oct 30 = %s GB, $%s (%s)", in.CurrentQuantity, in.CurrentMonthly, in.Note)
+	}
+	// Baseline: the median whole day before Oct 31 is about 5.1 MB: $0.08 a month.
+	if in.BaselineMonthly == nil || in.BaselineMonthly.StringFixed(2) != "0.08" {
+		t.Errorf("baseline = %v", in.BaselineMonthly)
+	}
+	// RUST_LOG=warn at that rate: −90 %, $4.39.
+	if in.ProposedMonthly.StringFixed(2) != "4.39" {
+		t.Errorf("proposed = %s", in.ProposedMonthly)
+	}
 }
 
 func linesOf(p *cwlens.Projection, subject string) (ls []cwlens.ProjectionLine, cur, prop decimal.Decimal) {

@@ -43,7 +43,7 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 	if err != nil {
 		return nil, err
 	}
-	proj, err := price(snap, findings, opts)
+	proj, err := price(snap, at, findings, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -64,13 +64,15 @@ func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlen
 }
 
 // price is the pricing step: the findings' monthly cost, and the account's
-// monthly cost now and under the scenario.
-func price(snap *cwlens.Snapshot, findings []cwlens.Finding, opts pipelineOptions) (*cwlens.Projection, error) {
+// monthly cost as of at (ingestion's run-rate is the 24 hours before it) and
+// under the scenario.
+func price(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, opts pipelineOptions) (*cwlens.Projection, error) {
 	if opts.Book == nil {
 		return nil, nil
 	}
-	pricing.PriceFindings(findings, snap, opts.Book, pricing.Options{})
-	return pricing.Project(snap, opts.Scenario, opts.Book, pricing.Options{})
+	po := pricing.Options{At: at}
+	pricing.PriceFindings(findings, snap, opts.Book, po)
+	return pricing.Project(snap, opts.Scenario, opts.Book, po)
 }
 
 // evaluationTime returns at, or the end of the window when at is zero. An

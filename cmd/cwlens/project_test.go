@@ -125,3 +125,12 @@ func TestPricesRefresh(t *testing.T) {
 		t.Errorf("project with the refreshed book: exit %d\n%s", r.code, r.stdout)
 	}
 }
+
+// With --at the end of Oct 30, the facilitator's ingestion is priced at that
+// day's run-rate, as the source analysis did.
+func TestProjectAt(t *testing.T) {
+	r := run(t, "project", reference, "--scenario", referenceScenarioFile, "--at", "2025-10-31")
+	if r.code != exitOK || !strings.Contains(r.stdout, "87.7825 GB × $0.5") || !strings.Contains(r.stdout, "$43.89") || !strings.Contains(r.stdout, "= $1.44/day") {
+		t.Errorf("exit %d\n%s", r.code, r.stdout)
+	}
+}
