@@ -383,3 +383,35 @@ func TestUseColor(t *testing.T) {
 		}
 	}
 }
+
+// TestREADMESample keeps the README's sample output the real output of
+// `cwlens demo`; -update rewrites the sample in README.md.
+func TestREADMESample(t *testing.T) {
+	const path = "../../README.md"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(b)
+	const open = "```\ncwlens report · "
+	start := strings.Index(readme, open)
+	end := strings.Index(readme[start+4:], "```\n")
+	if start < 0 || end < 0 {
+		t.Fatalf("%s has no sample of cwlens demo (a ``` block starting %q)", path, open[4:])
+	}
+	sample := readme[start+4 : start+4+end]
+	r := run(t, "demo")
+	if r.code != exitOK {
+		t.Fatalf("demo: exit %d: %s", r.code, r.stderr)
+	}
+	if *update {
+		readme = readme[:start+4] + r.stdout + readme[start+4+end:]
+		if err := os.WriteFile(path, []byte(readme), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if sample != r.stdout {
+		t.Errorf("README.md's sample is not what cwlens demo prints now; go test ./cmd/cwlens -update rewrites it")
+	}
+}
