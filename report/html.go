@@ -142,6 +142,8 @@ type htmlView struct {
 	Multiples      []*svgChart
 
 	Projection *projectionView
+
+	ShowFindings, ShowGroups bool
 }
 
 type floodView struct {
@@ -530,11 +532,17 @@ func newProjectionView(p *Projection) (*projectionView, error) {
 }
 
 // writeHTML writes r as one self-contained HTML page: inline CSS, inline
-// SVG charts, no script and no external reference.
-func writeHTML(w io.Writer, r *Report) error {
+// SVG charts, no script and no external reference. The header, its headline
+// figures and the scan's gaps are always there; sections selects the rest.
+func writeHTML(w io.Writer, r *Report, sections Sections) error {
 	v, err := newHTMLView(r)
 	if err != nil {
 		return fmt.Errorf("write HTML report: %w", err)
+	}
+	v.ShowFindings = sections.has(SectionFindings)
+	v.ShowGroups = sections.has(SectionInventory)
+	if !sections.has(SectionProjection) {
+		v.Projection = nil
 	}
 	if err := htmlTemplate.Execute(w, v); err != nil {
 		return fmt.Errorf("write HTML report: %w", err)

@@ -339,7 +339,7 @@ func TestHTMLInChromium(t *testing.T) {
 func writeHTMLFile(t *testing.T, path string, r *Report) {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := writeHTML(&buf, r); err != nil {
+	if err := Write(&buf, r, FormatHTML, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {

@@ -9,9 +9,11 @@ import (
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 	"golang.org/x/net/html"
@@ -454,6 +456,38 @@ func TestHTMLCharts(t *testing.T) {
 	}
 }
 
+// TestHTMLSections: like the table, the page of "cwlens project" shows the
+// projection and "cwlens analyze" the findings; the headline is always there.
+func TestHTMLSections(t *testing.T) {
+	for _, c := range []struct {
+		sections Sections
+		want     map[string]bool
+	}{
+		{SectionProjection, map[string]bool{"findings": false, "log-groups": false, "projection": true, "gaps": true}},
+		{SectionFindings, map[string]bool{"findings": true, "log-groups": false, "projection": false, "gaps": true}},
+		{SectionAll, map[string]bool{"findings": true, "log-groups": true, "projection": true, "gaps": true}},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, htmlFixtureReport(), FormatHTML, Options{Sections: c.sections}); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for el := range parseHTML(t, b.Bytes()).Descendants() {
+			if id, ok := attr(el, "id"); ok && el.Data == "section" {
+				ids[id] = true
+			}
+		}
+		for id, want := range c.want {
+			if ids[id] != want {
+				t.Errorf("sections %b: section #%s present = %v, want %v", c.sections, id, ids[id], want)
+			}
+		}
+		if !bytes.Contains(b.Bytes(), []byte("Monthly cost now")) {
+			t.Errorf("sections %b: no headline", c.sections)
+		}
+	}
+}
+
 func TestSVGBodyRejectsLiteralColours(t *testing.T) {
 	p := newChartPlot()
 	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
@@ -487,4 +521,62 @@ func TestShown(t *testing.T) {
 			t.Errorf("shown(%q) = %v, %v; want %v, %v", c.text, v, ok, c.v, c.ok)
 		}
 	}
+}
+
+// FuzzHTMLNames renders a report whose log group name, finding summary and
+// projection subject are arbitrary text, and asserts that none of it becomes
+// markup: no element or event handler appears, and the name reads back as
+// the table's text.
+func FuzzHTMLNames(f *testing.F) {
+	for _, s := range []string{xssName, `"><svg onload=alert(1)>`, `</title><script>x</script>`, `]]><!--`, `{{.}}`, "a&amp;b", "/ecs/é/ü", `javascript:alert(1)`, `</style><style>*{}`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		r := htmlFixtureReport()
+		r.Inventory.LogGroups[0].Name = name
+		r.Findings[0].Subject = name
+		r.Findings[0].Summary = name
+		r.Findings[0].Evidence.Notes = []string{name}
+		r.Projection.Lines[0].Subject = name
+		r.Projection.Lines[0].Note = name
+		r.Gaps[0].Resource = name
+		var b bytes.Buffer
+		if err := Write(&b, r, FormatHTML, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		root := parseHTML(t, b.Bytes())
+		var names []string
+		for el := range root.Descendants() {
+			if el.Type != html.ElementNode {
+				continue
+			}
+			switch el.Data {
+			case "script", "img", "iframe", "object", "embed", "link", "base", "form", "input", "a":
+				if href, _ := attr(el, "href"); el.Data == "a" && strings.HasPrefix(href, "#") {
+					break // the page's own contents links
+				}
+				t.Fatalf("name %q became a <%s>", name, el.Data)
+			case "style":
+				if el.Parent == nil || el.Parent.Data != "head" {
+					t.Fatalf("name %q became a <style> in <%s>", name, el.Parent.Data)
+				}
+			case "th":
+				if cls, _ := attr(el, "class"); cls == "name" {
+					names = append(names, textOf(el))
+				}
+			}
+			for _, a := range el.Attr {
+				if strings.HasPrefix(strings.ToLower(a.Key), "on") {
+					t.Fatalf("name %q became an event handler %s=%q", name, a.Key, a.Val)
+				}
+			}
+		}
+		// The parser rewrites NUL and line ends and trims nothing else; where
+		// the name is plain text it must read back exactly.
+		plain := utf8.ValidString(name) && strings.TrimSpace(name) == name &&
+			!strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == utf8.RuneError })
+		if plain && !slices.Contains(names, name) {
+			t.Errorf("name %q does not read back from the table (names %q)", name, names)
+		}
+	})
 }

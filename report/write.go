@@ -56,8 +56,8 @@ type Options struct {
 	// Color turns on ANSI colour in the table format. The caller decides:
 	// typically only when writing to a terminal and NO_COLOR is unset.
 	Color bool
-	// Sections limits the table, Markdown and CSV formats to some parts of
-	// the report; zero means all. JSON always carries the whole report, so
+	// Sections limits the table, Markdown, CSV and HTML formats to some
+	// parts of the report; zero means all. JSON always carries the whole report, so
 	// that its schema holds.
 	Sections Sections
 }
@@ -74,7 +74,7 @@ func Write(w io.Writer, r *Report, f Format, o Options) error {
 	case FormatJSON:
 		return writeJSON(w, r)
 	case FormatHTML:
-		return writeHTML(w, r)
+		return writeHTML(w, r, o.Sections)
 	}
 	return fmt.Errorf("unknown format %q", f)
 }
