@@ -233,8 +233,9 @@ func appendField(out []byte, f string) []byte {
 	if digits == 0 {
 		return append(out, f...)
 	}
-	// A number with or without unit (-2, 0.25, 64172MB, 15%), a UUID.
-	if isNumber(f) || isUUID(f) {
+	// A number with or without unit (-2, 0.25, 64172MB, 15%), a UUID, a
+	// version (v6.1.7601).
+	if isNumber(f) || isUUID(f) || isVersion(f) {
 		return append(out, Wildcard...)
 	}
 	// An id: digits after an underscore (blk_-6952295868487656571,
@@ -266,6 +267,12 @@ func appendField(out []byte, f string) []byte {
 		i = j
 	}
 	return out
+}
+
+// isVersion accepts v or V followed by dotted numbers: v1.2, V6.1.7601.
+func isVersion(f string) bool {
+	return len(f) > 3 && (f[0] == 'v' || f[0] == 'V') && isDigit(f[1]) && strings.IndexByte(f, '.') > 0 &&
+		numericParts(f[1:]) && !strings.ContainsAny(f[1:], "-/+@#$%&*")
 }
 
 // numericParts reports whether every part of f between sub-delimiters is

@@ -48,6 +48,8 @@ func TestMask(t *testing.T) {
 		{"(https://example.com/a).", "(https://<*>)."},
 		{"elapsed=12ms", "elapsed=<*>"},
 		{"core.123", "core.<*>"},
+		{"v6.1.7601.23505", "<*>"},
+		{"v2", "v2"},
 		{"core.2275", "core.<*>"},
 		{"jk2_init()", "jk2_init()"},
 		{"broadcast_7", "<*>"},
