@@ -44,6 +44,8 @@ var (
 	typeTime   = reflect.TypeOf(time.Time{})
 )
 
+// walker reads a snapshot token by token, knowing at each step the JSON
+// path it is in and the Go type the value should decode into.
 type walker struct {
 	dec  *json.Decoder
 	data []byte

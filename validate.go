@@ -8,7 +8,7 @@ import (
 	"time"
 )
 
-// RetentionDays lists the retention periods CloudWatch Logs accepts, in days
+// retentionDays lists the retention periods CloudWatch Logs accepts, in days
 // (PutRetentionPolicy; ../shared/aws-facts.md §A).
 var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
