@@ -18,6 +18,10 @@ type Projection struct {
 
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
+	// CurrentYearly and ProposedYearly are twelve times the monthly totals
+	// (and the sums of the lines' yearly figures).
+	CurrentYearly  decimal.Decimal `json:"current_yearly_usd"`
+	ProposedYearly decimal.Decimal `json:"proposed_yearly_usd"`
 
 	// Rejected lists the scenario's changes that AWS would not accept as
 	// written, with the nearest valid alternative.
@@ -49,6 +53,9 @@ type ProjectionLine struct {
 
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
+	// CurrentYearly and ProposedYearly are twelve times the monthly figures.
+	CurrentYearly  decimal.Decimal `json:"current_yearly_usd"`
+	ProposedYearly decimal.Decimal `json:"proposed_yearly_usd"`
 
 	// BaselineQuantity and BaselineMonthly price a log group's ingestion at
 	// its baseline rate, beside the current run-rate in CurrentQuantity and

@@ -52,10 +52,13 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 	for i := range snap.LogGroups {
 		pr.logGroup(&snap.LogGroups[i], res.logGroups[i])
 	}
-	for _, l := range pr.p.Lines {
+	for i := range pr.p.Lines {
+		l := &pr.p.Lines[i]
+		l.CurrentYearly, l.ProposedYearly = l.CurrentMonthly.Mul(d12), l.ProposedMonthly.Mul(d12)
 		pr.p.CurrentMonthly = pr.p.CurrentMonthly.Add(l.CurrentMonthly)
 		pr.p.ProposedMonthly = pr.p.ProposedMonthly.Add(l.ProposedMonthly)
 	}
+	pr.p.CurrentYearly, pr.p.ProposedYearly = pr.p.CurrentMonthly.Mul(d12), pr.p.ProposedMonthly.Mul(d12)
 	pr.assumptions()
 	return pr.p, nil
 }

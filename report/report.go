@@ -113,6 +113,10 @@ type Projection struct {
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
 	DeltaMonthly    decimal.Decimal `json:"delta_monthly_usd"`
+	// The yearly figures are twelve times the monthly ones.
+	CurrentYearly  decimal.Decimal `json:"current_yearly_usd"`
+	ProposedYearly decimal.Decimal `json:"proposed_yearly_usd"`
+	DeltaYearly    decimal.Decimal `json:"delta_yearly_usd"`
 
 	Rejected     []cwlens.RejectedChange `json:"rejected"`
 	Unknown      []cwlens.UnknownPrice   `json:"unknown"`
@@ -262,6 +266,9 @@ func newProjection(p *cwlens.Projection) *Projection {
 		CurrentMonthly:  p.CurrentMonthly,
 		ProposedMonthly: p.ProposedMonthly,
 		DeltaMonthly:    p.ProposedMonthly.Sub(p.CurrentMonthly),
+		CurrentYearly:   p.CurrentYearly,
+		ProposedYearly:  p.ProposedYearly,
+		DeltaYearly:     p.ProposedYearly.Sub(p.CurrentYearly),
 		Rejected:        append([]cwlens.RejectedChange{}, p.Rejected...),
 		Unknown:         append([]cwlens.UnknownPrice{}, p.Unknown...),
 		Assumptions:     append([]string{}, p.Assumptions...),

@@ -309,6 +309,9 @@ func projectionTable(p *Projection) section {
 	}
 	t.SetColumnConfigs(right)
 	sec.w = t
+	if !p.CurrentYearly.IsZero() || !p.ProposedYearly.IsZero() {
+		sec.notes = append(sec.notes, "yearly (12 × monthly): "+FormatUSD(p.CurrentYearly)+" now, "+FormatUSD(p.ProposedYearly)+" proposed, "+FormatDeltaUSD(p.DeltaYearly))
+	}
 	sec.notes = append(sec.notes, notes...)
 	for _, tr := range p.Trajectories {
 		months := make([]string, len(tr.Monthly))
