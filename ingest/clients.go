@@ -80,7 +80,9 @@ func newLimits(scale float64) *limits {
 			l.byAPI[api] = lim
 		}
 	}
-	l.dps = rate.NewLimiter(rate.Limit(awsquota.GetMetricDataDPS*scale), awsquota.GetMetricDataDPS)
+	// The datapoint bucket keeps one call's worth of headroom, for the
+	// same reason.
+	l.dps = rate.NewLimiter(rate.Limit(awsquota.GetMetricDataDPS*scale), awsquota.GetMetricDataDPS-maxDatapointsPerCall)
 	return l
 }
 

@@ -320,7 +320,16 @@ func (e *Emulator) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			ae = svc.Error(ErrInternal, err.Error())
 		}
-		e.count(api, func(c *CallCount) { c.Failed++ })
+		// A service may throttle by a quota of its own (GetMetricData's
+		// datapoints per second).
+		throttle := svc.Error(ErrThrottle, "")
+		e.count(api, func(c *CallCount) {
+			if ae.Code == throttle.Code && ae.Status == throttle.Status {
+				c.Throttled++
+			} else {
+				c.Failed++
+			}
+		})
 		proto.WriteError(w, ae)
 		return
 	}
