@@ -23,8 +23,11 @@ const MaxLineBytes = 4 << 20
 // CLI and CloudWatch exports write events) gives that field; any other line
 // — JSON without a message field included — is the message as written,
 // without its line end. Each line is judged alone, so a file may mix both.
+// Bytes that are not UTF-8 become U+FFFD rather than failing the file:
+// logs collected from anywhere hold stray bytes, and one of them should not
+// hide a flood. A byte-order mark before the first line is dropped.
 // name is the file name used in errors, which are *cwlens.InputError for
-// bad input (invalid UTF-8, a non-string message, a line past
+// bad input (a JSON "message" that is not a string, a line past
 // MaxLineBytes) and fn's error unchanged.
 func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
@@ -51,6 +54,9 @@ func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error)
 		}
 		line = bytes.TrimSuffix(line, []byte("\n"))
 		line = bytes.TrimSuffix(line, []byte("\r"))
+		if n == 1 {
+			line = bytes.TrimPrefix(line, []byte("\ufeff"))
+		}
 		msg, perr := message(line)
 		if perr != nil {
 			return cwlens.Inputf(name, fmt.Sprintf("line %d", n), "", "%v", perr)
@@ -67,7 +73,7 @@ func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error)
 // message extracts the message of one line.
 func message(line []byte) (string, error) {
 	if !utf8.Valid(line) {
-		return "", errors.New("not valid UTF-8")
+		line = bytes.ToValidUTF8(line, []byte("\ufffd"))
 	}
 	t := bytes.TrimLeft(line, " \t")
 	if len(t) == 0 || t[0] != '{' {
