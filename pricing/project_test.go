@@ -239,3 +239,79 @@ func TestProjectAmbiguousServiceName(t *testing.T) {
 		t.Errorf("staging/validator with 0 tasks costs %s", prop)
 	}
 }
+
+// TestProjectChanges checks each kind of change on one subject of the
+// hand-built account: the proposed monthly figure of the subject and the
+// usage types its lines end on.
+func TestProjectChanges(t *testing.T) {
+	const svc, grp = "karmacadabra-prod/validator", "/ecs/karmacadabra-prod/facilitator"
+	tests := []struct {
+		name, yaml, subject, proposed string
+		usage                         []string // proposed usage type of each line, in order
+	}{
+		// 4 tasks, base 1 on demand, the other 3 split 1:3 → 1 + 0.75→1 on demand, 2 on Spot:
+		// 365 × 0.04048 + 730 × 0.004445 + 365 × 0.01288871 + 730 × 0.00141527
+		// = 14.78 + 3.24 + 4.70 + 1.03 (each line to the cent)
+		{"capacity with base", "service: validator\n    capacity: {spot: 75 %, base: 1}\n  - service: validator\n    desired_count: 4", svc, "23.75",
+			[]string{"USE1-Fargate-vCPU-Hours:perCPU", "USE1-SpotUsage-Fargate-vCPU-Hours:perCPU", "USE1-Fargate-GB-Hours", "USE1-SpotUsage-Fargate-GB-Hours"}},
+		// 182.5 × 0.03238 + 365 × 0.00356 = 5.90935 + 1.2994 → 5.91 + 1.30
+		{"ARM64", "service: validator\n    architecture: ARM64", svc, "7.21",
+			[]string{"USE1-Fargate-ARM-vCPU-Hours:perCPU", "USE1-Fargate-ARM-GB-Hours"}},
+		{"desired 0", "service: validator\n    desired_count: 0", svc, "0.00",
+			[]string{"USE1-Fargate-vCPU-Hours:perCPU", "USE1-Fargate-GB-Hours"}},
+		{"resize in vCPU and GB", "service: validator\n    resize: {cpu: 1 vCPU, memory: 2 GB}", svc, "36.04",
+			[]string{"USE1-Fargate-vCPU-Hours:perCPU", "USE1-Fargate-GB-Hours"}},
+		// 87.7825 GB at $0.25 = 21.945625 → 21.95; storage 0.01
+		{"Infrequent Access", "log_group: " + grp + "\n    log_class: INFREQUENT_ACCESS", grp, "21.96",
+			[]string{"USE1-DataProcessingIA-Bytes", "USE1-TimedStorage-ByteHrs"}},
+		{"drop pattern saves nothing", "log_group: " + grp + "\n    drop_pattern: DEBUG", grp, "43.90",
+			[]string{"USE1-DataProcessing-Bytes", "USE1-TimedStorage-ByteHrs", "USE1-DataProcessing-Bytes"}},
+		// 50 % of 87.7825 GB: 43.89125 × 0.5 = 21.945625 → 21.95
+		{"half the volume", "log_group: " + grp + "\n    log_volume: 50 %", grp, "21.96",
+			[]string{"USE1-DataProcessing-Bytes", "USE1-TimedStorage-ByteHrs"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sc, err := ParseScenario([]byte("changes:\n  - "+tt.yaml+"\n"), "s.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := Project(refSnapshot(), sc, Default(), Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ls := subjectLines(p, tt.subject)
+			var got []string
+			for _, l := range ls {
+				u := l.UsageType
+				if l.ProposedUsageType != "" {
+					u = l.ProposedUsageType
+				}
+				got = append(got, u)
+			}
+			if _, prop := sumLines(ls); prop.StringFixed(2) != tt.proposed || strings.Join(got, " ") != strings.Join(tt.usage, " ") {
+				t.Errorf("proposed %s on %v; want %s on %v", prop.StringFixed(2), got, tt.proposed, tt.usage)
+			}
+			checkTotals(t, p)
+		})
+	}
+}
+
+func TestProjectEphemeralAndEC2(t *testing.T) {
+	snap := refSnapshot()
+	snap.Services[1].EphemeralStorageGiB = 50 // 30 GiB above the free 20
+	snap.Services[2].CapacityProviderStrategy = nil
+	snap.Services[2].LaunchType = cwlens.LaunchEC2
+	p, err := Project(snap, nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := subjectLines(p, "karmacadabra-prod/validator")
+	// 30 GB × 730 h × $0.000111 = 2.4309 → 2.43
+	if len(ls) != 3 || ls[2].Component != "ephemeral storage" || ls[2].CurrentQuantity.String() != "21900" || ls[2].CurrentMonthly.StringFixed(2) != "2.43" {
+		t.Errorf("validator lines = %+v", ls)
+	}
+	if len(subjectLines(p, "karmacadabra-prod/karma-hello")) != 0 || len(p.Unknown) != 1 || !strings.Contains(p.Unknown[0].Reason, "EC2") {
+		t.Errorf("EC2 service priced: unknown = %+v", p.Unknown)
+	}
+}
