@@ -136,9 +136,10 @@ func DefaultConfig() Config {
 		// recommends anything.
 		MinUtilizationData: 24 * time.Hour,
 
-		// 3: ECS's deployment circuit breaker trips after 3 to 200 failed
-		// tasks (half the desired count, at least 3); one or two failures
-		// are a flaky start.
+		// 3: ECS's deployment circuit breaker fails a deployment at half the
+		// desired count of failed tasks, at least 3 and at most 200 (ECS API
+		// reference, ServiceDeploymentCircuitBreaker.threshold); one or two
+		// failures are a flaky start.
 		MinFailedTasks: 3,
 		// Half: one group carrying most of the account's bytes is where a
 		// log-level change pays off first.
