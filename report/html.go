@@ -149,6 +149,7 @@ type htmlView struct {
 type floodView struct {
 	Subject string
 	Since   string
+	Rate    string // the observed rate the cost assumes, e.g. "2.89 GB a day"
 	Monthly figure
 }
 
@@ -270,6 +271,9 @@ func newHTMLView(r *Report) (*htmlView, error) {
 				Subject: f.Subject,
 				Since:   FormatDay(f.Start),
 				Monthly: usdPtrFigure(fmt.Sprintf("/findings/%d/monthly_cost_impact_usd", i), f.MonthlyCostUSD),
+			}
+			if s := f.Evidence.Series; s != nil && s.Period == cwlens.Day && f.Evidence.Observed > 0 {
+				v.Flood.Rate = formatValue(f.Evidence.Observed, f.Evidence.Unit) + " a day"
 			}
 		}
 	}
