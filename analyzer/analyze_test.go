@@ -69,6 +69,8 @@ func TestIngestionTable(t *testing.T) {
 		{name: "gaps around a shift", mb: "[" + week + "]x4 5.1 _ 5.0 60 _ 58 61", kind: cwlens.KindIngestionLevelShift, start: 31, peak: 61},
 		{name: "a tiny group never floods", mb: "0.002x28 0.02 0.02 0.02 0.02 0.02 0.02 0.02"},
 		{name: "an old spike is history", mb: "[" + week + "]x2 300 [" + week + "]x3"},
+		{name: "a spike, then a flood", mb: "[" + week + "]x4 5.1 40 5.0 5.1 90 95 92", kind: cwlens.KindIngestionLevelShift, start: 32, peak: 95},
+		{name: "two spikes: the larger", mb: "[" + week + "]x4 5.1 40 5.0 5.1 90 5.0 5.2", kind: cwlens.KindIngestionSpike, start: 32, peak: 90},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -43,7 +43,25 @@ func findEpisode(s cwlens.Series, js []Judgement, rule episodeRule) *episode {
 	if rule.down {
 		return findDrop(s, js, rule)
 	}
-	for i := rule.from; i < rule.n; i++ {
+	// Of several rises in the lookback, the one still going on matters
+	// most; among finished ones, the largest.
+	var best *episode
+	for from := rule.from; from < rule.n; {
+		e := findRise(s, js, rule, from)
+		if e == nil {
+			break
+		}
+		if best == nil || e.ongoing || (!best.ongoing && e.observed-e.baseline > best.observed-best.baseline) {
+			best = e
+		}
+		from = e.last + 1
+	}
+	return best
+}
+
+// findRise returns the first rise starting at or after index from.
+func findRise(s cwlens.Series, js []Judgement, rule episodeRule, from int) *episode {
+	for i := from; i < rule.n; i++ {
 		v := s.Values[i]
 		if cwlens.IsMissing(v) || js[i].Z < rule.minZ {
 			continue
