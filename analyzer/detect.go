@@ -59,9 +59,9 @@ type DetectorConfig struct {
 	// probability) that maps to an anomaly score of 0.5.
 	SurpriseRef float64
 	// EpisodeHalfLife is the half-life, in points, of the memory of recent
-	// scores: a point scores only by how much it exceeds that memory, so an
-	// anomaly is reported at its onset and not again on every point of the
-	// same episode.
+	// likelihoods: a point scores only when its likelihood exceeds that
+	// memory, so an anomaly is reported at its onset and not again on every
+	// point of the same episode.
 	EpisodeHalfLife float64
 	// ExtremeHistory is how many present points must have been seen before a
 	// value outside their whole range (widened by ExtremeTolerance of it)
@@ -79,9 +79,9 @@ type DetectorConfig struct {
 func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 	return DetectorConfig{
 		Step: step,
-		// Two weeks of daily points, or a working day of hourly ones: long
-		// enough that one outlier cannot move the median, short enough to
-		// follow a genuine new level within a week.
+		// Two weeks of daily points, half a day of hourly ones: long enough
+		// that a burst of up to six points cannot move the median, short
+		// enough to follow a genuine new level within a week of days.
 		Window: 14,
 		// Four past cycles: the median of four ignores one anomalous cycle
 		// (a holiday, an incident) and a month of weeks is as far back as a
@@ -141,6 +141,10 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		CUSUMH: 5,
 	}
 }
+
+// maxZ bounds the robust z-score: beyond 1e12 scales every residual is the
+// same catastrophe.
+const maxZ = 1e12
 
 // Judgement is the engine's verdict on one point.
 type Judgement struct {
@@ -328,7 +332,9 @@ func (d *Detector) Judge(v float64) Judgement {
 	if mag < 0 {
 		mag = 0
 	}
-	z := mag / scale
+	// bounded, so that a value near the float range after a run of zeros
+	// cannot turn the engine's sums into Inf and then NaN
+	z := min(mag/scale, maxZ)
 	if r < 0 {
 		z = -z
 	}

@@ -87,6 +87,20 @@ func round(x []float64) []float64 {
 	return out
 }
 
+func TestDetectorSurvivesHugeValues(t *testing.T) {
+	x := series(t, "0x20 1e308 0x5 -1e308 0x5 3 4 5 3 60 3")
+	d := NewDetector(DefaultDetectorConfig(0))
+	s := d.Score(x)
+	checkScores(t, s)
+	if s[20] < 0.5 {
+		t.Errorf("1e308 after zeros scores %.3f", s[20])
+	}
+	// the engine still works afterwards
+	if j := d.Judge(3); math.IsNaN(j.Likelihood) || math.IsNaN(j.Z) || math.IsInf(j.Z, 0) {
+		t.Errorf("after huge values: %+v", j)
+	}
+}
+
 func TestDetectorFindsItsSeason(t *testing.T) {
 	d := NewDetector(DefaultDetectorConfig(time.Hour))
 	for _, v := range dailyRhythm(24*10, 3) {
@@ -181,6 +195,7 @@ func formatF(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 func FuzzDetector(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 200, 0, 0, 255}, uint8(3))
 	f.Add([]byte{}, uint8(0))
+	f.Add([]byte{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 255, 0, 0, 0, 0}, uint8(9))
 	f.Fuzz(func(t *testing.T, data []byte, mode uint8) {
 		x := make([]float64, 0, len(data)/2)
 		for i := 0; i+1 < len(data); i += 2 {
