@@ -2,7 +2,10 @@
 // over the AWS wire protocols the scan speaks (CloudWatch Logs, CloudWatch,
 // ECS, STS), on one 127.0.0.1 listener: a development tool for trying
 // cwlens scan, its progress, throttling and partial results without an AWS
-// account.
+// account. With --state-dir it also serves S3 PutObject/GetObject and SNS
+// Publish, so the Lambda function's scheduled run can be tried against it:
+//
+//	cwlens-emulator --snapshot fixtures/karmacadabra-prod/snapshot.json --shift-to-now --state-dir /tmp/emu --bucket reports
 //
 //	cwlens-emulator --snapshot fixtures/karmacadabra-prod/snapshot.json --faults throttle=0.3,5xx=0.05
 //	cwlens scan --endpoint-url http://127.0.0.1:PORT --region us-east-1 --until 2025-11-01 --out snap.json
@@ -44,8 +47,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	scale := fs.Float64("time-scale", 1, "multiply AWS's request quotas by `N` (the scan must be given the same scale)")
 	noQuotas := fs.Bool("no-quotas", false, "do not enforce AWS's request quotas")
 	verbose := fs.Bool("v", false, "log every request")
+	stateDir := fs.String("state-dir", "", "serve S3 PutObject/GetObject and SNS Publish, writing what they receive to `DIR`/s3/<bucket>/<key> and DIR/sns/<n>.json")
+	var buckets []string
+	fs.Func("bucket", "an S3 `BUCKET` that exists (repeatable; with --state-dir, its directories under DIR/s3 exist too)", func(b string) error {
+		buckets = append(buckets, b)
+		return nil
+	})
+	shift := fs.Bool("shift-to-now", false, "move the snapshot's timestamps so that its window ends at the current hour, as a scheduled run expects")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: cwlens-emulator --snapshot FILE [--listen 127.0.0.1:PORT] [--faults LIST]\n\n")
+		fmt.Fprintf(stderr, "usage: cwlens-emulator --snapshot FILE [--listen 127.0.0.1:PORT] [--faults LIST] [--state-dir DIR --bucket B] [--shift-to-now]\n\n")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -60,6 +70,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fmt.Fprintf(stderr, "cwlens-emulator: %v\n", err)
 		return 2
 	}
+	if *shift {
+		if snap, err = awsemu.ShiftToNow(snap, time.Now()); err != nil {
+			fmt.Fprintf(stderr, "cwlens-emulator: %v\n", err)
+			return 2
+		}
+	}
 	f, err := awsemu.ParseFaults(*faults)
 	if err != nil {
 		fmt.Fprintf(stderr, "cwlens-emulator: --faults: %v\n", err)
@@ -71,6 +87,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	emu := awsemu.New(snap, awsemu.Options{Faults: f, TimeScale: *scale, NoQuotas: *noQuotas, Logger: logger})
+	if *stateDir != "" || len(buckets) > 0 {
+		st, err := awsemu.NewS3(*stateDir, buckets...)
+		if err == nil {
+			var sn *awsemu.SNS
+			if sn, err = awsemu.NewSNS(*stateDir); err == nil {
+				emu.Register(st)
+				emu.Register(sn)
+			}
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "cwlens-emulator: --state-dir: %v\n", err)
+			return 2
+		}
+	}
 
 	ln, err := net.Listen("tcp", *listen)
 	if err != nil {

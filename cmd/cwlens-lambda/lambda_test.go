@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -232,35 +231,6 @@ func isFlood(f cwlens.Finding) bool {
 		(f.Kind == cwlens.KindIngestionLevelShift || f.Kind == cwlens.KindIngestionSpike)
 }
 
-// withoutFlood returns snap with the facilitator's ingestion back at its
-// baseline: the flood is over.
-func withoutFlood(t *testing.T, snap *cwlens.Snapshot) *cwlens.Snapshot {
-	t.Helper()
-	cp, err := awsemu.Shift(snap, 0) // a deep copy
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := cp.LogGroup("/ecs/karmacadabra-prod/facilitator")
-	calm := func(s *cwlens.Series, per float64) {
-		vals := slices.Clone(s.Values[:min(len(s.Values), 7)])
-		sort.Float64s(vals)
-		base := vals[len(vals)/2]
-		if per > 0 {
-			base = per
-		}
-		for i, v := range s.Values {
-			if !cwlens.IsMissing(v) && v > 3*base {
-				s.Values[i] = base
-			}
-		}
-	}
-	calm(&g.DailyIncomingBytes, 0)
-	calm(&g.DailyIncomingEvents, 0)
-	calm(&g.HourlyIncomingBytes, g.DailyIncomingBytes.Values[0]/24)
-	calm(&g.HourlyIncomingEvents, g.DailyIncomingEvents.Values[0]/24)
-	return cp
-}
-
 // setup builds the function and replays the reference account as if
 // scanned now.
 func setup(t *testing.T) (bin string, snap *cwlens.Snapshot, now time.Time) {
@@ -353,7 +323,14 @@ func TestBootstrap(t *testing.T) {
 	}
 
 	// 3: the flood is over: its finding is resolved, listed once.
-	emu.cur.Store(account(withoutFlood(t, snap), awsemu.Options{}, st, sn))
+	after, err := fixtures.AfterFlood()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, err = awsemu.ShiftToNow(after, now); err != nil {
+		t.Fatal(err)
+	}
+	emu.cur.Store(account(after, awsemu.Options{}, st, sn))
 	out, _ = rt.invoke(t, scheduledEvent(now), 60*time.Second)
 	r3 := result(t, out)
 	rep = readReport(t, st, latest)

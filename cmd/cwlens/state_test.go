@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/internal/runstate"
 )
 
@@ -60,5 +63,60 @@ func TestStateFile(t *testing.T) {
 	}
 	if after, _ := os.ReadFile(state); string(after) != string(before) {
 		t.Error("the state moved although the report was not written")
+	}
+}
+
+// TestStateThreeRuns is a cron job's week: the flood appears (exit 1 on the
+// new high findings), stays (exit 0: nothing new), and ends (resolved, once).
+func TestStateThreeRuns(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	after, err := fixtures.AfterFlood()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := cwlens.EncodeSnapshot(after)
+	if err != nil {
+		t.Fatal(err)
+	}
+	afterPath := filepath.Join(dir, "after.json")
+	if err := os.WriteFile(afterPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	type finding struct{ Kind, Subject, Status string }
+	var doc struct{ Findings, Resolved []finding }
+	decode := func(r result) {
+		t.Helper()
+		doc.Findings, doc.Resolved = nil, nil
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+			t.Fatalf("%v: %s", err, r.stderr)
+		}
+	}
+	isFlood := func(f finding) bool { return f.Kind == "ingestion_level_shift" && f.Subject == fixtures.FloodGroup }
+
+	r := run(t, "report", reference, "--state", state, "--fail-on", "high", "--format", "json")
+	decode(r)
+	if r.code != exitFindings || !strings.Contains(r.stderr, "at or above high") || !slices.ContainsFunc(doc.Findings, isFlood) {
+		t.Fatalf("day 1: exit %d, stderr %q, findings %v", r.code, r.stderr, doc.Findings)
+	}
+	r = run(t, "report", reference, "--state", state, "--fail-on", "high", "--format", "json")
+	decode(r)
+	if r.code != exitOK || len(doc.Resolved) != 0 {
+		t.Fatalf("day 2: exit %d (%s), resolved %v", r.code, r.stderr, doc.Resolved)
+	}
+	for _, f := range doc.Findings {
+		if f.Status != "ongoing" {
+			t.Errorf("day 2: %s %s is %q", f.Kind, f.Subject, f.Status)
+		}
+	}
+	r = run(t, "report", afterPath, "--state", state, "--fail-on", "high", "--format", "json")
+	decode(r)
+	if r.code != exitOK || !slices.ContainsFunc(doc.Resolved, isFlood) || slices.ContainsFunc(doc.Findings, isFlood) {
+		t.Fatalf("day 3: exit %d (%s), findings %v, resolved %v", r.code, r.stderr, doc.Findings, doc.Resolved)
+	}
+	r = run(t, "report", afterPath, "--state", state, "--format", "json")
+	decode(r)
+	if len(doc.Resolved) != 0 {
+		t.Errorf("day 4 resolves again: %v", doc.Resolved)
 	}
 }

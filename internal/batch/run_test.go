@@ -107,23 +107,6 @@ func reference(t *testing.T) *cwlens.Snapshot {
 	return snap
 }
 
-// withoutFlood returns the snapshot with the facilitator's ingestion back to
-// its baseline.
-func withoutFlood(snap *cwlens.Snapshot) *cwlens.Snapshot {
-	cp := *snap
-	cp.LogGroups = slices.Clone(snap.LogGroups)
-	for i := range cp.LogGroups {
-		g := &cp.LogGroups[i]
-		g.DailyIncomingBytes.Values = slices.Clone(g.DailyIncomingBytes.Values)
-		for j, v := range g.DailyIncomingBytes.Values {
-			if v > 100e6 {
-				g.DailyIncomingBytes.Values[j] = 5e6
-			}
-		}
-	}
-	return &cp
-}
-
 func newRunner(scan Scanner, store *memStore, sns *fakeSNS, out *bytes.Buffer) *Runner {
 	return &Runner{Scanner: scan, Store: store, Publisher: sns, Analyze: floodAnalyzer, Stdout: out}
 }
@@ -191,7 +174,11 @@ func TestThreeRuns(t *testing.T) {
 	}
 
 	// 3: the flood is gone: resolved, listed once; still nothing published.
-	scan.snaps["us-east-1"] = withoutFlood(ref)
+	after, err := fixtures.AfterFlood()
+	if err != nil {
+		t.Fatal(err)
+	}
+	scan.snaps["us-east-1"] = after
 	out.Reset()
 	res, err = run.Run(context.Background(), Invocation{Config: base, At: at.Add(48 * time.Hour), Scheduled: true})
 	if err != nil {
