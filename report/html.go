@@ -194,14 +194,16 @@ type groupView struct {
 }
 
 type projectionView struct {
-	Groups      []lineGroup // lines by subject, in order of first appearance
-	Current     figure
-	Proposed    figure
-	Delta       figure
-	Chart       *svgChart
-	Rejected    []rejectedView
-	Unknown     []cwlens.UnknownPrice
-	Assumptions []string
+	Groups   []lineGroup // lines by subject, in order of first appearance
+	Current  figure
+	Proposed figure
+	Delta    figure
+	// Yearly figures: twelve times the monthly totals.
+	CurrentYear, ProposedYear, DeltaYear figure
+	Chart                                *svgChart
+	Rejected                             []rejectedView
+	Unknown                              []cwlens.UnknownPrice
+	Assumptions                          []string
 }
 
 type lineGroup struct {
@@ -452,11 +454,14 @@ func (v *htmlView) addTopGroups(r *Report) error {
 
 func newProjectionView(p *Projection) (*projectionView, error) {
 	pv := &projectionView{
-		Current:     usdFigure("/projection/current_monthly_usd", p.CurrentMonthly),
-		Proposed:    usdFigure("/projection/proposed_monthly_usd", p.ProposedMonthly),
-		Delta:       deltaFigure("/projection/delta_monthly_usd", p.DeltaMonthly),
-		Unknown:     p.Unknown,
-		Assumptions: p.Assumptions,
+		Current:      usdFigure("/projection/current_monthly_usd", p.CurrentMonthly),
+		Proposed:     usdFigure("/projection/proposed_monthly_usd", p.ProposedMonthly),
+		Delta:        deltaFigure("/projection/delta_monthly_usd", p.DeltaMonthly),
+		CurrentYear:  usdFigure("/projection/current_yearly_usd", p.CurrentYearly),
+		ProposedYear: usdFigure("/projection/proposed_yearly_usd", p.ProposedYearly),
+		DeltaYear:    deltaFigure("/projection/delta_yearly_usd", p.DeltaYearly),
+		Unknown:      p.Unknown,
+		Assumptions:  p.Assumptions,
 	}
 	type subjectSum struct {
 		name              string

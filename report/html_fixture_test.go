@@ -141,9 +141,14 @@ func htmlFixtureReport() *Report {
 		Unknown:     []cwlens.UnknownPrice{{Subject: "karmacadabra-prod/test-seller", UsageType: "USE1-Fargate-EphemeralStorage-GB-Hours", Reason: "not in the price book"}},
 		Assumptions: []string{"Prices of 2025-10-01, us-east-1, on-demand.", "730 hours a month.", "1 GB = 10^9 bytes."},
 	}
-	for _, l := range proj.Lines {
+	twelve := decimal.NewFromInt(12)
+	for i, l := range proj.Lines {
+		proj.Lines[i].CurrentYearly = l.CurrentMonthly.Mul(twelve)
+		proj.Lines[i].ProposedYearly = l.ProposedMonthly.Mul(twelve)
 		proj.CurrentMonthly = proj.CurrentMonthly.Add(l.CurrentMonthly)
 		proj.ProposedMonthly = proj.ProposedMonthly.Add(l.ProposedMonthly)
 	}
+	proj.CurrentYearly = proj.CurrentMonthly.Mul(twelve)
+	proj.ProposedYearly = proj.ProposedMonthly.Mul(twelve)
 	return New(snap, snap.Window.End, findings, proj)
 }

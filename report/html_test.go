@@ -52,7 +52,7 @@ func renderJSON(t *testing.T, r *Report) any {
 // htmlReferenceReport is the reference account through the whole pipeline
 // (as internal/batch.Analyze runs it): the analyzer's findings, priced, and
 // the projection under the fixture's scenario.
-func htmlReferenceReport(t *testing.T) *Report {
+func htmlReferenceReport(t testing.TB) *Report {
 	t.Helper()
 	snap, err := fixtures.Reference()
 	if err != nil {
@@ -579,4 +579,18 @@ func FuzzHTMLNames(f *testing.F) {
 			t.Errorf("name %q does not read back from the table (names %q)", name, names)
 		}
 	})
+}
+
+// BenchmarkHTMLReference renders the reference account's page, charts and all.
+func BenchmarkHTMLReference(b *testing.B) {
+	r := htmlReferenceReport(b)
+	var buf bytes.Buffer
+	b.ReportAllocs()
+	for b.Loop() {
+		buf.Reset()
+		if err := Write(&buf, r, FormatHTML, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(buf.Len()), "bytes/page")
 }
