@@ -221,3 +221,66 @@ func TestWilson(t *testing.T) {
 		t.Errorf("wilson(152, 1000) = %.4f, %.4f", lo, hi)
 	}
 }
+
+// errorSnapshot returns a group with an ERROR filter whose hourly counts
+// are low for six days and then surge, and, when requests > 0, a request
+// counter with that many requests an hour.
+func errorSnapshot(t *testing.T, surge float64, requests float64) *cwlens.Snapshot {
+	t.Helper()
+	snap := dailySnapshot(t, "["+week+"]x4")
+	start := evalAt.Add(-7 * 24 * time.Hour)
+	errs := series(t, "[0 1 2 1]x36 "+strings.Repeat(formatF(surge)+" ", 24))
+	g := &snap.LogGroups[0]
+	g.MetricFilters = []cwlens.MetricFilter{{Name: "errors", Pattern: "ERROR", MetricName: "ErrorCount",
+		Counts: cwlens.Series{Start: start, Period: time.Hour, Unit: cwlens.UnitCount, Values: errs}}}
+	if requests > 0 {
+		reqs := make([]float64, len(errs))
+		for i := range reqs {
+			reqs[i] = requests
+		}
+		g.MetricFilters = append(g.MetricFilters, cwlens.MetricFilter{Name: "requests", Pattern: "request completed", MetricName: "RequestCount",
+			Counts: cwlens.Series{Start: start, Period: time.Hour, Unit: cwlens.UnitCount, Values: reqs}})
+	}
+	return snap
+}
+
+func TestErrorFindings(t *testing.T) {
+	kinds := func(snap *cwlens.Snapshot) map[cwlens.Kind]*cwlens.Finding {
+		fs, err := Analyze(snap, evalAt, DefaultConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[cwlens.Kind]*cwlens.Finding{}
+		for i := range fs {
+			out[fs[i].Kind] = &fs[i]
+		}
+		return out
+	}
+	// a surge with a request counter: both findings, the rate with its interval
+	k := kinds(errorSnapshot(t, 150, 1000))
+	if k[cwlens.KindErrorSurge] == nil || k[cwlens.KindErrorRate] == nil {
+		t.Fatalf("want surge and rate, got %v", k)
+	}
+	if r := k[cwlens.KindErrorRate]; r.Evidence.Observed != 0.15 || r.Filter != "errors" || r.Evidence.Interval == nil {
+		t.Errorf("rate %+v", r.Evidence)
+	}
+	if s := k[cwlens.KindErrorSurge]; !s.Start.Equal(evalAt.Add(-24 * time.Hour)) {
+		t.Errorf("surge starts %s, want the first hour of the last day", s.Start)
+	}
+	// no request counter: a surge, no rate
+	k = kinds(errorSnapshot(t, 150, 0))
+	if k[cwlens.KindErrorSurge] == nil || k[cwlens.KindErrorRate] != nil {
+		t.Errorf("without requests: %v", k)
+	}
+	// below the minimum volume (50 errors in 60 requests is 83 %, but on
+	// fewer than 100 requests an hour): no rate
+	k = kinds(errorSnapshot(t, 50, 60))
+	if k[cwlens.KindErrorRate] != nil {
+		t.Errorf("rate on 60 requests an hour: %s", k[cwlens.KindErrorRate].Summary)
+	}
+	// a handful of errors is no surge
+	k = kinds(errorSnapshot(t, 6, 1000))
+	if k[cwlens.KindErrorSurge] != nil {
+		t.Errorf("surge of 6 an hour: %s", k[cwlens.KindErrorSurge].Summary)
+	}
+}
