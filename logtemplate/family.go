@@ -108,7 +108,7 @@ func (m *Miner) kin(a, b *cluster) (int, bool) {
 			}
 			continue
 		}
-		if i >= m.cfg.PrefixTokens || p >= 0 {
+		if p >= 0 || !slices.Contains(a.keyPos, i) || !slices.Contains(b.keyPos, i) {
 			return -1, false
 		}
 		p = i

@@ -72,6 +72,7 @@ type cluster struct {
 	last   uint64
 	path   []*node // root-to-leaf, for pruning on eviction
 	key    []string
+	keyPos []int // positions of the tokens the tree branched on
 	n      int
 }
 
@@ -111,8 +112,8 @@ func (m *Miner) AddTo(w Window, msg string) ClusterID {
 	c, _ := m.best(m.find(toks), toks)
 	size := Counts{Events: 1, Bytes: int64(len(msg))}
 	if c == nil {
-		leaf, path, keys := m.leaf(toks, true)
-		c = m.newCluster(toks, path, keys)
+		leaf, path, keys, pos := m.leaf(toks, true)
+		c = m.newCluster(toks, path, keys, pos)
 		leaf.clusters = append(leaf.clusters, c)
 	} else {
 		m.merge(c, toks, w, size)
@@ -125,16 +126,33 @@ func (m *Miner) AddTo(w Window, msg string) ClusterID {
 	return c.id
 }
 
-// treeKey is the branch a token takes: tokens with digits left after
-// masking (test9, ssh2) may be variables, so they share the wildcard
-// branch, as in Drain.
-func treeKey(tok string) string {
+// keyScan bounds how far into a message the tree looks for its key tokens.
+const keyScan = 8
+
+// keyable reports whether a token may branch the tree: not a variable
+// (masked) and without digits left after masking (test9, ssh2), which may
+// be variables too. Skipping them, rather than branching on a wildcard as
+// Drain does, keeps a leading timestamp, address or host:port from taking
+// the place of the words that name a message ("<*>:<*> Served block",
+// "<*> <*> <*>:<*>:<*> host sshd[<*>]: Accepted password").
+func keyable(tok string) bool {
 	for i := 0; i < len(tok); i++ {
-		if isDigit(tok[i]) {
-			return Wildcard
+		if c := tok[i]; isDigit(c) || c == '<' && strings.HasPrefix(tok[i:], Wildcard) {
+			return false
 		}
 	}
-	return tok
+	return true
+}
+
+// nextKey returns the position of the first keyable token at or after i
+// within keyScan, or -1.
+func nextKey(toks []string, i int) int {
+	for ; i < len(toks) && i < keyScan; i++ {
+		if keyable(toks[i]) {
+			return i
+		}
+	}
+	return -1
 }
 
 // find returns the leaf for toks without changing the tree or allocating,
@@ -142,34 +160,38 @@ func treeKey(tok string) string {
 // leaf takes.
 func (m *Miner) find(toks []string) *node {
 	n := m.root[len(toks)]
-	for d := 0; n != nil && d < m.cfg.PrefixTokens && d < len(toks); d++ {
-		next, ok := n.children[treeKey(toks[d])]
+	p := nextKey(toks, 0)
+	for d := 0; n != nil && d < m.cfg.PrefixTokens && p >= 0; d++ {
+		next, ok := n.children[toks[p]]
 		if !ok && len(n.children) >= m.cfg.MaxChildren {
 			next = n.children[Wildcard]
 		}
 		n = next
+		p = nextKey(toks, p+1)
 	}
 	return n
 }
 
-// leaf finds (and with create, makes) the leaf for toks, with the path
-// and branch keys that lead to it when create is set.
-func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string) {
+// leaf finds (and with create, makes) the leaf for toks, with the path,
+// branch keys and key positions that lead to it when create is set.
+func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []int) {
 	n := m.root[len(toks)]
 	if n == nil {
 		if !create {
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		}
 		n = &node{children: make(map[string]*node)}
 		m.root[len(toks)] = n
 	}
 	var path []*node
 	var keys []string
+	var pos []int
 	if create {
 		path = append(make([]*node, 0, m.cfg.PrefixTokens+1), n)
 	}
-	for d := 0; d < m.cfg.PrefixTokens && d < len(toks); d++ {
-		k := treeKey(toks[d])
+	p := nextKey(toks, 0)
+	for d := 0; d < m.cfg.PrefixTokens && p >= 0; d++ {
+		k := toks[p]
 		next, ok := n.children[k]
 		if !ok {
 			switch {
@@ -183,16 +205,18 @@ func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string) {
 				k, next = Wildcard, &node{children: make(map[string]*node)}
 				n.children[k] = next
 			default:
-				return nil, nil, nil
+				return nil, nil, nil, nil
 			}
 		}
 		n = next
 		if create {
 			path = append(path, n)
 			keys = append(keys, strings.Clone(k))
+			pos = append(pos, p)
 		}
+		p = nextKey(toks, p+1)
 	}
-	return n, path, keys
+	return n, path, keys, pos
 }
 
 // best returns the most similar cluster in leaf that clears the
@@ -247,7 +271,7 @@ func fits(s *slot, tok string) bool {
 	return len(tok) >= len(s.pre)+len(s.suf) && strings.HasPrefix(tok, s.pre) && strings.HasSuffix(tok, s.suf)
 }
 
-func (m *Miner) newCluster(toks []string, path []*node, keys []string) *cluster {
+func (m *Miner) newCluster(toks []string, path []*node, keys []string, pos []int) *cluster {
 	c := &cluster{
 		id:     ClusterID(len(m.clusters)),
 		tokens: slices.Clone(toks),
@@ -255,6 +279,7 @@ func (m *Miner) newCluster(toks []string, path []*node, keys []string) *cluster 
 		masked: make([]bool, len(toks)),
 		path:   path,
 		key:    keys,
+		keyPos: pos,
 		n:      len(toks),
 	}
 	for i, t := range toks {
@@ -332,7 +357,7 @@ func enumWord(tok string) bool {
 // calendarWord reports the English day and month names and their
 // three-letter abbreviations, as dates write them.
 func calendarWord(tok string) bool {
-	switch strings.TrimRight(tok, ",.") {
+	switch strings.Trim(tok, "[](),.") {
 	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
 		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -89,8 +89,56 @@ func (t *tokenizer) tokens(msg string) []string {
 		toks = append(toks, t.mask(msg[i:j]))
 		i = j
 	}
+	t.maskDates(toks)
 	t.toks = toks
 	return toks
+}
+
+// maskDates masks day and month names that stand beside a masked number,
+// as written-out dates have them ("[Sun Dec 04 04:47:44 2005]",
+// "Dec 10 06:55:46 host sshd[24200]:"), keeping their brackets. It runs
+// right to left so that "Sun Dec 04" masks Dec, then Sun beside it.
+func (t *tokenizer) maskDates(toks []string) {
+	for i := len(toks) - 1; i >= 0; i-- {
+		tok := toks[i]
+		if len(tok) < 3 || !(isUpper(tok[0]) || tok[0] == '[' || tok[0] == '(') {
+			continue
+		}
+		lo, hi := 0, len(tok)
+		for lo < hi && (tok[lo] == '[' || tok[lo] == '(') {
+			lo++
+		}
+		for hi > lo && isDelim(tok[hi-1]) || hi > lo && tok[hi-1] == '.' {
+			hi--
+		}
+		if !calendarWord(tok[lo:hi]) {
+			continue
+		}
+		if !(i+1 < len(toks) && numericMask(toks[i+1]) || i > 0 && numericMask(toks[i-1])) {
+			continue
+		}
+		out := append(t.buf[:0], tok[:lo]...)
+		out = append(out, Wildcard...)
+		out = append(out, tok[hi:]...)
+		t.buf = out
+		toks[i] = t.internBytes(out)
+	}
+}
+
+func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
+
+// numericMask reports a token that masking reduced to variables and
+// punctuation: "<*>", "<*>:<*>:<*>", "<*>]", "[<*>".
+func numericMask(tok string) bool {
+	if !strings.Contains(tok, Wildcard) {
+		return false
+	}
+	for i := 0; i < len(tok); i++ {
+		if isLetter(tok[i]) || isDigit(tok[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // mask returns tok with its variable fields replaced by Wildcard.
@@ -103,13 +151,18 @@ func (t *tokenizer) mask(tok string) string {
 	if string(out) == tok {
 		return tok
 	}
-	if s, ok := t.intern[string(out)]; ok {
+	return t.internBytes(out)
+}
+
+// internBytes returns b as a string, shared with earlier equal ones.
+func (t *tokenizer) internBytes(b []byte) string {
+	if s, ok := t.intern[string(b)]; ok {
 		return s
 	}
 	if len(t.intern) >= internCap {
 		clear(t.intern)
 	}
-	s := string(out)
+	s := string(b)
 	t.intern[s] = s
 	return s
 }
@@ -460,14 +513,18 @@ func isHostname(s string) bool {
 // variable of variable length. It works in place: the write index never
 // passes the read index.
 func collapse(out []byte, start int) []byte {
-	w := start
+	w, wildEnd := start, -1 // wildEnd: w right after the last Wildcard written
 	for r := start; r < len(out); {
-		endsWild := w-start >= 3 && string(out[w-3:w]) == Wildcard
-		if endsWild && wildAt(out, r) {
+		if out[r] == '<' && wildAt(out, r) {
+			if wildEnd != w {
+				copy(out[w:], Wildcard)
+				w += 3
+				wildEnd = w
+			}
 			r += 3
 			continue
 		}
-		if endsWild && (out[r] == '.' || out[r] == ',') && wildAt(out, r+1) {
+		if wildEnd == w && (out[r] == '.' || out[r] == ',') && wildAt(out, r+1) {
 			r += 4
 			continue
 		}

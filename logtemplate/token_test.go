@@ -105,3 +105,16 @@ func FuzzTokens(f *testing.F) {
 		}
 	})
 }
+
+func TestTokensMaskWrittenDates(t *testing.T) {
+	tok := newTokenizer(128)
+	for in, want := range map[string]string{
+		"[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok": "[<*> <*> <*> <*>:<*>:<*> <*>] [notice] workerEnv.init() ok",
+		"Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user":         "<*> <*> <*>:<*>:<*> LabSZ sshd[<*>]: Invalid user",
+		"May I help? Mon is free":                                 "May I help? Mon is free", // no number beside them
+	} {
+		if got := strings.Join(tok.tokens(in), " "); got != want {
+			t.Errorf("tokens(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
