@@ -63,6 +63,8 @@ func TestParseFaults(t *testing.T) {
 		{"flood=1", awsemu.Faults{}, "unknown kind"},
 		{"throttle", awsemu.Faults{}, "want key=value"},
 		{"slow=fast", awsemu.Faults{}, "slow=fast"},
+		{"throttle=NaN", awsemu.Faults{}, "not a fraction"},
+		{"slow=-1s", awsemu.Faults{}, "negative"},
 	} {
 		got, err := awsemu.ParseFaults(tc.in)
 		if tc.err != "" {
@@ -261,4 +263,21 @@ func TestFaultsAreReproducible(t *testing.T) {
 	if faults == 0 || faults == len(a) {
 		t.Errorf("%d of %d requests faulted at 40 %%: the fault draw is not working", faults, len(a))
 	}
+}
+
+// FuzzParseFaults: the --faults parser never panics, and what it accepts
+// is a valid fault set.
+func FuzzParseFaults(f *testing.F) {
+	for _, s := range []string{"", "throttle=0.3,5xx=0.05", "deny=ecs,deny=logs:DescribeLogGroups", "slow=1s,seed=-3", "expire=x,throttle=1", "=,=", "throttle=NaN"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := awsemu.ParseFaults(s)
+		if err != nil {
+			return
+		}
+		if !(got.Throttle >= 0 && got.Internal >= 0 && got.Throttle+got.Internal <= 1) || got.Slow < 0 {
+			t.Errorf("ParseFaults(%q) accepted %+v", s, got)
+		}
+	})
 }

@@ -52,7 +52,9 @@ func ParseFaults(s string) (Faults, error) {
 		case "seed":
 			f.Seed, err = strconv.ParseInt(v, 10, 64)
 		case "slow":
-			f.Slow, err = time.ParseDuration(v)
+			if f.Slow, err = time.ParseDuration(v); err == nil && f.Slow < 0 {
+				err = fmt.Errorf("%q is negative", v)
+			}
 		case "deny":
 			f.Deny = append(f.Deny, v)
 		case "expire":
@@ -72,7 +74,7 @@ func ParseFaults(s string) (Faults, error) {
 
 func fraction(v string) (float64, error) {
 	x, err := strconv.ParseFloat(v, 64)
-	if err != nil || x < 0 || x > 1 {
+	if err != nil || !(x >= 0 && x <= 1) { // NaN fails both
 		return 0, fmt.Errorf("%q is not a fraction between 0 and 1", v)
 	}
 	return x, nil
