@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -37,7 +38,7 @@ var (
 
 // buildBootstrap builds the function as Lambda runs it (lambda.norpc), for
 // this machine's OS and architecture, once per test binary.
-func buildBootstrap(t *testing.T) string {
+func buildBootstrap(t testing.TB) string {
 	t.Helper()
 	buildOnce.Do(func() {
 		if buildDir, buildErr = os.MkdirTemp("", "cwlens-lambda-test-"); buildErr != nil {
@@ -109,7 +110,7 @@ type function struct {
 // startFunction runs bin with only the environment Lambda and the run need:
 // fake static credentials, endpoints on 127.0.0.1, no shared config, so the
 // test can never reach AWS.
-func startFunction(t *testing.T, bin string, rt *fakeRuntime, endpoint string, extra ...string) *function {
+func startFunction(t testing.TB, bin string, rt *fakeRuntime, endpoint string, extra ...string) *function {
 	t.Helper()
 	home := t.TempDir()
 	f := &function{stdout: &syncBuffer{}, stderr: &syncBuffer{}}
@@ -148,7 +149,7 @@ func startFunction(t *testing.T, bin string, rt *fakeRuntime, endpoint string, e
 }
 
 // stop ends the process and returns its peak resident memory in MB.
-func (f *function) stop(t *testing.T) float64 {
+func (f *function) stop() float64 {
 	f.cmd.Process.Kill()
 	f.cmd.Wait()
 	ru, ok := f.cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -346,7 +347,7 @@ func TestBootstrap(t *testing.T) {
 		t.Errorf("run 3 published: %+v", r3)
 	}
 
-	peak := fn.stop(t)
+	peak := fn.stop()
 	info, _ := os.Stat(bin)
 	t.Logf("bootstrap %.1f MB (native, unstripped); cold start %v; invocation 1 %v, 2 %v; peak RSS %.1f MB; %d API calls in run 1",
 		float64(info.Size())/1e6, coldStart.Round(time.Millisecond), took1.Round(time.Millisecond), took2.Round(time.Millisecond), peak, r1.APICalls)
@@ -384,4 +385,30 @@ func TestBootstrapDeadline(t *testing.T) {
 		t.Errorf("report: partial %v, skipped %v, gaps %v", rep.Partial, rep.Skipped, rep.Gaps)
 	}
 	t.Logf("deadline %v: answered after %v, %s", budget, took.Round(time.Millisecond), r.Skipped[0])
+}
+
+func TestSetMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
+	tests := []struct {
+		env  []string
+		want int64
+	}{
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"}, 512 << 20 * 9 / 10},
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512", "GOMEMLIMIT", "300MiB"}, -1},
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots"}, -1},
+		{nil, -1},
+	}
+	for _, tt := range tests {
+		env := map[string]string{}
+		for i := 0; i+1 < len(tt.env); i += 2 {
+			env[tt.env[i]] = tt.env[i+1]
+		}
+		got := setMemoryLimit(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+		if got != tt.want {
+			t.Errorf("%v: limit %d, want %d", tt.env, got, tt.want)
+		}
+		if tt.want > 0 && debug.SetMemoryLimit(-1) != tt.want {
+			t.Errorf("%v: the runtime's limit is not set", tt.env)
+		}
+	}
 }

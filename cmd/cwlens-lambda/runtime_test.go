@@ -47,7 +47,7 @@ type outcome struct {
 	at   time.Time
 }
 
-func newFakeRuntime(t *testing.T) *fakeRuntime {
+func newFakeRuntime(t testing.TB) *fakeRuntime {
 	rt := &fakeRuntime{events: make(chan invocation, 1), done: map[string]chan outcome{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", func(w http.ResponseWriter, r *http.Request) {
@@ -100,7 +100,7 @@ func (rt *fakeRuntime) addr() string { return strings.TrimPrefix(rt.srv.URL, "ht
 
 // invoke queues one event with the given time budget and waits for the
 // function's answer.
-func (rt *fakeRuntime) invoke(t *testing.T, payload string, budget time.Duration) (outcome, time.Duration) {
+func (rt *fakeRuntime) invoke(t testing.TB, payload string, budget time.Duration) (outcome, time.Duration) {
 	t.Helper()
 	id := fmt.Sprintf("req-%d", time.Now().UnixNano())
 	ch := make(chan outcome, 1)
