@@ -49,13 +49,5 @@ func writeOutput(stdout io.Writer, path string, write func(io.Writer) error) (er
 // terminal (any character device: /dev/null passes too, harmlessly), and
 // only when NO_COLOR (https://no-color.org) is unset or empty.
 func useColor(w io.Writer) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
 }

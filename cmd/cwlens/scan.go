@@ -186,7 +186,8 @@ func (f *scanFlags) awsConfig(ctx context.Context) (aws.Config, error) {
 	return cfg, nil
 }
 
-// isTerminal reports whether w is a terminal.
+// isTerminal reports whether w is a terminal (any character device:
+// /dev/null passes too, harmlessly).
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
