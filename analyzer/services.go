@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/cwlens/cwlens"
@@ -152,6 +153,10 @@ func (a *analysis) capacity(s *cwlens.Service) {
 	default:
 		return
 	}
+	if u := f.Evidence.Series; u != nil && !u.Start.IsZero() {
+		f.Start = u.Start
+	}
+	notes = append(notes, fmt.Sprintf("valid Fargate memory with %d CPU units: %s MiB", rec.CPUUnits, joinInts(cwlens.FargateMemoryMiB(rec.CPUUnits))))
 	f.Evidence.Notes = append(notes, f.Evidence.Notes...)
 	a.add(f)
 }
@@ -237,4 +242,12 @@ func (a *analysis) churn(s *cwlens.Service) {
 		f.Severity = cwlens.SeverityHigh // the rollout has not started a single healthy task
 	}
 	a.add(f)
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = strconv.Itoa(x)
+	}
+	return strings.Join(parts, ", ")
 }
