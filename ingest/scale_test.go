@@ -74,7 +74,7 @@ func quotaBound(calls map[string]int) (time.Duration, string) {
 // TestScanMakesTheMinimumCalls scans a mid-sized account with the quotas
 // sped up and checks the scan made exactly the fewest calls possible.
 func TestScanMakesTheMinimumCalls(t *testing.T) {
-	spec := awsemu.Synthetic{LogGroups: 1234, MetricFilters: 321, Services: 45, Clusters: 3, Days: 30, End: synthEnd, Seed: 4}
+	spec := awsemu.Synthetic{LogGroups: 640, MetricFilters: 160, Services: 45, Clusters: 3, Days: 30, End: synthEnd, Seed: 4}
 	want := spec.Build()
 	got, srv := scan(t, want, "")
 	if d := awsemu.Diff(want, got); d != "" {
