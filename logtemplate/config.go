@@ -19,11 +19,13 @@ type Config struct {
 	// different words among four constants (a different message) do not.
 	SimThreshold float64
 
-	// PrefixTokens is how many leading tokens the search tree branches on,
-	// after the token count. Default 2, Drain's depth 4 (root and length
-	// layer plus two tokens): the first words of a message usually name its
-	// kind ("Received block", "\"GET"), while deeper positions start to hold
-	// user names and ids that would scatter one template over many leaves.
+	// PrefixTokens is how many tokens the search tree branches on, after
+	// the token count: the first ones among the message's first 8 that are
+	// neither masked nor hold digits (a leading timestamp or address is
+	// skipped). Default 2, Drain's depth 4 (root and length layer plus two
+	// tokens): the first words of a message usually name its kind
+	// ("Received block", "\"GET"), while later ones start to hold user names
+	// and ids that would scatter one template over many leaves.
 	PrefixTokens int
 
 	// MaxChildren caps the children of a tree node; tokens beyond it share

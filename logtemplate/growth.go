@@ -2,7 +2,6 @@ package logtemplate
 
 import (
 	"cmp"
-	"math"
 	"slices"
 	"strings"
 )
@@ -20,8 +19,10 @@ type Growth struct {
 	Expected float64 `json:"expected_bytes"`
 	// Added is Bytes - Expected: what the template added.
 	Added float64 `json:"added_bytes"`
-	// Ratio is Bytes / Expected; +Inf for a template the baseline lacks.
-	Ratio float64 `json:"ratio"`
+	// Ratio is Bytes / Expected; 0 for a template the baseline lacks.
+	Ratio float64 `json:"ratio,omitempty"`
+	// New marks a template the baseline lacks.
+	New bool `json:"new,omitempty"`
 	// AddedShare is this template's part of all the bytes that grown
 	// templates added: "74 % of the new bytes".
 	AddedShare float64 `json:"added_share"`
@@ -42,9 +43,10 @@ func (r *Result) Grown(scale float64) []Growth {
 		}
 		g.Share = share(t.Bytes, r.Total.Bytes)
 		g.BaselineShare = share(t.Baseline.Bytes, r.Baseline.Bytes)
-		g.Ratio = math.Inf(1)
 		if g.Expected > 0 {
 			g.Ratio = float64(t.Bytes) / g.Expected
+		} else {
+			g.New = true
 		}
 		added += g.Added
 		out = append(out, g)

@@ -25,10 +25,10 @@ func TestGrown(t *testing.T) {
 	if len(g) != 2 {
 		t.Fatalf("grown %+v", g)
 	}
-	if g[0].Text != "retrying connection to <*> after <*>" || !math.IsInf(g[0].Ratio, 1) {
+	if g[0].Text != "retrying connection to <*> after <*>" || !g[0].New || g[0].Ratio != 0 {
 		t.Errorf("first %q ratio %v", g[0].Text, g[0].Ratio)
 	}
-	if g[1].Text != "GET /health <*> <*>" || g[1].Ratio != 3 {
+	if g[1].Text != "GET /health <*> <*>" || g[1].Ratio != 3 || g[1].New {
 		t.Errorf("second %q ratio %v", g[1].Text, g[1].Ratio)
 	}
 	if s := g[0].AddedShare + g[1].AddedShare; math.Abs(s-1) > 1e-9 {

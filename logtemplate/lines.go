@@ -13,9 +13,9 @@ import (
 )
 
 // MaxLineBytes bounds one input line. CloudWatch Logs caps an event at
-// 256 KB (1 MiB since 2025 for some ingestion paths); a JSON line wraps it
-// with a timestamp and escapes, so 4 MiB leaves room without letting a
-// file with no line ends fill memory.
+// 1 MB (SDK PutLogEvents doc); a JSON line wraps it with a timestamp and
+// escapes, so 4 MiB leaves room without letting a file with no line ends
+// fill memory.
 const MaxLineBytes = 4 << 20
 
 // ReadMessages calls fn with each line of r, numbered from 1, as a message.

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -226,7 +225,7 @@ func (v patternsView) rows() []patternJSON {
 	for _, g := range r.Grown(scale) {
 		p := patternJSON{Template: g.Text, Events: g.Events, Bytes: g.Bytes, ByteShare: g.Share,
 			Baseline: &g.Template.Baseline, AddedBytes: &g.Added, AddedShare: &g.AddedShare}
-		if math.IsInf(g.Ratio, 1) {
+		if g.New {
 			p.New = true
 		} else {
 			p.Growth = &g.Ratio
