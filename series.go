@@ -162,10 +162,12 @@ func (s Series) MarshalJSON() ([]byte, error) {
 }
 
 // MaxSeriesPoints bounds the regular form a sparse series expands to, so
-// that a two-point series spanning centuries cannot exhaust memory. CloudWatch
-// keeps hourly data 455 days and minute data 15 days (GetMetricData), so a
-// real series has at most tens of thousands of points.
-const MaxSeriesPoints = 1_000_000
+// that a two-point series spanning centuries cannot exhaust memory or stall
+// a reader. CloudWatch keeps 1-minute data 15 days (21,600 points), 5-minute
+// data 63 days and hourly data 455 days (10,920 points), so no series it can
+// return at one period comes near this: it is GetMetricData's own limit of
+// 100,800 datapoints per call.
+const MaxSeriesPoints = 100_800
 
 // UnmarshalJSON reads either form. In the regular form a null point is
 // missing. In the sparse form

@@ -134,11 +134,12 @@ func TestScanCommandInterrupted(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		// Ctrl-C mid-scan: once the account id and the log groups are in,
-		// while the (slow) metric calls are still out.
+		// Ctrl-C mid-scan, while the (slow) metric calls are out. A
+		// GetMetricData request proves the scanner has read the log groups
+		// it queries; the server having answered DescribeLogGroups does not,
+		// since the client may not have read the answer yet.
 		for ctx.Err() == nil {
-			c := srv.Calls()
-			if c["sts:GetCallerIdentity"].OK > 0 && c["logs:DescribeLogGroups"].OK > 0 {
+			if srv.Calls()["cloudwatch:GetMetricData"].Requests > 0 {
 				cancel()
 				return
 			}
