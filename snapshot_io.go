@@ -7,7 +7,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
+
+	"github.com/cwlens/cwlens/internal/atomicfile"
 )
 
 // ReadSnapshot reads, decodes and validates the snapshot file at path. Bad
@@ -183,50 +184,8 @@ func WriteSnapshot(path string, s *Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("write snapshot %s: %w", path, err)
 	}
-	if err := writeFileAtomic(path, b); err != nil {
+	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeFileAtomic writes b to path through a temporary file and a rename,
-// so a reader sees either the old file or the whole new one.
-func writeFileAtomic(path string, b []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if _, err = f.Write(b); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return err
-	}
-	// Sync the directory so the rename itself survives a crash; some
-	// filesystems refuse to sync a directory, which is not worth failing for.
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync()
-		d.Close()
 	}
 	return nil
 }
