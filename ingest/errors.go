@@ -27,20 +27,6 @@ func errorReason(err error) string {
 	return err.Error()
 }
 
-// isAccessDenied reports whether AWS refused the call for lack of
-// permission, in any of the services' spellings.
-func isAccessDenied(err error) bool {
-	var ae smithy.APIError
-	if !errors.As(err, &ae) {
-		return false
-	}
-	switch ae.ErrorCode() {
-	case "AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "UnauthorizedException":
-		return true
-	}
-	return false
-}
-
 // isExpiredToken reports whether err rejects a pagination token: CloudWatch
 // answers InvalidNextToken; Logs and ECS an InvalidParameterException that
 // names the token. Tokens expire (Logs: after 24 hours, per the SDK's

@@ -104,7 +104,7 @@ func (fakeLogs) DescribeMetricFilters(context.Context, *cloudwatchlogs.DescribeM
 
 // fakeMetrics returns one datapoint, 42 on the window's first day, for
 // every query: every other point must come back missing, never zero.
-type fakeMetrics struct{ start time.Time }
+type fakeMetrics struct{}
 
 func (f fakeMetrics) GetMetricData(_ context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
 	out := &cloudwatch.GetMetricDataOutput{}

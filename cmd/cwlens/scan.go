@@ -209,7 +209,7 @@ func newScanProgress(w io.Writer) *scanProgress {
 	pw.SetUpdateFrequency(200 * time.Millisecond)
 	pw.SetTrackerLength(30)
 	pw.SetMessageLength(24)
-	pw.ShowETA(false)
+	pw.Style().Visibility.ETA = false
 	p := &scanProgress{
 		pw:       pw,
 		groups:   &progress.Tracker{Message: "log groups", Units: progress.UnitsDefault},

@@ -25,7 +25,6 @@ import (
 	"hash/fnv"
 	"io"
 	"log/slog"
-	"math"
 	"net/http"
 	"net/http/httptest"
 	"sort"
@@ -440,6 +439,3 @@ func targetOp(r *http.Request, prefix string) string {
 	}
 	return ""
 }
-
-// finite reports whether v is neither NaN nor infinite.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -144,11 +144,7 @@ func FromEnv(lookupEnv func(string) (string, bool)) (Config, error) {
 }
 
 func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' }) {
-		out = append(out, p)
-	}
-	return out
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
 }
 
 // Validate checks every setting and reports each bad one on its own line.
