@@ -93,6 +93,7 @@ type APIError struct {
 	Fault     string // "Sender" or "Receiver"
 }
 
+// Error formats the error as AWS names it: "Code: message".
 func (e *APIError) Error() string { return e.Code + ": " + e.Message }
 
 // Options configure an Emulator. The zero value serves without faults at
