@@ -63,11 +63,10 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	var b strings.Builder
 	b.WriteString(p.header.Sprint(headline(r)) + "\n")
 	b.WriteString(windowLine(r) + "\n")
-	if r.Partial {
-		b.WriteString(p.warn.Sprint(partialLine(r)) + "\n")
-		for _, g := range r.Gaps {
-			fmt.Fprintf(&b, "  %s  %s: %s\n", g.API, g.Resource, g.Reason)
-		}
+	if o.Sections.has(SectionSummary) {
+		writeSummaryTable(&b, r.Summary(), p)
+	} else if r.Partial {
+		b.WriteString(p.warn.Sprint(partialLine(len(r.Gaps))) + "\n")
 	}
 	for _, t := range tables(r, o.Sections, p) {
 		b.WriteString("\n")
@@ -82,19 +81,85 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 			b.WriteString(indentNote(n))
 		}
 	}
+	// The gaps are reference material: the summary (or the warning) says
+	// there are some, the list closes the report.
+	if r.Partial {
+		b.WriteString("\n" + p.header.Sprint(gapsTitle(r)) + "\n")
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "  %s  %s: %s\n", g.API, g.Resource, g.Reason)
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSummaryTable writes the summary block of the table format: one
+// aligned line per listed finding, then what was left out, the totals and a
+// partial scan's warning.
+func writeSummaryTable(b *strings.Builder, s Summary, p palette) {
+	b.WriteString("\n" + p.header.Sprint(summaryTitle(s)) + "\n")
+	if s.Partial {
+		b.WriteString("  " + p.warn.Sprint(partialLine(s.Gaps)) + "\n")
+	}
+	if len(s.Findings) > 0 {
+		t := table.NewWriter()
+		t.AppendHeader(table.Row{"severity", "subject", "what", "since (UTC)", "$/month"})
+		for _, sf := range s.Findings {
+			f := sf.Finding
+			t.AppendRow(table.Row{p.severity[f.Severity].Sprint(strings.ToUpper(f.Severity.String())), f.Subject,
+				sf.What, strings.TrimSuffix(FormatTime(f.Start), " UTC"), findingCost(f)})
+		}
+		t.SetStyle(summaryStyle(p))
+		t.SetColumnConfigs([]table.ColumnConfig{{Number: 5, Align: text.AlignRight, AlignHeader: text.AlignRight}})
+		for _, l := range strings.Split(t.Render(), "\n") {
+			b.WriteString("  " + l + "\n")
+		}
+	}
+	if m := moreLine(s); m != "" {
+		b.WriteString("  " + m + "\n")
+	}
+	if s.Projection != nil {
+		b.WriteString("  " + costLine(s.Projection) + "\n")
+	}
+}
+
+// summaryStyle draws the summary's lines as aligned columns without any box.
+func summaryStyle(p palette) table.Style {
+	s := table.StyleDefault
+	s.Box.PaddingLeft, s.Box.PaddingRight = "", ""
+	s.Box.MiddleVertical = "  "
+	s.Options = table.Options{SeparateColumns: true}
+	s.Color = table.ColorOptions{Header: p.faint}
+	return s
+}
+
+func summaryTitle(s Summary) string {
+	if s.Total == 0 {
+		return "Summary: no findings"
+	}
+	return fmt.Sprintf("Summary: %d finding(s), %s", s.Total, s.BySeverity)
+}
+
+// moreLine says how many findings the summary leaves out, "" when none.
+func moreLine(s Summary) string {
+	if s.MoreBySeverity == "" {
+		return ""
+	}
+	return fmt.Sprintf("… and %d more under Findings (%s)", s.Total-len(s.Findings), s.MoreBySeverity)
+}
+
+func gapsTitle(r *Report) string {
+	return fmt.Sprintf("Gaps (%d): what the scan could not read", len(r.Gaps))
 }
 
 func writeMarkdown(w io.Writer, r *Report, o Options) error {
 	var b strings.Builder
 	b.WriteString("# " + headline(r) + "\n\n")
 	b.WriteString(windowLine(r) + "\n")
-	if r.Partial {
-		b.WriteString("\n> **" + partialLine(r) + "**\n>\n")
-		for _, g := range r.Gaps {
-			fmt.Fprintf(&b, "> - `%s` %s: %s\n", g.API, g.Resource, g.Reason)
-		}
+	if o.Sections.has(SectionSummary) {
+		writeSummaryMarkdown(&b, r.Summary())
+	} else if r.Partial {
+		b.WriteString("\n> **" + partialLine(len(r.Gaps)) + "**\n")
 	}
 	for _, t := range tables(r, o.Sections, palette{}) {
 		b.WriteString("\n## " + t.title + "\n\n")
@@ -110,8 +175,45 @@ func writeMarkdown(w io.Writer, r *Report, o Options) error {
 			b.WriteString("- " + n + "\n")
 		}
 	}
+	if r.Partial {
+		b.WriteString("\n## " + gapsTitle(r) + "\n\n")
+		for _, g := range r.Gaps {
+			fmt.Fprintf(&b, "- `%s` %s: %s\n", g.API, g.Resource, g.Reason)
+		}
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeSummaryMarkdown is writeSummaryTable in Markdown.
+func writeSummaryMarkdown(b *strings.Builder, s Summary) {
+	b.WriteString("\n## " + summaryTitle(s) + "\n\n")
+	if s.Partial {
+		b.WriteString("> **" + partialLine(s.Gaps) + "**\n\n")
+	}
+	if len(s.Findings) > 0 {
+		t := table.NewWriter()
+		t.AppendHeader(table.Row{"severity", "subject", "what", "since", "$/month"})
+		for _, sf := range s.Findings {
+			f := sf.Finding
+			t.AppendRow(table.Row{strings.ToUpper(f.Severity.String()), f.Subject, sf.What, FormatTime(f.Start), findingCost(f)})
+		}
+		t.SetColumnConfigs([]table.ColumnConfig{{Number: 5, Align: text.AlignRight}})
+		b.WriteString(t.RenderMarkdown() + "\n")
+	}
+	var lines []string
+	if m := moreLine(s); m != "" {
+		lines = append(lines, m)
+	}
+	if s.Projection != nil {
+		lines = append(lines, costLine(s.Projection))
+	}
+	if len(lines) > 0 && len(s.Findings) > 0 {
+		b.WriteString("\n")
+	}
+	for _, l := range lines {
+		b.WriteString("- " + l + "\n")
+	}
 }
 
 func headline(r *Report) string {
@@ -129,8 +231,8 @@ func windowLine(r *Report) string {
 		FormatTime(r.EvaluatedAt), FormatTime(r.CapturedAt))
 }
 
-func partialLine(r *Report) string {
-	return fmt.Sprintf("WARNING: partial scan, %d item(s) could not be read; figures below leave them out", len(r.Gaps))
+func partialLine(gaps int) string {
+	return fmt.Sprintf("WARNING: partial scan, %d item(s) could not be read; the figures leave them out (listed under Gaps, at the end)", gaps)
 }
 
 // noteWidth wraps the notes under a table (assumptions can be long).
@@ -162,15 +264,17 @@ type section struct {
 }
 
 func tables(r *Report, s Sections, p palette) []section {
+	// The answer first (findings, then what they cost), the inventory last:
+	// it is reference material.
 	var out []section
-	if s.has(SectionInventory) {
-		out = append(out, logGroupTable(r), serviceTable(r))
-	}
 	if s.has(SectionFindings) {
 		out = append(out, findingTable(r, p))
 	}
 	if s.has(SectionProjection) && r.Projection != nil {
 		out = append(out, projectionTable(r.Projection))
+	}
+	if s.has(SectionInventory) {
+		out = append(out, logGroupTable(r), serviceTable(r))
 	}
 	return out
 }

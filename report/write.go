@@ -45,8 +45,11 @@ const (
 	SectionInventory Sections = 1 << iota
 	SectionFindings
 	SectionProjection
+	// SectionSummary is the block the table and Markdown formats open
+	// with: the worst findings, the monthly totals, a partial scan.
+	SectionSummary
 
-	SectionAll = SectionInventory | SectionFindings | SectionProjection
+	SectionAll = SectionInventory | SectionFindings | SectionProjection | SectionSummary
 )
 
 func (s Sections) has(x Sections) bool { return s == 0 || s&x != 0 }
