@@ -254,29 +254,26 @@ func newHTMLView(r *Report) (*htmlView, error) {
 		Partial:     r.Partial,
 		Gaps:        r.Gaps,
 	}
-	if p := r.Projection; p != nil {
+	// The header shows the figures the table and Markdown summaries open
+	// with, taken from the same Summary.
+	sum := r.Summary()
+	if p := sum.Projection; p != nil {
 		v.PricesAsOf = FormatDay(p.PricesAsOf)
 		now := usdFigure("/projection/current_monthly_usd", p.CurrentMonthly)
 		after := usdFigure("/projection/proposed_monthly_usd", p.ProposedMonthly)
 		delta := deltaFigure("/projection/delta_monthly_usd", p.DeltaMonthly)
 		v.Now, v.After, v.Delta = &now, &after, &delta
 	}
-
-	// The flood's cost is the costliest flood finding; its run-rate is the
-	// analyzer's monthly impact at the observed rate.
-	for i, f := range r.Findings {
-		if !isFlood(f.Kind) || f.MonthlyCostUSD == nil {
-			continue
+	// The flood's cost is the analyzer's monthly impact at the observed rate.
+	if i := sum.Flood; i >= 0 {
+		f := r.Findings[i]
+		v.Flood = &floodView{
+			Subject: f.Subject,
+			Since:   FormatTime(f.Start),
+			Monthly: usdPtrFigure(fmt.Sprintf("/findings/%d/monthly_cost_impact_usd", i), f.MonthlyCostUSD),
 		}
-		if v.Flood == nil || f.MonthlyCostUSD.GreaterThan(decimalOf(v.Flood.Monthly.Value)) {
-			v.Flood = &floodView{
-				Subject: f.Subject,
-				Since:   FormatDay(f.Start),
-				Monthly: usdPtrFigure(fmt.Sprintf("/findings/%d/monthly_cost_impact_usd", i), f.MonthlyCostUSD),
-			}
-			if s := f.Evidence.Series; s != nil && s.Period == cwlens.Day && f.Evidence.Observed > 0 {
-				v.Flood.Rate = formatValue(f.Evidence.Observed, f.Evidence.Unit) + " a day"
-			}
+		if s := f.Evidence.Series; s != nil && s.Period == cwlens.Day && f.Evidence.Observed > 0 {
+			v.Flood.Rate = formatValue(f.Evidence.Observed, f.Evidence.Unit) + " a day"
 		}
 	}
 
@@ -299,14 +296,6 @@ func newHTMLView(r *Report) (*htmlView, error) {
 		v.Projection = pv
 	}
 	return v, nil
-}
-
-func decimalOf(s string) decimal.Decimal {
-	d, err := decimal.NewFromString(s)
-	if err != nil {
-		return decimal.Zero
-	}
-	return d
 }
 
 func newFindingView(i int, f cwlens.Finding) (findingView, error) {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -158,5 +160,52 @@ func TestSummaryPartial(t *testing.T) {
 	if warn < 0 || warn > strings.Index(out, "Findings") || gaps < strings.Index(out, "ECS services") ||
 		!strings.Contains(out[gaps:], "ecs:DescribeServices  *: AccessDenied") {
 		t.Errorf("want the warning in the summary and the gaps last:\n%s", out)
+	}
+}
+
+// TestHTMLHeaderAgreesWithSummary: the HTML header's figures are the ones
+// the table's summary opens with.
+func TestHTMLHeaderAgreesWithSummary(t *testing.T) {
+	kpi := regexp.MustCompile(`data-json="([^"]+)"><data value="[^"]*">([^<]+)</data>`)
+	for _, c := range []struct {
+		name   string
+		report *Report
+	}{{"hand-built", htmlFixtureReport()}, {"reference", htmlReferenceReport(t)}} {
+		t.Run(c.name, func(t *testing.T) {
+			page := string(renderHTML(t, c.report))
+			header, _, _ := strings.Cut(page, "</header>")
+			shown := map[string]string{}
+			for _, m := range kpi.FindAllStringSubmatch(header, -1) {
+				shown[m[1]] = m[2]
+			}
+			var b bytes.Buffer
+			if err := Write(&b, c.report, FormatTable, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			summary, _, _ := strings.Cut(b.String(), "┌")
+			costLine := summary[strings.Index(summary, "monthly cost "):]
+			costLine, _, _ = strings.Cut(costLine, "\n")
+			for _, ptr := range []string{"/projection/current_monthly_usd", "/projection/proposed_monthly_usd", "/projection/delta_monthly_usd"} {
+				if shown[ptr] == "" || !strings.Contains(costLine, shown[ptr]) {
+					t.Errorf("header shows %s = %q; the summary says %q", ptr, shown[ptr], costLine)
+				}
+			}
+			s := c.report.Summary()
+			flood := fmt.Sprintf("/findings/%d/monthly_cost_impact_usd", s.Flood)
+			if s.Flood < 0 || shown[flood] == "" {
+				t.Fatalf("no flood in the header (summary flood %d): %v", s.Flood, shown)
+			}
+			f := c.report.Findings[s.Flood]
+			found := false
+			for _, l := range strings.Split(summary, "\n") {
+				if strings.Contains(l, f.Subject) && strings.Contains(l, "ingestion") && strings.HasSuffix(l, shown[flood]) &&
+					strings.Contains(l, strings.TrimSuffix(FormatTime(f.Start), " UTC")) && strings.Contains(page, "since "+FormatTime(f.Start)) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("the summary has no line for the header's flood %s %s since %s:\n%s", f.Subject, shown[flood], FormatTime(f.Start), summary)
+			}
+		})
 	}
 }
