@@ -167,15 +167,34 @@ func (t *tokenizer) internBytes(b []byte) string {
 	return s
 }
 
-// needsMask is the fast path: a token without digits or slashes (either
-// way) has no field that masking would change.
+// needsMask is the fast path: a token without digits, slashes (either
+// way) or a boolean field has no field that masking would change.
 func needsMask(tok string) bool {
 	for i := 0; i < len(tok); i++ {
-		if class[tok[i]]&(digit|slash) != 0 {
+		c := tok[i]
+		if class[c]&(digit|slash) != 0 {
+			return true
+		}
+		if (c|0x20 == 't' || c|0x20 == 'f') && (i == 0 || isDelim(tok[i-1])) && boolAt(tok[i:]) {
 			return true
 		}
 	}
 	return false
+}
+
+// boolAt reports whether s starts with a whole field true or false, in
+// any case.
+func boolAt(s string) bool {
+	n := 0
+	switch {
+	case len(s) >= 4 && strings.EqualFold(s[:4], "true"):
+		n = 4
+	case len(s) >= 5 && strings.EqualFold(s[:5], "false"):
+		n = 5
+	default:
+		return false
+	}
+	return n == len(s) || isDelim(s[n])
 }
 
 // appendMasked appends tok to out with each variable field masked.
@@ -284,6 +303,12 @@ func appendField(out []byte, f string) []byte {
 		return append(out, f...)
 	}
 	if digits == 0 {
+		// A boolean is the value of a flag, whatever it says
+		// (isOverlap:false, down true): a variable, never a word of the
+		// message. Yes/no and on/off stay words: they also name states.
+		if boolAt(f) {
+			return append(out, Wildcard...)
+		}
 		return append(out, f...)
 	}
 	// A number with or without unit (-2, 0.25, 64172MB, 15%), a UUID, a

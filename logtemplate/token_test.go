@@ -58,6 +58,12 @@ func TestMask(t *testing.T) {
 		{`\\server\share`, "<*>"},
 		{"1514038530000##7007", "<*>##<*>"},
 		{"user1234", "user1234"}, // a word with digits: clustering decides
+		{"isOverlap:false,", "isOverlap:<*>,"},
+		{"True", "<*>"},
+		{"enabled=true)", "enabled=<*>)"},
+		{"trueness", "trueness"},
+		{"falsehood:", "falsehood:"},
+		{"Yes", "Yes"}, // also names a state: clustering decides
 	}
 	tok := newTokenizer(128)
 	for _, tt := range tests {
