@@ -48,15 +48,20 @@ func NewEvents(cfg aws.Config, opts Options) *Events {
 		region = cfg.Region
 	}
 	l := newLimits(opts.RateScale)
-	scale := opts.RateScale
+	l.addEvents(region, opts.RateScale)
+	c := newClients(cfg, opts, l)
+	return &Events{logs: c.Logs.(EventsAPI), cw: c.CloudWatch}
+}
+
+// addEvents adds the limiters of the APIs that read events, at region's
+// quotas times scale (0 means 1).
+func (l *limits) addEvents(region string, scale float64) {
 	if scale <= 0 {
 		scale = 1
 	}
 	for _, q := range awsquota.Events(region) {
 		l.addQuota(q, scale)
 	}
-	c := newClients(cfg, opts, l)
-	return &Events{logs: c.Logs.(EventsAPI), cw: c.CloudWatch}
 }
 
 // addQuota sets q's limiter, at scale times its rate.

@@ -2,7 +2,8 @@
 // is the only package of cwlens that talks to AWS, and it only reads:
 // sts:GetCallerIdentity, logs:DescribeLogGroups, logs:DescribeMetricFilters,
 // cloudwatch:GetMetricData, ecs:ListClusters, ecs:ListServices,
-// ecs:DescribeServices and ecs:DescribeTaskDefinition; Events (for
+// ecs:DescribeServices and ecs:DescribeTaskDefinition, and with
+// Options.SampleEvents logs:FilterLogEvents; Events (for
 // cwlens patterns) reads logs:FilterLogEvents, logs:StartQuery,
 // logs:GetQueryResults and cloudwatch:GetMetricData.
 //
@@ -70,6 +71,11 @@ type Options struct {
 	// Now returns the current time; nil means time.Now. It sets the
 	// snapshot's capture time and the default window end.
 	Now func() time.Time
+	// SampleEvents, when above 0, makes the scan read a sample of up to
+	// this many events (logs:FilterLogEvents) from each log group whose
+	// ingestion jumped (see SampleRatio) into LogGroup.Sample, half before
+	// the jump and half since; 0 samples nothing.
+	SampleEvents int
 }
 
 // Defaults of Options.
@@ -107,7 +113,9 @@ func New(cfg aws.Config, opts Options) *Scanner {
 	if opts.Region == "" {
 		opts.Region = cfg.Region
 	}
-	return &Scanner{c: newClients(cfg, opts, newLimits(opts.RateScale)), opts: opts}
+	l := newLimits(opts.RateScale)
+	l.addEvents(opts.Region, opts.RateScale) // for Options.SampleEvents
+	return &Scanner{c: newClients(cfg, opts, l), opts: opts}
 }
 
 // NewWithClients returns a Scanner over the given clients as they are: no
@@ -201,6 +209,9 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 	prod.Wait()
 	r.batches.close()
 	<-consumers
+	if s.opts.SampleEvents > 0 && ctx.Err() == nil {
+		r.sampleGroups(ctx)
+	}
 
 	if err := ctx.Err(); err != nil {
 		r.gap("*", "*", err.Error())

@@ -367,8 +367,42 @@ func findingTable(r *Report, p palette) section {
 		{Number: 5, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
 		{Number: 6, Align: text.AlignRight},
 	})
+	for _, f := range r.Findings {
+		sec.notes = append(sec.notes, templateNotes(f)...)
+	}
 	sec.w = t
 	return sec
+}
+
+// tableTemplates is how many of a finding's templates the table view
+// lists; the JSON carries them all.
+const tableTemplates = 3
+
+// templateNotes lists under the findings table the log templates that
+// hold most of a flood's sampled bytes: which lines to quieten.
+func templateNotes(f cwlens.Finding) []string {
+	if len(f.Templates) == 0 {
+		return nil
+	}
+	// A growth of 0 means "new" only when the sample had a baseline, which
+	// some template's growth shows.
+	baseline := false
+	for _, t := range f.Templates {
+		baseline = baseline || t.GrowthRate > 0
+	}
+	notes := []string{fmt.Sprintf("%s %s: the sampled lines since %s are mostly", f.Kind, f.Subject, FormatTime(f.Start))}
+	for _, t := range f.Templates[:min(len(f.Templates), tableTemplates)] {
+		share := t.ByteShare * 100
+		n := fmt.Sprintf("· %.1f %% of the bytes: `%s`", share, t.Template)
+		switch {
+		case t.GrowthRate > 0:
+			n += fmt.Sprintf(" (%.3g× its share before)", t.GrowthRate)
+		case baseline:
+			n += " (new)"
+		}
+		notes = append(notes, n)
+	}
+	return notes
 }
 
 // findingCost shows a finding's monthly cost: "—" when the finding has no

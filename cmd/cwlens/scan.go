@@ -39,12 +39,20 @@ The window is the --days days before --until (default: now, truncated to the
 hour); CloudWatch keeps hourly data for 455 days, so a past incident can be
 scanned after the fact. Daily series cover the window's whole UTC days.
 
+--sample N also reads up to N log events of each log group whose ingestion
+jumped (a day of the last week at least 3 times its median day and 1 MB
+above it; the 10 largest jumps): half over the week before the jump, half
+since, spread over time. The report then lists the log templates that hold
+most of the flood's bytes. It adds logs:FilterLogEvents, which reads log
+contents, to the scan's actions.
+
 What could not be read (an API refused, a call still failing after its
 retries, Ctrl-C) is recorded in the snapshot as a gap; the snapshot is still
 written and the exit status is 3.`,
 		Example: `  cwlens scan --out snapshot.json
   cwlens scan --profile prod --region us-east-1 --days 35 --until 2025-11-01 --out incident.json
-  cwlens scan --log-group-prefix /ecs/ --cluster prod --out snapshot.json`,
+  cwlens scan --log-group-prefix /ecs/ --cluster prod --out snapshot.json
+  cwlens scan --sample 2000 --out snapshot.json`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -86,7 +94,7 @@ func partialMessage(snap *cwlens.Snapshot, out string) string {
 // report --live.
 type scanFlags struct {
 	profile, region, until, prefix, endpoint, logLevel string
-	days                                               int
+	days, sample                                       int
 	clusters                                           []string
 	quiet                                              bool
 }
@@ -98,6 +106,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.until, "until", "", "window end `TIME`, RFC 3339 or YYYY-MM-DD (default: now, truncated to the hour)")
 	fs.StringVar(&f.prefix, "log-group-prefix", "", "scan only log groups whose names start with `PREFIX`")
 	fs.StringArrayVar(&f.clusters, "cluster", nil, "scan only this ECS `CLUSTER` (repeatable; default: all)")
+	fs.IntVar(&f.sample, "sample", 0, "read up to `N` log events (logs:FilterLogEvents) from each log group whose ingestion jumped, so the report can say which lines flood (0: none)")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "send every AWS call to `URL` (e.g. a cwlens-emulator)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar and only error logs")
 	fs.StringVar(&f.logLevel, "log-level", "warn", "log `LEVEL` on standard error: debug, info, warn or error")
@@ -135,6 +144,10 @@ func scanAccount(ctx context.Context, stderr io.Writer, f *scanFlags) (*cwlens.S
 	return snap, nil
 }
 
+// maxSample bounds --sample: a snapshot carries the sampled messages, and
+// ten groups of 100,000 lines are already tens of megabytes.
+const maxSample = 100_000
+
 // options checks the flags and turns them into ingest.Options.
 func (f *scanFlags) options(stderr io.Writer) (ingest.Options, error) {
 	var o ingest.Options
@@ -142,6 +155,10 @@ func (f *scanFlags) options(stderr io.Writer) (ingest.Options, error) {
 		return o, usagef("--days %d: want at least 1", f.days)
 	}
 	o.Days = f.days
+	if f.sample < 0 || f.sample > maxSample {
+		return o, usagef("--sample %d: want 0 (off) to %d events", f.sample, maxSample)
+	}
+	o.SampleEvents = f.sample
 	if f.until != "" {
 		t, err := parseTime(f.until)
 		if err != nil {

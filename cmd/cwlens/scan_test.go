@@ -60,8 +60,10 @@ func runCLI(ctx context.Context, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
+// scanArgs scans the fixture's window; --sample 2000 reads back all of the
+// facilitator's sample (see ingest's TestScanRoundTripReference).
 func scanArgs(url, out string) []string {
-	return []string{"scan", "--endpoint-url", url, "--region", "us-east-1", "--until", "2025-11-01T00:00:00Z", "--days", "35", "--out", out}
+	return []string{"scan", "--endpoint-url", url, "--region", "us-east-1", "--until", "2025-11-01T00:00:00Z", "--days", "35", "--out", out, "--sample", "2000"}
 }
 
 func TestScanCommandRoundTrip(t *testing.T) {
@@ -118,12 +120,17 @@ func TestReportLiveDeniedECS(t *testing.T) {
 	fakeAWSEnv(t)
 	srv := emulator(t, referenceSnapshot(t), "deny=ecs")
 	args := append([]string{"report", "--live", "--format", "json"}, scanArgs(srv.URL, "")[1:9]...)
+	args = append(args, "--sample", "500")
 	code, stdout, stderr := runCLI(context.Background(), args...)
 	if code != exitPartial {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitPartial, stderr)
 	}
 	if !strings.Contains(stdout, `"cwlens.report/v1"`) || !strings.Contains(stdout, "ecs:ListClusters") {
 		t.Errorf("report does not say what is missing:\n%.2000s", stdout)
+	}
+	// The live scan sampled the flood: its finding names the lines.
+	if !strings.Contains(stdout, `"template": "INFO http_request{method=GET uri=/health} status=\u003c*\u003e elapsed=\u003c*\u003e"`) {
+		t.Errorf("the flood finding does not list the health-check template:\n%.3000s", stdout)
 	}
 }
 
@@ -174,6 +181,8 @@ func TestScanCommandUsage(t *testing.T) {
 		{[]string{"scan", "--region", "us-east-1", "--days", "0", "--out", "x.json"}, "--days 0"},
 		{[]string{"scan", "--region", "us-east-1", "--until", "yesterday", "--out", "x.json"}, "--until"},
 		{[]string{"scan", "--region", "us-east-1", "--log-level", "loud", "--out", "x.json"}, "--log-level"},
+		{[]string{"scan", "--region", "us-east-1", "--sample", "-1", "--out", "x.json"}, "--sample -1"},
+		{[]string{"scan", "--region", "us-east-1", "--sample", "100001", "--out", "x.json"}, "--sample 100001"},
 		{[]string{"scan", "--region", "us-east-1", "--until", "2999-01-01", "--out", "x.json"}, "in the future"},
 	} {
 		code, _, stderr := runCLI(context.Background(), tc.args...)
