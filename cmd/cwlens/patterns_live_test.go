@@ -15,6 +15,8 @@ const facilitator = "/ecs/karmacadabra-prod/facilitator"
 // floodedReference is the reference account with log events in the
 // facilitator's group: an hour of health checks on Oct 27, and an hour
 // of Oct 30 when invalid-signature errors and their retries join them.
+// They replace the fixture's own sample, so that the counts the tests
+// expect are the ones made here.
 func floodedReference(t *testing.T) *cwlens.Snapshot {
 	snap := referenceSnapshot(t)
 	var g *cwlens.LogGroup
@@ -23,6 +25,7 @@ func floodedReference(t *testing.T) *cwlens.Snapshot {
 			g = &snap.LogGroups[i]
 		}
 	}
+	g.Sample = nil
 	add := func(t0 time.Time, n int, msg func(i int) string) {
 		for i := 0; i < n; i++ {
 			g.Sample = append(g.Sample, cwlens.LogEvent{Timestamp: t0.Add(time.Duration(i) * time.Hour / time.Duration(n)), Message: msg(i)})
