@@ -185,6 +185,40 @@ func TestMinerVariableRuns(t *testing.T) {
 	}
 }
 
+func TestMinerVariableLists(t *testing.T) {
+	msgs := []string{
+		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d @0xff83e97c)",
+		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d @0xff83e97c @0xff83d799)",
+		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d)",
+		"init called (stack @0x7fed806eb5d @0x7fefa006ade @0x7fef9fd2984 @0x7fef9f83665)",
+	}
+	r, ids := mine(t, DefaultConfig(), msgs)
+	if len(r.Templates) != 1 || r.Templates[0].Text != "init called (stack @<*>)" {
+		t.Fatalf("templates %v", r.Templates)
+	}
+	for i, msg := range msgs {
+		if r.Index(ids[i], msg) != 0 {
+			t.Errorf("%q not in the merged template", msg)
+		}
+	}
+}
+
+func TestCollapseRuns(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a <*> <*> b", "a <*> b"},
+		{"RRD (<*> <*>): x", "RRD (<*>): x"},
+		{"stack @<*> @<*> @<*>)", "stack @<*>)"},
+		{"k=<*> k=<*>, end", "k=<*>, end"},
+		{"k=<*> j=<*>", "k=<*> j=<*>"}, // different keys are not a list
+		{"a a b", "a a b"},             // constants are words, not a list
+	}
+	for _, tt := range tests {
+		if got := collapseRuns(tt.in); got != tt.want {
+			t.Errorf("collapseRuns(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	bad := []func(*Config){
 		func(c *Config) { c.SimThreshold = 0 },

@@ -262,12 +262,45 @@ func protocolVersion(t string) (string, bool) {
 	return rest, true
 }
 
-// collapseRuns replaces each run of space-separated Wildcard tokens with
-// one Wildcard.
+// collapseRuns replaces each run of space-separated Wildcards with one
+// ("(<*> <*>)" becomes "(<*>)"), and each run of tokens that are one
+// masked shape with a single one: a list
+// such as "(stack @<*> @<*> @<*>)" becomes "(stack @<*>)". The last token
+// of a run may end in closing punctuation, which is kept.
 func collapseRuns(t string) string {
 	const two = Wildcard + " " + Wildcard
 	for strings.Contains(t, two) {
 		t = strings.ReplaceAll(t, two, Wildcard)
 	}
-	return t
+	if !strings.Contains(t, Wildcard) {
+		return t
+	}
+	toks := strings.Split(t, " ")
+	out := toks[:0]
+	for i := 0; i < len(toks); {
+		tok := toks[i]
+		j := i + 1
+		if strings.Contains(tok, Wildcard) {
+			for j < len(toks) && toks[j] == tok {
+				j++
+			}
+			if j < len(toks) && j > i && strings.HasPrefix(toks[j], tok) && closing(toks[j][len(tok):]) {
+				tok = toks[j]
+				j++
+			}
+		}
+		out = append(out, tok)
+		i = j
+	}
+	return strings.Join(out, " ")
+}
+
+// closing reports punctuation that ends a list: brackets, quotes, commas.
+func closing(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDelim(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return len(s) > 0
 }

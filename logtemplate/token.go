@@ -325,7 +325,8 @@ func appendField(out []byte, f string) []byte {
 	if !numericParts(f) && (idRun || isIPv4(f) || isHexID(f) || isHostname(f)) {
 		return append(out, Wildcard...)
 	}
-	// Otherwise mask the pure-digit parts only: part-7, HTTP/1.1, cn-north-1;
+	// Otherwise mask the pure-digit parts and the hex ids: part-7,
+	// HTTP/1.1, cn-north-1, @0x7fed806eb5d (a sigil before an address);
 	// words with a digit in them (ssh2, log4j, utf8) stay.
 	i := 0
 	for i < len(f) {
@@ -333,7 +334,7 @@ func appendField(out []byte, f string) []byte {
 		for j < len(f) && !isSubDelim(f[j]) {
 			j++
 		}
-		if j > i && allDigits(f[i:j]) {
+		if j > i && (allDigits(f[i:j]) || isHexID(f[i:j])) {
 			out = append(out, Wildcard...)
 		} else {
 			out = append(out, f[i:j]...)

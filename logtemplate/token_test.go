@@ -58,6 +58,8 @@ func TestMask(t *testing.T) {
 		{`\\server\share`, "<*>"},
 		{"1514038530000##7007", "<*>##<*>"},
 		{"user1234", "user1234"}, // a word with digits: clustering decides
+		{"@0x7fed806eb5d", "@<*>"},
+		{"[1234/0x7000002a0000]", "[<*>/<*>]"},
 		{"isOverlap:false,", "isOverlap:<*>,"},
 		{"True", "<*>"},
 		{"enabled=true)", "enabled=<*>)"},
