@@ -346,12 +346,18 @@ func enumWord(tok string) bool {
 	if tok == "" || strings.Contains(tok, Wildcard) || calendarWord(tok) {
 		return false
 	}
-	for i := 0; i < len(tok); i++ {
+	// A device or interface name (en0, eth1, ssh2) ends in a digit or
+	// two after its letters; other digits make an id or a number.
+	end := len(tok)
+	for end > 0 && isDigit(tok[end-1]) && len(tok)-end < 2 {
+		end--
+	}
+	for i := 0; i < end; i++ {
 		if isDigit(tok[i]) {
 			return false
 		}
 	}
-	return true
+	return end == len(tok) || end >= 2 && isLetter(tok[end-1]) && isLetter(tok[0])
 }
 
 // calendarWord reports the English day and month names and their

@@ -333,6 +333,27 @@ func TestMinerDatesAreNotEnumerations(t *testing.T) {
 	}
 }
 
+// TestMinerInterfaceEnumerations: interface names (letters and a final
+// digit) that each recur are an enumeration; longer digit runs are ids.
+func TestMinerInterfaceEnumerations(t *testing.T) {
+	var msgs []string
+	for i := 0; i < 40; i++ {
+		msgs = append(msgs,
+			fmt.Sprintf("Link Up on %s", []string{"en0", "awdl0"}[i%2]),
+			fmt.Sprintf("session for user%d closed", 1000+i%2))
+	}
+	r, _ := mine(t, DefaultConfig(), msgs)
+	var got []string
+	for _, tp := range r.Templates {
+		got = append(got, tp.Text)
+	}
+	slices.Sort(got)
+	want := []string{"Link Up on awdl0", "Link Up on en0", "session for <*> closed"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("templates %q, want %q", got, want)
+	}
+}
+
 // TestMinerKeysSkipVariables: a leading timestamp and address are not
 // what the tree branches on, so whole syslog lines of two kinds make two
 // templates, whatever their dates.
