@@ -23,6 +23,9 @@ const evidenceWidth = 24
 // summaryWidth wraps finding summaries so the table fits a wide terminal.
 const summaryWidth = 56
 
+// componentWidth wraps the components of a summed projection row.
+const componentWidth = 24
+
 // usageWidth wraps "current → proposed" usage types onto two lines.
 const usageWidth = 44
 
@@ -419,29 +422,31 @@ func projectionTable(p *Projection) section {
 		p.Region, FormatDay(p.PricesAsOf), p.HoursPerMonth)}
 	t := table.NewWriter()
 	t.AppendHeader(table.Row{"subject", "component", "usage type", "quantity × price", "current", "proposed", "delta"})
+	// A subject is named once, on its first row; a note is marked [n]
+	// beside its row and written under the table.
 	var notes []string
-	for _, l := range p.Lines {
-		usage := l.UsageType
-		if l.ProposedUsageType != "" && l.ProposedUsageType != l.UsageType {
-			usage += "\n→ " + l.ProposedUsageType
+	prev, summed := "", false
+	for _, row := range projectionRows(p) {
+		subj := row.Subject
+		if subj == prev {
+			subj = ""
 		}
-		// Finance matches a line to the bill by usage type, quantity and rate.
-		qp := quantityTimesPrice(l.CurrentQuantity, l.Unit, l.CurrentPrice)
-		if !l.ProposedQuantity.Equal(l.CurrentQuantity) || !l.ProposedPrice.Equal(l.CurrentPrice) {
-			qp += "\n→ " + quantityTimesPrice(l.ProposedQuantity, l.Unit, l.ProposedPrice)
+		prev = row.Subject
+		comp := row.Component
+		for _, n := range row.Notes {
+			notes = append(notes, "["+itoa(len(notes)+1)+"] "+row.Subject+" · "+n)
+			comp += " [" + itoa(len(notes)) + "]"
 		}
-		t.AppendRow(table.Row{l.Subject, l.Component, usage, qp,
-			FormatUSD(l.CurrentMonthly), FormatUSD(l.ProposedMonthly), FormatDeltaUSD(l.Delta)})
-		n := l.Note
-		if l.BaselineMonthly != nil {
-			n = "at the baseline rate " + FormatUSD(*l.BaselineMonthly) + "/month; " + n
-		}
-		if n != "" {
-			notes = append(notes, "note: "+l.Subject+" · "+l.Component+": "+n)
-		}
+		summed = summed || row.Lines > 1
+		t.AppendRow(table.Row{subj, comp, row.usageCell(), row.quantityCell(),
+			FormatUSD(row.Current), FormatUSD(row.Proposed), FormatDeltaUSD(row.Delta)})
+	}
+	if summed {
+		notes = append([]string{"a subject's lines without a change are summed in one row; --format csv or json lists every line"}, notes...)
 	}
 	t.AppendFooter(table.Row{"total", "", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
-	right := []table.ColumnConfig{{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}, {Number: 4, Align: text.AlignRight}}
+	right := []table.ColumnConfig{{Number: 2, WidthMax: componentWidth, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}, {Number: 4, Align: text.AlignRight}}
 	for n := 5; n <= 7; n++ {
 		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
 	}
