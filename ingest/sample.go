@@ -113,11 +113,13 @@ func (r *run) sampleGroups(ctx context.Context) {
 		r.gap("logs:FilterLogEvents", "*", "the Logs client given to the scanner cannot read events")
 		return
 	}
+	r.update(func(p *Progress) { p.SampleGroups = len(targets) })
 	ev := NewEventsWithClients(api, r.s.c.CloudWatch)
 	var eg errgroup.Group
 	eg.SetLimit(r.s.opts.Concurrency)
 	for _, t := range targets {
 		eg.Go(func() error {
+			defer r.update(func(p *Progress) { p.SampledGroups++ })
 			base := SampleOptions{Group: t.group, Start: t.onset.Add(-SampleBaselineDays * cwlens.Day), End: t.onset, MaxEvents: n / 2}
 			base.Start = maxTime(base.Start, r.w.Start)
 			cur := SampleOptions{Group: t.group, Start: t.onset, End: r.w.End, MaxEvents: n - base.MaxEvents}

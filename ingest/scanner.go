@@ -97,6 +97,8 @@ type Progress struct {
 	Services        int // ECS services described
 	MetricCalls     int // GetMetricData calls queued
 	MetricCallsDone int // GetMetricData calls finished
+	SampleGroups    int // log groups to sample (Options.SampleEvents)
+	SampledGroups   int // log groups sampled (or failed)
 }
 
 // Scanner reads one account and region into a Snapshot.

@@ -111,8 +111,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	fmt.Fprintf(stdout, "cwlens-emulator: account %s, %s: %d log groups, %d services; window %s to %s\n",
 		snap.AccountID, snap.Region, len(snap.LogGroups), len(snap.Services),
 		snap.Window.Start.Format(time.RFC3339), snap.Window.End.Format(time.RFC3339))
-	fmt.Fprintf(stdout, "listening on %s\n  cwlens scan --endpoint-url %s --region %s --until %s --days %d --out snapshot.json\n",
-		url, url, snap.Region, snap.Window.End.Format(time.RFC3339), int(snap.Window.Duration()/cwlens.Day))
+	fmt.Fprintf(stdout, "listening on %s\n  cwlens scan --endpoint-url %s --region %s --until %s --days %d%s --out snapshot.json\n",
+		url, url, snap.Region, snap.Window.End.Format(time.RFC3339), int(snap.Window.Duration()/cwlens.Day), sampleFlag(snap))
 	if ready != nil {
 		ready(url)
 	}
@@ -147,4 +147,19 @@ func printCalls(w io.Writer, calls map[string]awsemu.CallCount) {
 		c := calls[api]
 		fmt.Fprintf(w, "%-30s %8d %8d %9d %7d %6d %6d\n", api, c.Requests, c.OK, c.Throttled, c.Faulted, c.Denied, c.Failed)
 	}
+}
+
+// sampleFlag returns a --sample flag for a snapshot whose log groups carry
+// events, which FilterLogEvents serves: twice the largest sample, since a
+// scan takes half before a jump and half since (it reads the reference
+// fixture's sample back whole).
+func sampleFlag(snap *cwlens.Snapshot) string {
+	n := 0
+	for _, g := range snap.LogGroups {
+		n = max(n, len(g.Sample))
+	}
+	if n == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" --sample %d", 2*n)
 }

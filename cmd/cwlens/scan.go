@@ -125,7 +125,7 @@ func scanAccount(ctx context.Context, stderr io.Writer, f *scanFlags) (*cwlens.S
 	}
 	var bar *scanProgress
 	if !f.quiet && isTerminal(stderr) {
-		bar = newScanProgress(stderr)
+		bar = newScanProgress(stderr, opts.SampleEvents > 0)
 		opts.Progress = bar.update
 	}
 	snap, err := ingest.New(cfg, opts).Scan(ctx)
@@ -218,9 +218,10 @@ func isTerminal(w io.Writer) bool {
 type scanProgress struct {
 	pw                                progress.Writer
 	groups, filters, services, metric *progress.Tracker
+	sampled                           *progress.Tracker // nil without --sample
 }
 
-func newScanProgress(w io.Writer) *scanProgress {
+func newScanProgress(w io.Writer, sample bool) *scanProgress {
 	pw := progress.NewWriter()
 	pw.SetOutputWriter(w)
 	pw.SetUpdateFrequency(200 * time.Millisecond)
@@ -235,6 +236,10 @@ func newScanProgress(w io.Writer) *scanProgress {
 		metric:   &progress.Tracker{Message: "GetMetricData calls", Units: progress.UnitsDefault, Total: 1},
 	}
 	pw.AppendTrackers([]*progress.Tracker{p.groups, p.filters, p.services, p.metric})
+	if sample {
+		p.sampled = &progress.Tracker{Message: "log groups sampled", Units: progress.UnitsDefault, Total: 1}
+		pw.AppendTracker(p.sampled)
+	}
 	go pw.Render()
 	return p
 }
@@ -247,11 +252,17 @@ func (p *scanProgress) update(s ingest.Progress) {
 		p.metric.UpdateTotal(int64(s.MetricCalls))
 	}
 	p.metric.SetValue(int64(s.MetricCallsDone))
+	if p.sampled != nil && s.SampleGroups > 0 {
+		p.sampled.UpdateTotal(int64(s.SampleGroups))
+		p.sampled.SetValue(int64(s.SampledGroups))
+	}
 }
 
 func (p *scanProgress) stop() {
-	for _, t := range []*progress.Tracker{p.groups, p.filters, p.services, p.metric} {
-		t.MarkAsDone()
+	for _, t := range []*progress.Tracker{p.groups, p.filters, p.services, p.metric, p.sampled} {
+		if t != nil {
+			t.MarkAsDone()
+		}
 	}
 	time.Sleep(250 * time.Millisecond) // let the last frame render
 	p.pw.Stop()
