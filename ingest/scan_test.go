@@ -49,8 +49,8 @@ func scan(t *testing.T, want *cwlens.Snapshot, faults string) (*cwlens.Snapshot,
 }
 
 // scanSampling scans want through the emulator with Options.SampleEvents
-// set to sample.
-func scanSampling(t *testing.T, want *cwlens.Snapshot, faults string, sample int) (*cwlens.Snapshot, *awsemu.Server) {
+// set to sample, and the other options as set by opts.
+func scanSampling(t *testing.T, want *cwlens.Snapshot, faults string, sample int, opts ...func(*ingest.Options)) (*cwlens.Snapshot, *awsemu.Server) {
 	t.Helper()
 	f, err := awsemu.ParseFaults(faults)
 	if err != nil {
@@ -59,6 +59,9 @@ func scanSampling(t *testing.T, want *cwlens.Snapshot, faults string, sample int
 	srv := awsemu.NewServer(t, want, awsemu.Options{Faults: f, TimeScale: timeScale})
 	o := testOptions(want.Window.End, int(want.Window.Duration()/cwlens.Day))
 	o.SampleEvents = sample
+	for _, f := range opts {
+		f(&o)
+	}
 	got, err := ingest.New(testConfig(srv.URL), o).Scan(context.Background())
 	if err != nil {
 		t.Fatalf("Scan: %v", err)
@@ -128,7 +131,11 @@ func TestScanSampleBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	const n = 240
-	got, srv := scanSampling(t, want, "", n)
+	var last ingest.Progress
+	got, srv := scanSampling(t, want, "", n, func(o *ingest.Options) { o.Progress = func(p ingest.Progress) { last = p } })
+	if last.SampleGroups != 1 || last.SampledGroups != 1 {
+		t.Errorf("progress reported %d of %d groups sampled, want 1 of 1", last.SampledGroups, last.SampleGroups)
+	}
 	for _, g := range got.LogGroups {
 		if g.Name != fixtures.FloodGroup && len(g.Sample) > 0 {
 			t.Errorf("%s sampled (%d events); only the facilitator jumped", g.Name, len(g.Sample))
