@@ -49,6 +49,12 @@ func sampleTargets(groups []*cwlens.LogGroup, w cwlens.Window, recentDays int) [
 	recent := w.End.Add(-time.Duration(recentDays) * cwlens.Day)
 	var out []sampleTarget
 	for _, g := range groups {
+		if g.Class == cwlens.ClassDelivery {
+			// Delivery keeps events in CloudWatch Logs for one day and
+			// offers none of its rich capabilities (SDK
+			// CreateLogGroupInput.LogGroupClass): no baseline to read.
+			continue
+		}
 		d := g.DailyIncomingBytes
 		var present []float64
 		for _, v := range d.Values {

@@ -48,6 +48,11 @@ func TestSampleTargets(t *testing.T) {
 		{"3× but under 1 MB more", []*cwlens.LogGroup{group("a", 4e5, map[int]float64{2: 13e5}, 0)}, nil},
 		{"flood from 12:00", []*cwlens.LogGroup{group("a", 5e6, map[int]float64{3: 500e6, 2: 2800e6, 1: 150e6}, 12)},
 			[]string{"a@" + day(3).Add(12*time.Hour).Format(time.RFC3339)}},
+		{"a Delivery group is not sampled", []*cwlens.LogGroup{func() *cwlens.LogGroup {
+			g := group("a", 5e6, map[int]float64{1: 500e6}, 0)
+			g.Class = cwlens.ClassDelivery
+			return g
+		}()}, nil},
 		{"flood older than the last week", []*cwlens.LogGroup{group("a", 5e6, map[int]float64{10: 500e6}, 0)}, nil},
 		{"largest jump first", []*cwlens.LogGroup{
 			group("small", 1e6, map[int]float64{1: 9e6}, 0),

@@ -41,10 +41,10 @@ scanned after the fact. Daily series cover the window's whole UTC days.
 
 --sample N also reads up to N log events of each log group whose ingestion
 jumped (a day of the last week at least 3 times its median day and 1 MB
-above it; the 10 largest jumps): half over the week before the jump, half
-since, spread over time. The report then lists the log templates that hold
-most of the flood's bytes. It adds logs:FilterLogEvents, which reads log
-contents, to the scan's actions.
+above it; the 10 largest jumps; not Delivery-class groups): half over the
+week before the jump, half since, spread over time. The report then lists
+the log templates that hold most of the flood's bytes. It adds
+logs:FilterLogEvents, which reads log contents, to the scan's actions.
 
 What could not be read (an API refused, a call still failing after its
 retries, Ctrl-C) is recorded in the snapshot as a gap; the snapshot is still
