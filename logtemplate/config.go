@@ -8,8 +8,9 @@ type Config struct {
 	// SimThreshold is the least similarity for a message to join a
 	// template of the same token count: the share of the template's
 	// constant tokens that the message repeats exactly, where tokens both
-	// sides masked the same way and positions the template already holds
-	// as variables count for nothing either way.
+	// sides masked the same way, key=value fields of one key, and
+	// positions the template already holds as variables count for nothing
+	// either way.
 	//
 	// Default 0.6. Drain uses 0.4–0.5 but counts masked tokens as matches,
 	// which glues "Received disconnect from <*>: <*>: Bye Bye [preauth]" to
@@ -21,8 +22,8 @@ type Config struct {
 
 	// PrefixTokens is how many tokens the search tree branches on, after
 	// the token count: the first ones among the message's first 8 that are
-	// neither masked nor hold digits (a leading timestamp or address is
-	// skipped). Default 2, Drain's depth 4 (root and length layer plus two
+	// neither masked, nor hold digits, nor are key=value fields (a leading
+	// timestamp, address or tag=AudioMix is skipped). Default 2, Drain's depth 4 (root and length layer plus two
 	// tokens): the first words of a message usually name its kind
 	// ("Received block", "\"GET"), while later ones start to hold user names
 	// and ids that would scatter one template over many leaves.

@@ -136,12 +136,39 @@ const keyScan = 8
 // the place of the words that name a message ("<*>:<*> Served block",
 // "<*> <*> <*>:<*>:<*> host sshd[<*>]: Accepted password").
 func keyable(tok string) bool {
+	eq := false
 	for i := 0; i < len(tok); i++ {
 		if c := tok[i]; isDigit(c) || c == '<' && strings.HasPrefix(tok[i:], Wildcard) {
 			return false
+		} else if c == '=' {
+			eq = true
 		}
 	}
-	return true
+	// A key=value token is a field, not the words that name a message:
+	// its value would scatter one template over many leaves.
+	return !eq || kvKey(tok) < 0
+}
+
+// kvKey returns the length of the key of a key=value token, "=" included
+// ("tag=\"AudioMix\"," gives 4), or -1 when tok is not one: the key must
+// start with a letter and the value must not be empty.
+func kvKey(tok string) int {
+	k := strings.IndexByte(tok, '=')
+	if k < 1 || k == len(tok)-1 || !isLetter(tok[0]) {
+		return -1
+	}
+	for i := 1; i < k; i++ {
+		if c := tok[i]; !(isLetter(c) || isDigit(c) || c == '_' || c == '-' || c == '.') {
+			return -1
+		}
+	}
+	return k + 1
+}
+
+// sameKey reports whether a and b are key=value tokens of one key.
+func sameKey(a, b string) bool {
+	k := kvKey(a)
+	return k > 0 && len(b) > k && a[:k] == b[:k] && b[k] != '='
 }
 
 // nextKey returns the position of the first keyable token at or after i
@@ -240,9 +267,10 @@ func (m *Miner) best(leaf *node, toks []string) (*cluster, float64) {
 }
 
 // similarity is the share of the template's constant tokens that toks
-// repeats. Equal masked tokens and positions the template holds as
-// variables (when toks fits their prefix and suffix) are neutral: they say
-// the two have the same shape, not that they say the same thing.
+// repeats. Equal masked tokens, key=value fields of one key, and positions
+// the template holds as variables (when toks fits their prefix and suffix)
+// are neutral: they say the two have the same shape, not that they say the
+// same thing.
 func similarity(c *cluster, toks []string) (float64, int) {
 	match, total := 0, 0
 	for i, t := range c.tokens {
@@ -258,6 +286,9 @@ func similarity(c *cluster, toks []string) (float64, int) {
 				continue
 			}
 			match++
+		} else if sameKey(t, toks[i]) {
+			// The key names the field; its value is data, whatever it says.
+			continue
 		}
 		total++
 	}

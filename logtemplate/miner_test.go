@@ -354,6 +354,32 @@ func TestMinerInterfaceEnumerations(t *testing.T) {
 	}
 }
 
+// TestMinerKeyValueFields: the values of key=value fields are data, so
+// lines that differ only there are one template, even when the values are
+// words (more of them than an enumeration) and hold the tree's key position.
+func TestMinerKeyValueFields(t *testing.T) {
+	var msgs []string
+	tags := []string{`"AudioMix"`, `"RILJ_ACK_WL"`, `"*launch*"`, `"ViewLock"`, `"WiredAccessoryManager"`, `"handleAudioEvent"`, `"SCREEN_FROZEN"`}
+	names := []string{"audioserver", "com.android.phone", "android", "com.android.systemui", "mediaserver", "com.example.notes"}
+	for i := 0; i < 28; i++ {
+		msgs = append(msgs, fmt.Sprintf("acquire lock=%d, flags=0x1, tag=%s, name=%s, uid=%d", 1000+i, tags[i%7], names[i%6], 1000+i%3))
+	}
+	msgs = append(msgs, "release lock=1, flags=0x1, tag=\"AudioMix\", name=audioserver, uid=1")
+	r, _ := mine(t, DefaultConfig(), msgs)
+	var got []string
+	for _, tp := range r.Templates {
+		got = append(got, tp.Text)
+	}
+	slices.Sort(got)
+	want := []string{
+		`acquire lock=<*>, flags=<*>, tag="<*>", name=<*>, uid=<*>`,
+		`release lock=<*>, flags=<*>, tag="AudioMix", name=audioserver, uid=<*>`,
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("templates %q, want %q", got, want)
+	}
+}
+
 // TestMinerKeysSkipVariables: a leading timestamp and address are not
 // what the tree branches on, so whole syslog lines of two kinds make two
 // templates, whatever their dates.

@@ -171,11 +171,28 @@ func (t *tokenizer) internBytes(b []byte) string {
 // way) or a boolean field has no field that masking would change.
 func needsMask(tok string) bool {
 	for i := 0; i < len(tok); i++ {
-		c := tok[i]
-		if class[c]&(digit|slash) != 0 {
+		if class[tok[i]]&(digit|slash) != 0 {
 			return true
 		}
-		if (c|0x20 == 't' || c|0x20 == 'f') && (i == 0 || isDelim(tok[i-1])) && boolAt(tok[i:]) {
+	}
+	n := len(tok)
+	return n >= 4 && (tok[n-1]|0x20 == 'e' || isDelim(tok[n-1])) && boolLast(tok)
+}
+
+// boolLast reports whether the last field of tok is a boolean
+// ("isOverlap:false,", "true"). Only the last is looked at, in constant
+// time: a flag is printed last in its token, and the masking of a token
+// that has digits or slashes looks at every field anyway.
+func boolLast(tok string) bool {
+	end := len(tok)
+	for end > 0 && isDelim(tok[end-1]) {
+		end--
+	}
+	if end < 4 || tok[end-1]|0x20 != 'e' {
+		return false
+	}
+	for _, n := range [2]int{4, 5} {
+		if k := end - n; k >= 0 && (k == 0 || isDelim(tok[k-1])) && boolAt(tok[k:]) {
 			return true
 		}
 	}
@@ -185,11 +202,12 @@ func needsMask(tok string) bool {
 // boolAt reports whether s starts with a whole field true or false, in
 // any case.
 func boolAt(s string) bool {
+	const lower = 0x20
 	n := 0
 	switch {
-	case len(s) >= 4 && strings.EqualFold(s[:4], "true"):
+	case len(s) >= 4 && s[0]|lower == 't' && s[1]|lower == 'r' && s[2]|lower == 'u' && s[3]|lower == 'e':
 		n = 4
-	case len(s) >= 5 && strings.EqualFold(s[:5], "false"):
+	case len(s) >= 5 && s[0]|lower == 'f' && s[1]|lower == 'a' && s[2]|lower == 'l' && s[3]|lower == 's' && s[4]|lower == 'e':
 		n = 5
 	default:
 		return false
@@ -306,7 +324,7 @@ func appendField(out []byte, f string) []byte {
 		// A boolean is the value of a flag, whatever it says
 		// (isOverlap:false, down true): a variable, never a word of the
 		// message. Yes/no and on/off stay words: they also name states.
-		if boolAt(f) {
+		if (len(f) == 4 || len(f) == 5) && boolAt(f) {
 			return append(out, Wildcard...)
 		}
 		return append(out, f...)
@@ -334,7 +352,7 @@ func appendField(out []byte, f string) []byte {
 		for j < len(f) && !isSubDelim(f[j]) {
 			j++
 		}
-		if j > i && (allDigits(f[i:j]) || isHexID(f[i:j])) {
+		if j > i && (allDigits(f[i:j]) || j-i > 2 && isHexID(f[i:j])) {
 			out = append(out, Wildcard...)
 		} else {
 			out = append(out, f[i:j]...)
