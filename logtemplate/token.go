@@ -1,6 +1,9 @@
 package logtemplate
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Wildcard stands for a variable part of a template.
 const Wildcard = "<*>"
@@ -53,6 +56,7 @@ type tokenizer struct {
 	maxTokens int
 	toks      []string
 	buf       []byte
+	date      []bool // per token: a day or month name maskDates masked
 	intern    map[string]string
 }
 
@@ -89,16 +93,68 @@ func (t *tokenizer) tokens(msg string) []string {
 		toks = append(toks, t.mask(msg[i:j]))
 		i = j
 	}
-	t.maskDates(toks)
+	if t.maskDates(toks) {
+		toks = t.joinDates(toks)
+	}
 	t.toks = toks
 	return toks
+}
+
+// maxDateTokens bounds a written-out date: weekday, month, day, time, year
+// and zone ("Sun Jul 10 03:55:15 2005").
+const maxDateTokens = 6
+
+// joinDates makes each written-out date that maskDates found one
+// variable: the masked day or month name and the masked numbers after it
+// ("<*> <*> <*> <*>:<*>:<*> <*>" becomes "<*>"), keeping the brackets
+// around them ("[<*>]"). A date is one value, however many fields it is
+// printed in; a bracket that closes ends it, one that opens starts
+// another field.
+func (t *tokenizer) joinDates(toks []string) []string {
+	w := 0
+	for r := 0; r < len(toks); {
+		if !t.date[r] {
+			toks[w] = toks[r]
+			w++
+			r++
+			continue
+		}
+		hi := r + 1
+		for hi < len(toks) && hi-r < maxDateTokens && (t.date[hi] || numericMask(toks[hi])) &&
+			!closes(toks[hi-1]) && !opens(toks[hi]) {
+			hi++
+		}
+		first, last := toks[r], toks[hi-1]
+		out := append(t.buf[:0], first[:strings.Index(first, Wildcard)]...)
+		out = append(out, Wildcard...)
+		out = append(out, last[strings.LastIndex(last, Wildcard)+len(Wildcard):]...)
+		t.buf = out
+		toks[w] = t.internBytes(out)
+		w++
+		r = hi
+	}
+	return toks[:w]
+}
+
+// closes reports a token that ends in a closing bracket.
+func closes(tok string) bool {
+	c := tok[len(tok)-1]
+	return c == ']' || c == ')' || c == '}'
+}
+
+// opens reports a token that starts with an opening bracket: a new field.
+func opens(tok string) bool {
+	c := tok[0]
+	return c == '[' || c == '(' || c == '{'
 }
 
 // maskDates masks day and month names that stand beside a masked number,
 // as written-out dates have them ("[Sun Dec 04 04:47:44 2005]",
 // "Dec 10 06:55:46 host sshd[24200]:"), keeping their brackets. It runs
-// right to left so that "Sun Dec 04" masks Dec, then Sun beside it.
-func (t *tokenizer) maskDates(toks []string) {
+// right to left so that "Sun Dec 04" masks Dec, then Sun beside it. It
+// marks the names it masked in t.date and reports whether there were any.
+func (t *tokenizer) maskDates(toks []string) bool {
+	found := false
 	for i := len(toks) - 1; i >= 0; i-- {
 		tok := toks[i]
 		if len(tok) < 3 || !(isUpper(tok[0]) || tok[0] == '[' || tok[0] == '(') {
@@ -122,7 +178,14 @@ func (t *tokenizer) maskDates(toks []string) {
 		out = append(out, tok[hi:]...)
 		t.buf = out
 		toks[i] = t.internBytes(out)
+		if !found {
+			t.date = slices.Grow(t.date[:0], len(toks))[:len(toks)]
+			clear(t.date)
+			found = true
+		}
+		t.date[i] = true
 	}
+	return found
 }
 
 func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
