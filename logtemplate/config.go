@@ -23,7 +23,7 @@ type Config struct {
 	// PrefixTokens is how many tokens the search tree branches on, after
 	// the token count: the first ones among the message's first 8 that are
 	// neither masked, nor hold digits, nor are key=value fields (a leading
-	// timestamp, address or tag=AudioMix is skipped). Default 2, Drain's depth 4 (root and length layer plus two
+	// timestamp, address or user=alice is skipped). Default 2, Drain's depth 4 (root and length layer plus two
 	// tokens): the first words of a message usually name its kind
 	// ("Received block", "\"GET"), while later ones start to hold user names
 	// and ids that would scatter one template over many leaves.

@@ -150,7 +150,7 @@ func keyable(tok string) bool {
 }
 
 // kvKey returns the length of the key of a key=value token, "=" included
-// ("tag=\"AudioMix\"," gives 4), or -1 when tok is not one: the key must
+// ("user=\"alice\"," gives 5), or -1 when tok is not one: the key must
 // start with a letter and the value must not be empty.
 func kvKey(tok string) int {
 	k := strings.IndexByte(tok, '=')
@@ -377,7 +377,7 @@ func enumWord(tok string) bool {
 	if tok == "" || strings.Contains(tok, Wildcard) || calendarWord(tok) {
 		return false
 	}
-	// A device or interface name (en0, eth1, ssh2) ends in a digit or
+	// A device or interface name (eth0, wlan1, sda2) ends in a digit or
 	// two after its letters; other digits make an id or a number.
 	end := len(tok)
 	for end > 0 && isDigit(tok[end-1]) && len(tok)-end < 2 {

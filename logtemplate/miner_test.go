@@ -187,10 +187,10 @@ func TestMinerVariableRuns(t *testing.T) {
 
 func TestMinerVariableLists(t *testing.T) {
 	msgs := []string{
-		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d @0xff83e97c)",
-		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d @0xff83e97c @0xff83d799)",
-		"init called (stack @0x7fed806eb5d @0x7fef9fb9b6d)",
-		"init called (stack @0x7fed806eb5d @0x7fefa006ade @0x7fef9fd2984 @0x7fef9f83665)",
+		"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20)",
+		"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20 @0x4a4d30)",
+		"init called (stack @0x4a1000 @0x4a2b10)",
+		"init called (stack @0x4a1000 @0x4b2b10 @0x4b3c20 @0x4b4d30)",
 	}
 	r, ids := mine(t, DefaultConfig(), msgs)
 	if len(r.Templates) != 1 || r.Templates[0].Text != "init called (stack @<*>)" {
@@ -206,7 +206,7 @@ func TestMinerVariableLists(t *testing.T) {
 func TestCollapseRuns(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"a <*> <*> b", "a <*> b"},
-		{"RRD (<*> <*>): x", "RRD (<*>): x"},
+		{"update (<*> <*>): x", "update (<*>): x"},
 		{"stack @<*> @<*> @<*>)", "stack @<*>)"},
 		{"k=<*> k=<*>, end", "k=<*>, end"},
 		{"k=<*> j=<*>", "k=<*> j=<*>"}, // different keys are not a list
@@ -339,7 +339,7 @@ func TestMinerInterfaceEnumerations(t *testing.T) {
 	var msgs []string
 	for i := 0; i < 40; i++ {
 		msgs = append(msgs,
-			fmt.Sprintf("Link Up on %s", []string{"en0", "awdl0"}[i%2]),
+			fmt.Sprintf("link up on %s", []string{"eth0", "wlan1"}[i%2]),
 			fmt.Sprintf("session for user%d closed", 1000+i%2))
 	}
 	r, _ := mine(t, DefaultConfig(), msgs)
@@ -348,7 +348,7 @@ func TestMinerInterfaceEnumerations(t *testing.T) {
 		got = append(got, tp.Text)
 	}
 	slices.Sort(got)
-	want := []string{"Link Up on awdl0", "Link Up on en0", "session for <*> closed"}
+	want := []string{"link up on eth0", "link up on wlan1", "session for <*> closed"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("templates %q, want %q", got, want)
 	}
@@ -359,12 +359,12 @@ func TestMinerInterfaceEnumerations(t *testing.T) {
 // words (more of them than an enumeration) and hold the tree's key position.
 func TestMinerKeyValueFields(t *testing.T) {
 	var msgs []string
-	tags := []string{`"AudioMix"`, `"RILJ_ACK_WL"`, `"*launch*"`, `"ViewLock"`, `"WiredAccessoryManager"`, `"handleAudioEvent"`, `"SCREEN_FROZEN"`}
-	names := []string{"audioserver", "com.android.phone", "android", "com.android.systemui", "mediaserver", "com.example.notes"}
+	tags := []string{`"CacheSync"`, `"ORDER_FLUSH"`, `"*boot*"`, `"PdfExport"`, `"SessionReaper"`, `"mailQueue"`, `"INDEX_BUILD"`}
+	names := []string{"billing", "com.example.orders", "web", "com.example.search", "mailer", "com.example.notes"}
 	for i := 0; i < 28; i++ {
 		msgs = append(msgs, fmt.Sprintf("acquire lock=%d, flags=0x1, tag=%s, name=%s, uid=%d", 1000+i, tags[i%7], names[i%6], 1000+i%3))
 	}
-	msgs = append(msgs, "release lock=1, flags=0x1, tag=\"AudioMix\", name=audioserver, uid=1")
+	msgs = append(msgs, "release lock=1, flags=0x1, tag=\"CacheSync\", name=billing, uid=1")
 	r, _ := mine(t, DefaultConfig(), msgs)
 	var got []string
 	for _, tp := range r.Templates {
@@ -373,7 +373,7 @@ func TestMinerKeyValueFields(t *testing.T) {
 	slices.Sort(got)
 	want := []string{
 		`acquire lock=<*>, flags=<*>, tag="<*>", name=<*>, uid=<*>`,
-		`release lock=<*>, flags=<*>, tag="AudioMix", name=audioserver, uid=<*>`,
+		`release lock=<*>, flags=<*>, tag="CacheSync", name=billing, uid=<*>`,
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("templates %q, want %q", got, want)

@@ -101,7 +101,7 @@ func (t *tokenizer) tokens(msg string) []string {
 }
 
 // maxDateTokens bounds a written-out date: weekday, month, day, time, year
-// and zone ("Sun Jul 10 03:55:15 2005").
+// and zone ("Tue Mar 04 18:20:07 2025").
 const maxDateTokens = 6
 
 // joinDates makes each written-out date that maskDates found one
@@ -243,7 +243,7 @@ func needsMask(tok string) bool {
 }
 
 // boolLast reports whether the last field of tok is a boolean
-// ("isOverlap:false,", "true"). Only the last is looked at, in constant
+// ("cached:false,", "true"). Only the last is looked at, in constant
 // time: a flag is printed last in its token, and the masking of a token
 // that has digits or slashes looks at every field anyway.
 func boolLast(tok string) bool {
@@ -385,7 +385,7 @@ func appendField(out []byte, f string) []byte {
 	}
 	if digits == 0 {
 		// A boolean is the value of a flag, whatever it says
-		// (isOverlap:false, down true): a variable, never a word of the
+		// (cached:false, retry true): a variable, never a word of the
 		// message. Yes/no and on/off stay words: they also name states.
 		if (len(f) == 4 || len(f) == 5) && boolAt(f) {
 			return append(out, Wildcard...)
@@ -407,7 +407,7 @@ func appendField(out []byte, f string) []byte {
 		return append(out, Wildcard...)
 	}
 	// Otherwise mask the pure-digit parts and the hex ids: part-7,
-	// HTTP/1.1, cn-north-1, @0x7fed806eb5d (a sigil before an address);
+	// HTTP/1.1, cn-north-1, @0x4a2b10 (a sigil before an address);
 	// words with a digit in them (ssh2, log4j, utf8) stay.
 	i := 0
 	for i < len(f) {

@@ -58,9 +58,9 @@ func TestMask(t *testing.T) {
 		{`\\server\share`, "<*>"},
 		{"1514038530000##7007", "<*>##<*>"},
 		{"user1234", "user1234"}, // a word with digits: clustering decides
-		{"@0x7fed806eb5d", "@<*>"},
-		{"[1234/0x7000002a0000]", "[<*>/<*>]"},
-		{"isOverlap:false,", "isOverlap:<*>,"},
+		{"@0x4a2b10", "@<*>"},
+		{"[812/0x7f00c0de1000]", "[<*>/<*>]"},
+		{"cached:false,", "cached:<*>,"},
 		{"True", "<*>"},
 		{"enabled=true)", "enabled=<*>)"},
 		{"trueness", "trueness"},
@@ -120,10 +120,10 @@ func TestTokensMaskWrittenDates(t *testing.T) {
 		"[Sun Dec 04 04:47:44 2005] [notice] workerEnv.init() ok": "[<*>] [notice] workerEnv.init() ok",
 		"Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user":         "<*> LabSZ sshd[<*>]: Invalid user",
 		"May I help? Mon is free":                                 "May I help? Mon is free", // no number beside them
-		"from 10.0.0.1 (h) at Sun Jul 10 03:55:15 2005":           "from <*> (h) at <*>",
-		"Jul 10 1 2 3 4 5 6":                                      "<*> <*> <*>",          // at most six tokens
-		"Jul 10 [12]":                                             "<*> [<*>]",            // an opening bracket is another field
-		"at [Jul 10] 12:00:01":                                    "at [<*>] <*>:<*>:<*>", // a closing bracket ends the date
+		"from 10.0.0.1 (h) at Tue Mar 04 18:20:07 2025":           "from <*> (h) at <*>",
+		"Mar 04 1 2 3 4 5 6":                                      "<*> <*> <*>",          // at most six tokens
+		"Mar 04 [12]":                                             "<*> [<*>]",            // an opening bracket is another field
+		"at [Mar 04] 12:00:01":                                    "at [<*>] <*>:<*>:<*>", // a closing bracket ends the date
 	} {
 		if got := strings.Join(tok.tokens(in), " "); got != want {
 			t.Errorf("tokens(%q) = %q, want %q", in, got, want)
