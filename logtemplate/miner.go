@@ -407,13 +407,14 @@ func calendarWord(tok string) bool {
 // commonAffixes returns the longest prefix and suffix that a and b share
 // and that end (start) at a field delimiter, so that "rhost=<*>" and
 // "rhost=host.example.com" keep "rhost=" but "Started" and "Stopped" keep
-// nothing.
+// nothing. A prefix may also end at the dot after a word: dotted names
+// that share a namespace keep it ("com.example.<*>:").
 func commonAffixes(a, b string) (string, string) {
 	p := 0
 	for p < len(a) && p < len(b) && a[p] == b[p] {
 		p++
 	}
-	for p > 0 && !isDelim(a[p-1]) {
+	for p > 0 && !isDelim(a[p-1]) && !(a[p-1] == '.' && p > 1 && isLetter(a[p-2])) { // "1." is a number's
 		p--
 	}
 	s := 0

@@ -219,6 +219,20 @@ func TestCollapseRuns(t *testing.T) {
 	}
 }
 
+func TestCommonAffixes(t *testing.T) {
+	tests := []struct{ a, b, pre, suf string }{
+		{"rhost=<*>", "rhost=host.example.com", "rhost=", ""},
+		{"Started", "Stopped", "", ""},
+		{"com.example.billing.daily:", "com.example.search:", "com.example.", ":"},
+		{"(10.5)", "(10.7)", "(", ")"}, // a number's dot is not a namespace's
+	}
+	for _, tt := range tests {
+		if pre, suf := commonAffixes(tt.a, tt.b); pre != tt.pre || suf != tt.suf {
+			t.Errorf("commonAffixes(%q, %q) = %q, %q; want %q, %q", tt.a, tt.b, pre, suf, tt.pre, tt.suf)
+		}
+	}
+}
+
 func TestConfigValidate(t *testing.T) {
 	bad := []func(*Config){
 		func(c *Config) { c.SimThreshold = 0 },
