@@ -6,6 +6,12 @@ import "time"
 // and writes. A file with any other version is refused.
 const SchemaVersion = 1
 
+// MaxSampleEvents bounds how many log events a scan may sample from each log
+// group (cwlens scan --sample, the Lambda's CWLENS_SAMPLE_EVENTS): a snapshot
+// carries the sampled messages, and ten groups of 100,000 lines are already
+// tens of megabytes.
+const MaxSampleEvents = 100_000
+
 // Snapshot is everything one scan captured of an account and region: plain
 // data, no analysis and no prices. Times are UTC.
 type Snapshot struct {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/batch"
 	"gopkg.in/yaml.v3"
 )
@@ -262,10 +263,30 @@ func TestFunction(t *testing.T) {
 	// Every setting the function reads is wired to the template.
 	vars := get(t, props, "Environment", "Variables").(map[string]any)
 	for _, name := range []string{batch.EnvRegions, batch.EnvLookbackDays, batch.EnvLogGroupPrefix, batch.EnvClusters,
-		batch.EnvScenario, batch.EnvReportBucket, batch.EnvReportPrefix, batch.EnvSNSTopicARN, batch.EnvAlertSeverity, batch.EnvDryRun} {
+		batch.EnvScenario, batch.EnvReportBucket, batch.EnvReportPrefix, batch.EnvSNSTopicARN, batch.EnvAlertSeverity, batch.EnvDryRun, batch.EnvSampleEvents} {
 		if _, ok := vars[name]; !ok {
 			t.Errorf("environment lacks %s", name)
 		}
+	}
+	// The sample parameter has the bounds FromEnv accepts, so a stack
+	// cannot be deployed with a value every invocation would refuse.
+	p := get(t, tpl, "Parameters", "SampleEvents")
+	if fmt.Sprint(get(t, p, "MinValue")) != "0" || fmt.Sprint(get(t, p, "MaxValue")) != fmt.Sprint(cwlens.MaxSampleEvents) ||
+		!equalJSON(vars[batch.EnvSampleEvents], map[string]any{"Ref": "SampleEvents"}) {
+		t.Errorf("SampleEvents parameter %v, variable %v", p, vars[batch.EnvSampleEvents])
+	}
+	if _, err := batch.FromEnv(func(k string) (string, bool) {
+		switch k {
+		case "AWS_REGION":
+			return "us-east-1", true
+		case batch.EnvReportBucket:
+			return "acme-reports", true
+		case batch.EnvSampleEvents:
+			return fmt.Sprint(get(t, p, "Default")), true
+		}
+		return "", false
+	}); err != nil {
+		t.Errorf("the template's default sample: %v", err)
 	}
 	for name := range vars {
 		if !strings.HasPrefix(name, "CWLENS_") {

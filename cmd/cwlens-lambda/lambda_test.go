@@ -291,6 +291,10 @@ func TestBootstrap(t *testing.T) {
 	if rep.Schema != "cwlens.report/v1" || !slices.ContainsFunc(rep.Findings, isFlood) {
 		t.Fatalf("run 1 report: schema %q, findings %v", rep.Schema, rep.Findings)
 	}
+	// Without CWLENS_SAMPLE_EVENTS the function reads no log events.
+	if f := rep.Findings[slices.IndexFunc(rep.Findings, isFlood)]; len(f.Templates) != 0 {
+		t.Errorf("run 1 sampled without CWLENS_SAMPLE_EVENTS: %d templates on the flood", len(f.Templates))
+	}
 	msgs := sn.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("run 1 published %d messages, want 1", len(msgs))
@@ -386,6 +390,53 @@ func TestBootstrapDeadline(t *testing.T) {
 	}
 	t.Logf("deadline %v: answered after %v, %s", budget, took.Round(time.Millisecond), r.Skipped[0])
 }
+
+// TestBootstrapSample: with CWLENS_SAMPLE_EVENTS the function samples the
+// flooding log group, and the lines that flood reach report.json's flood
+// finding; a manual payload's sample_events 0 turns that off again.
+func TestBootstrapSample(t *testing.T) {
+	bin, snap, now := setup(t)
+	st, _ := awsemu.NewS3("", bucket)
+	sn, _ := awsemu.NewSNS("")
+	srv := account(snap, awsemu.Options{}, st, sn).Start()
+	defer srv.Close()
+	rt := newFakeRuntime(t)
+	startFunction(t, bin, rt, srv.URL, batch.EnvSampleEvents+"=2000")
+
+	flood := func(key string) cwlens.Finding {
+		t.Helper()
+		rep := readReport(t, st, key)
+		i := slices.IndexFunc(rep.Findings, isFlood)
+		if i < 0 {
+			t.Fatalf("%s: no flood among %d findings", key, len(rep.Findings))
+		}
+		return rep.Findings[i]
+	}
+
+	r := result(t, firstOutcome(rt.invoke(t, scheduledEvent(now), 60*time.Second)))
+	if r.Status != "ok" {
+		t.Fatalf("sampled run: %+v", r)
+	}
+	f := flood("cwlens/latest/report.json")
+	if len(f.Templates) == 0 {
+		t.Fatalf("CWLENS_SAMPLE_EVENTS=2000: the flood has no templates")
+	}
+	// The fixture's flood is health checks in a tight loop: the top
+	// template, by bytes since the flood began.
+	if top := f.Templates[0]; !strings.Contains(top.Template, "uri=/health") || top.ByteShare < 0.5 || top.GrowthRate <= 1 {
+		t.Errorf("top template %+v, want the health check carrying most of the bytes", top)
+	}
+
+	r = result(t, firstOutcome(rt.invoke(t, `{"sample_events":0,"report_prefix":"unsampled"}`, 60*time.Second)))
+	if r.Status != "ok" {
+		t.Fatalf("unsampled run: %+v", r)
+	}
+	if f := flood("unsampled/latest/report.json"); len(f.Templates) != 0 {
+		t.Errorf(`{"sample_events":0}: %d templates on the flood`, len(f.Templates))
+	}
+}
+
+func firstOutcome(out outcome, _ time.Duration) outcome { return out }
 
 func TestSetMemoryLimit(t *testing.T) {
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore

@@ -25,6 +25,7 @@ func (s *scanner) Scan(ctx context.Context, req batch.ScanRequest) (batch.ScanRe
 		Days:           req.Days,
 		LogGroupPrefix: req.LogGroupPrefix,
 		Clusters:       req.Clusters,
+		SampleEvents:   req.SampleEvents,
 		Logger:         s.log,
 	})
 	snap, err := sc.Scan(ctx)

@@ -144,9 +144,8 @@ func scanAccount(ctx context.Context, stderr io.Writer, f *scanFlags) (*cwlens.S
 	return snap, nil
 }
 
-// maxSample bounds --sample: a snapshot carries the sampled messages, and
-// ten groups of 100,000 lines are already tens of megabytes.
-const maxSample = 100_000
+// maxSample bounds --sample, as it bounds the Lambda's CWLENS_SAMPLE_EVENTS.
+const maxSample = cwlens.MaxSampleEvents
 
 // options checks the flags and turns them into ingest.Options.
 func (f *scanFlags) options(stderr io.Writer) (ingest.Options, error) {

@@ -35,6 +35,9 @@ type ScanRequest struct {
 	Days           int
 	LogGroupPrefix string
 	Clusters       []string
+	// SampleEvents is Config.SampleEvents: how many log events to sample
+	// from each log group whose ingestion jumped; 0 samples nothing.
+	SampleEvents int
 }
 
 // ScanResult is one region's snapshot and what reading it cost.

@@ -39,6 +39,11 @@ type Config struct {
 	// DryRun scans and analyzes but writes nothing to S3 and publishes
 	// nothing: the report and the message that would be sent go to the log.
 	DryRun bool
+	// SampleEvents, when above 0, makes the scan read up to that many log
+	// events (logs:FilterLogEvents) of each log group whose ingestion jumped,
+	// so that the report says which lines flood; 0, the default, is off, as
+	// for cwlens scan --sample.
+	SampleEvents int
 }
 
 // Defaults of the settings that have one.
@@ -63,6 +68,7 @@ const (
 	EnvSNSTopicARN    = "CWLENS_SNS_TOPIC_ARN"
 	EnvAlertSeverity  = "CWLENS_ALERT_SEVERITY"
 	EnvDryRun         = "CWLENS_DRY_RUN"
+	EnvSampleEvents   = "CWLENS_SAMPLE_EVENTS"
 )
 
 var (
@@ -139,6 +145,15 @@ func FromEnv(lookupEnv func(string) (string, bool)) (Config, error) {
 			c.DryRun = b
 		}
 	}
+	if v := getenv(EnvSampleEvents); v != "" {
+		// As for the lookback, a parse error keeps the default (off) and
+		// is reported once.
+		if n, err := strconv.Atoi(strings.TrimSpace(v)); err != nil {
+			bad(EnvSampleEvents, v, sampleEventsWant, cwlens.MaxSampleEvents)
+		} else {
+			c.SampleEvents = n
+		}
+	}
 	errs = append(errs, c.Validate(""))
 	return c, errors.Join(errs...)
 }
@@ -202,8 +217,15 @@ func (c Config) Validate(source string) error {
 	if c.SNSTopicARN != "" && !topicRE.MatchString(c.SNSTopicARN) {
 		bad(EnvSNSTopicARN, "sns_topic_arn", c.SNSTopicARN, "not an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)")
 	}
+	if c.SampleEvents < 0 || c.SampleEvents > cwlens.MaxSampleEvents {
+		bad(EnvSampleEvents, "sample_events", strconv.Itoa(c.SampleEvents), sampleEventsWant, cwlens.MaxSampleEvents)
+	}
 	return errors.Join(errs...)
 }
+
+// sampleEventsWant is the one message of a bad CWLENS_SAMPLE_EVENTS: the
+// bounds of cwlens scan --sample.
+const sampleEventsWant = "want a whole number of events from 0 (off) to %d"
 
 // ParseS3URI splits s3://bucket/key.
 func ParseS3URI(uri string) (bucket, key string, err error) {
@@ -252,6 +274,7 @@ type Overrides struct {
 	SNSTopicARN    *string  `json:"sns_topic_arn"`
 	AlertSeverity  *string  `json:"alert_severity"`
 	DryRun         *bool    `json:"dry_run"`
+	SampleEvents   *int     `json:"sample_events"`
 	// At is the evaluation time (RFC 3339); default now.
 	At *time.Time `json:"at"`
 }
@@ -284,7 +307,7 @@ func ParseEvent(base Config, payload json.RawMessage, now time.Time) (Invocation
 		if errors.As(err, &te) {
 			return inv, cwlens.Inputf("payload", te.Field, te.Value, "want a %s", te.Type)
 		}
-		return inv, cwlens.Inputf("payload", "", "", "%v (fields: regions, lookback_days, log_group_prefix, clusters, scenario, report_bucket, report_prefix, sns_topic_arn, alert_severity, dry_run, at)", err)
+		return inv, cwlens.Inputf("payload", "", "", "%v (fields: regions, lookback_days, log_group_prefix, clusters, scenario, report_bucket, report_prefix, sns_topic_arn, alert_severity, dry_run, sample_events, at)", err)
 	}
 	c := &inv.Config
 	if o.Regions != nil {
@@ -315,6 +338,9 @@ func ParseEvent(base Config, payload json.RawMessage, now time.Time) (Invocation
 	}
 	if o.DryRun != nil {
 		c.DryRun = *o.DryRun
+	}
+	if o.SampleEvents != nil {
+		c.SampleEvents = *o.SampleEvents
 	}
 	if o.At != nil {
 		inv.At = o.At.UTC()

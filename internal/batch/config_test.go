@@ -3,6 +3,7 @@ package batch
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,7 @@ func TestFromEnv(t *testing.T) {
 		EnvSNSTopicARN, "arn:aws:sns:us-east-1:123456789012:cwlens-alerts",
 		EnvAlertSeverity, "Medium",
 		EnvDryRun, "true",
+		EnvSampleEvents, " 2000 ",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -47,7 +49,8 @@ func TestFromEnv(t *testing.T) {
 	want = Config{Regions: []string{"us-east-1", "eu-west-1"}, LookbackDays: 14, LogGroupPrefix: "/ecs/karmacadabra-prod/",
 		Clusters: []string{"karmacadabra-prod", "arn:aws:ecs:us-east-1:123456789012:cluster/other"},
 		Scenario: "s3://acme-reports/cwlens/scenario.yaml", ReportBucket: "acme-reports", ReportPrefix: "",
-		SNSTopicARN: "arn:aws:sns:us-east-1:123456789012:cwlens-alerts", AlertSeverity: cwlens.SeverityMedium, DryRun: true}
+		SNSTopicARN: "arn:aws:sns:us-east-1:123456789012:cwlens-alerts", AlertSeverity: cwlens.SeverityMedium, DryRun: true,
+		SampleEvents: 2000}
 	if !equalConfig(c, want) {
 		t.Errorf("all set = %+v, want %+v", c, want)
 	}
@@ -57,7 +60,7 @@ func equalConfig(a, b Config) bool {
 	return slices.Equal(a.Regions, b.Regions) && slices.Equal(a.Clusters, b.Clusters) &&
 		a.LookbackDays == b.LookbackDays && a.LogGroupPrefix == b.LogGroupPrefix && a.Scenario == b.Scenario &&
 		a.ReportBucket == b.ReportBucket && a.ReportPrefix == b.ReportPrefix && a.SNSTopicARN == b.SNSTopicARN &&
-		a.AlertSeverity == b.AlertSeverity && a.DryRun == b.DryRun
+		a.AlertSeverity == b.AlertSeverity && a.DryRun == b.DryRun && a.SampleEvents == b.SampleEvents
 }
 
 // TestFromEnvErrors: each bad variable gives one line naming it and its value.
@@ -80,6 +83,10 @@ func TestFromEnvErrors(t *testing.T) {
 		{[]string{EnvSNSTopicARN, "cwlens-alerts"}, []string{`CWLENS_SNS_TOPIC_ARN: "cwlens-alerts": not an SNS topic ARN`}},
 		{[]string{EnvAlertSeverity, "urgent"}, []string{`CWLENS_ALERT_SEVERITY: "urgent": want one of info, low, medium, high, critical`}},
 		{[]string{EnvDryRun, "maybe"}, []string{`CWLENS_DRY_RUN: "maybe": want true or false`}},
+		{[]string{EnvSampleEvents, "lots"}, []string{`CWLENS_SAMPLE_EVENTS: "lots": want a whole number of events from 0 (off) to 100000`}},
+		{[]string{EnvSampleEvents, "-1"}, []string{`CWLENS_SAMPLE_EVENTS: "-1": want a whole number of events from 0 (off) to 100000`}},
+		{[]string{EnvSampleEvents, "100001"}, []string{`CWLENS_SAMPLE_EVENTS: "100001": want a whole number of events from 0 (off) to 100000`}},
+		{[]string{EnvSampleEvents, "2e3"}, []string{`CWLENS_SAMPLE_EVENTS: "2e3": want a whole number`}},
 		// Several at once: one line each.
 		{[]string{EnvDryRun, "maybe", EnvAlertSeverity, "urgent", EnvLookbackDays, "x"}, []string{
 			`CWLENS_LOOKBACK_DAYS: "x"`, `CWLENS_ALERT_SEVERITY: "urgent"`, `CWLENS_DRY_RUN: "maybe"`}},
@@ -114,6 +121,12 @@ func TestFromEnvErrors(t *testing.T) {
 	if _, err := FromEnv(env("AWS_REGION", "us-east-1", EnvDryRun, "1")); err != nil {
 		t.Errorf("a dry run needs no bucket: %v", err)
 	}
+	// The bounds themselves are accepted.
+	for _, v := range []string{"0", "100000"} {
+		if c, err := FromEnv(env(append(slices.Clone(ok), EnvSampleEvents, v)...)); err != nil || strconv.Itoa(c.SampleEvents) != v {
+			t.Errorf("%s=%s: %d, %v", EnvSampleEvents, v, c.SampleEvents, err)
+		}
+	}
 }
 
 var base = Config{Regions: []string{"us-east-1"}, LookbackDays: 35, ReportBucket: "acme-reports", ReportPrefix: "cwlens",
@@ -135,10 +148,11 @@ func TestParseEvent(t *testing.T) {
 			"source":"aws.events","account":"123456789012","time":"2025-10-31T06:00:00Z","region":"us-east-1",
 			"resources":["arn:aws:events:us-east-1:123456789012:rule/cwlens-daily"],"detail":{}}`,
 			true, time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC), func(c Config) bool { return equalConfig(c, base) }},
-		{"manual overrides", `{"regions":["eu-west-1"],"lookback_days":7,"dry_run":true,"alert_severity":"critical","at":"2025-10-30T12:00:00Z","report_prefix":"adhoc"}`,
+		{"manual overrides", `{"regions":["eu-west-1"],"lookback_days":7,"dry_run":true,"alert_severity":"critical","at":"2025-10-30T12:00:00Z","report_prefix":"adhoc","sample_events":500}`,
 			false, time.Date(2025, 10, 30, 12, 0, 0, 0, time.UTC), func(c Config) bool {
 				return slices.Equal(c.Regions, []string{"eu-west-1"}) && c.LookbackDays == 7 && c.DryRun &&
-					c.AlertSeverity == cwlens.SeverityCritical && c.ReportPrefix == "adhoc" && c.ReportBucket == "acme-reports"
+					c.AlertSeverity == cwlens.SeverityCritical && c.ReportPrefix == "adhoc" && c.ReportBucket == "acme-reports" &&
+					c.SampleEvents == 500
 			}},
 	}
 	for _, tt := range tests {
@@ -152,6 +166,13 @@ func TestParseEvent(t *testing.T) {
 		}
 	}
 
+	// A payload turns off the sampling the environment turned on.
+	sampling := base
+	sampling.SampleEvents = 2000
+	if inv, err := ParseEvent(sampling, json.RawMessage(`{"sample_events":0}`), now); err != nil || inv.Config.SampleEvents != 0 {
+		t.Errorf(`{"sample_events":0} over 2000: %d, %v`, inv.Config.SampleEvents, err)
+	}
+
 	bad := []struct{ payload, want string }{
 		{`[1,2]`, "payload: not a JSON object"},
 		{`{"lookback":7}`, `payload: json: unknown field "lookback"`},
@@ -160,6 +181,9 @@ func TestParseEvent(t *testing.T) {
 		{`{"regions":["mars-1"]}`, `payload: regions: "mars-1": not a region code`},
 		{`{"alert_severity":"loud"}`, `payload: alert_severity: "loud": want one of`},
 		{`{"report_bucket":""}`, `payload: report_bucket: required unless CWLENS_DRY_RUN is true`},
+		{`{"sample_events":100001}`, `payload: sample_events: "100001": want a whole number of events from 0 (off) to 100000`},
+		{`{"sample_events":-5}`, `payload: sample_events: "-5": want a whole number of events from 0 (off) to 100000`},
+		{`{"sample_events":"2000"}`, `payload: sample_events: string: want a int`},
 	}
 	for _, tt := range bad {
 		_, err := ParseEvent(base, json.RawMessage(tt.payload), now)

@@ -82,7 +82,8 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 	for _, name := range cfg.Regions {
 		rg := &region{name: name}
 		regions = append(regions, rg)
-		req := ScanRequest{Region: name, Until: until, Days: cfg.LookbackDays, LogGroupPrefix: cfg.LogGroupPrefix, Clusters: cfg.Clusters}
+		req := ScanRequest{Region: name, Until: until, Days: cfg.LookbackDays, LogGroupPrefix: cfg.LogGroupPrefix, Clusters: cfg.Clusters,
+			SampleEvents: cfg.SampleEvents}
 		if hasDeadline && !r.now().Before(stopAt) {
 			reason := fmt.Sprintf("not scanned: the run stopped scanning %s before its deadline", deadline.Sub(stopAt).Round(time.Second))
 			rg.snap = emptySnapshot(req, reason)
