@@ -55,6 +55,16 @@ type DetectorConfig struct {
 	// perfectly regular does not call its first ripple a catastrophe. Zero
 	// means the spread of the raw score of Gaussian noise (NoiseSpread).
 	MinSigma float64
+	// RoutineCount and RoutineSpan calibrate the tail against the series'
+	// own record: when averages at least as unusual as the current one (to
+	// within half a standard deviation) were seen RoutineCount times or
+	// more over about the last RoutineSpan points, the surprise is capped at
+	// minus the log of their frequency. The Gaussian tail then cannot call
+	// rare what this series does routinely (bursty counts, ad prices), while
+	// a kind of event never seen before keeps the Gaussian tail. Zero
+	// RoutineCount disables the cap.
+	RoutineCount float64
+	RoutineSpan  int
 	// SurpriseRef is the surprise (minus the natural log of the tail
 	// probability) that maps to an anomaly score of 0.5.
 	SurpriseRef float64
@@ -121,6 +131,13 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		// √AvgWindow: real residuals are autocorrelated, so an average of
 		// three varies about as much as one point.
 		MinSigma: 0,
+		// Ten times in about 8000 points (four weeks of 5-minute points, a
+		// year of hourly ones): ten occurrences make a frequency an estimate
+		// rather than an anecdote, and the cap then scores such an event at
+		// most about 0.37, below any alarm threshold; a rarer or new kind of
+		// event is judged by the Gaussian tail alone.
+		RoutineCount: 10,
+		RoutineSpan:  8000,
 		// A tail probability of 1e-5.
 		SurpriseRef: 11.5,
 		// An episode is remembered with a half-life of 300 points (a day of
@@ -194,6 +211,14 @@ type Detector struct {
 	avgMean, avgM2 float64 // moving mean and variance of the averages
 	nAvg           int
 
+	// record of past tail z-scores of the averages, exponentially decayed
+	// with span RoutineSpan: zHist[b] holds the weight of z in
+	// [b, b+1)·zBinWidth. Weights grow by zGrow per point instead of
+	// the histogram shrinking, and are rescaled when large.
+	zHist           [zBins]float64
+	zWeight, zTotal float64
+	zGrow           float64 // 1 / (1 - 1/RoutineSpan)
+
 	lo, hi    float64 // range of the values seen
 	recentMax float64 // decaying maximum of past likelihood scores
 	decay     float64
@@ -225,6 +250,10 @@ func NewDetector(cfg DetectorConfig) *Detector {
 	}
 	d.cands = candidateLags(cfg.Step, cfg.MaxLag)
 	d.decay = 1
+	d.zGrow = 1
+	if cfg.RoutineSpan > 1 {
+		d.zGrow = 1 / (1 - 1/float64(cfg.RoutineSpan))
+	}
 	if cfg.EpisodeHalfLife > 0 {
 		d.decay = math.Pow(0.5, 1/cfg.EpisodeHalfLife)
 	}
@@ -251,6 +280,8 @@ func (d *Detector) Reset() {
 	d.raw = d.raw[:0]
 	d.rawHead, d.rawSum = 0, 0
 	d.avgMean, d.avgM2, d.nAvg = 0, 0, 0
+	d.zHist = [zBins]float64{}
+	d.zWeight, d.zTotal = 1, 0
 	d.recentMax = 0
 	d.lo, d.hi = math.Inf(1), math.Inf(-1)
 }
@@ -419,10 +450,12 @@ func (d *Detector) likelihood(raw float64) float64 {
 			sigma = d.cfg.MinSigma
 		}
 		// an average at or below its usual level is not unusual
-		if z := (avg - d.avgMean) / sigma; z > 0 {
-			s := surprise(z)
+		z := (avg - d.avgMean) / sigma
+		if z > 0 {
+			s := d.routineCap(z, surprise(z))
 			score = s / (s + d.cfg.SurpriseRef)
 		}
+		d.recordZ(z)
 	}
 	// Welford's update, exponentially weighted once the span is reached
 	d.nAvg++
@@ -434,6 +467,60 @@ func (d *Detector) likelihood(raw float64) float64 {
 	d.avgMean += alpha * delta
 	d.avgM2 = (1 - alpha) * (d.avgM2 + alpha*delta*delta)
 	return score
+}
+
+// zBins and zBinWidth lay out the record of tail z-scores: half a standard
+// deviation per bin up to 40, beyond which every z is equally extreme.
+const (
+	zBins     = 80
+	zBinWidth = 0.5
+)
+
+func zBin(z float64) int {
+	if !(z > 0) {
+		return 0
+	}
+	return int(min(z/zBinWidth, zBins-1))
+}
+
+// routineCap returns the surprise s of tail z-score z, capped at minus the
+// log of the frequency with which the series' recent record reached z, when
+// that record holds at least RoutineCount such points.
+func (d *Detector) routineCap(z, s float64) float64 {
+	if d.cfg.RoutineCount <= 0 || d.zTotal <= 0 {
+		return s
+	}
+	// the cap is at most ln(total/RoutineCount): below that the record
+	// cannot lower s, so the common case skips the sum
+	need := d.cfg.RoutineCount * d.zWeight
+	if need >= d.zTotal || s <= math.Log(d.zTotal/need) {
+		return s
+	}
+	k := 0.0
+	for _, w := range d.zHist[zBin(z):] {
+		k += w
+	}
+	if k < need {
+		return s
+	}
+	return min(s, -math.Log(k/d.zTotal))
+}
+
+// recordZ adds tail z-score z to the record.
+func (d *Detector) recordZ(z float64) {
+	if d.cfg.RoutineCount <= 0 {
+		return
+	}
+	d.zHist[zBin(z)] += d.zWeight
+	d.zTotal += d.zWeight
+	d.zWeight *= d.zGrow
+	if d.zWeight > 1e200 {
+		for i := range d.zHist {
+			d.zHist[i] /= d.zWeight
+		}
+		d.zTotal /= d.zWeight
+		d.zWeight = 1
+	}
 }
 
 // NoiseSpread returns the standard deviation of log(1 + |z|/zref) for z

@@ -221,3 +221,62 @@ func FuzzDetector(f *testing.F) {
 		}
 	})
 }
+
+// TestDetectorRoutineSpikes checks the tail calibration: a spike the series
+// produces every 100 points stops alarming once its record shows it is
+// routine, while a burst of a kind never seen before still alarms.
+func TestDetectorRoutineSpikes(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	const n, burst = 4000, 3900
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = 100 + 3*r.NormFloat64()
+		if i%100 == 20 || (i >= burst && i < burst+4) {
+			x[i] += 80
+		}
+	}
+	run := func(cfg DetectorConfig) []Judgement {
+		d := NewDetector(cfg)
+		out := make([]Judgement, n)
+		for i, v := range x {
+			out[i] = d.Judge(v)
+		}
+		return out
+	}
+	// share of the spikes after the first 2000 points whose likelihood
+	// reaches 0.5 on the spike or the two points after it (the average of
+	// three carries a spike for three points)
+	alarming := func(js []Judgement) float64 {
+		n, hot := 0, 0
+		for i := 2000; i < burst-3; i++ {
+			if i%100 != 20 {
+				continue
+			}
+			n++
+			if max(js[i].Likelihood, js[i+1].Likelihood, js[i+2].Likelihood) >= 0.5 {
+				hot++
+			}
+		}
+		return float64(hot) / float64(n)
+	}
+	cfg := DefaultDetectorConfig(0)
+	// one spike can end a CUSUM run and rebase the reference; this test
+	// is about the tail alone
+	cfg.CUSUMH = math.Inf(1)
+	js := run(cfg)
+	// the largest of them can still beat the record (a few in ten do)
+	if f := alarming(js); f > 0.25 {
+		t.Errorf("%.0f%% of the routine spikes still reach likelihood 0.5, want ≤ 25%%", 100*f)
+	}
+	best := 0.0
+	for i := burst; i < burst+4; i++ {
+		best = max(best, js[i].Score)
+	}
+	if best < 0.5 {
+		t.Errorf("the first burst of four high points scores at most %.3f, want ≥ 0.5", best)
+	}
+	cfg.RoutineCount = 0
+	if f := alarming(run(cfg)); f < 0.8 {
+		t.Errorf("without the record only %.0f%% of the routine spikes reach likelihood 0.5; want ≥ 80%% (else this test proves nothing)", 100*f)
+	}
+}
