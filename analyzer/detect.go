@@ -389,8 +389,12 @@ func (d *Detector) Judge(v float64) Judgement {
 		return j
 	}
 
-	// CUSUM on clipped z: the start of a run is the first point of a new level.
-	zc := max(-2*d.cfg.CUSUMH, min(2*d.cfg.CUSUMH, j.Z))
+	// CUSUM on clipped z: the start of a run is the first point of a new
+	// level. Clipped at h, one point adds at most h - k < h, so a lone
+	// spike cannot declare a new level: were it to, the references would
+	// restart from the spike and the return to normal would be judged an
+	// anomaly of its own (a second, false alarm after every spike).
+	zc := max(-d.cfg.CUSUMH, min(d.cfg.CUSUMH, j.Z))
 	if d.cusumPos == 0 {
 		d.cusumPosAt = t
 	}

@@ -260,9 +260,6 @@ func TestDetectorRoutineSpikes(t *testing.T) {
 		return float64(hot) / float64(n)
 	}
 	cfg := DefaultDetectorConfig(0)
-	// one spike can end a CUSUM run and rebase the reference; this test
-	// is about the tail alone
-	cfg.CUSUMH = math.Inf(1)
 	js := run(cfg)
 	// the largest of them can still beat the record (a few in ten do)
 	if f := alarming(js); f > 0.25 {
@@ -278,5 +275,22 @@ func TestDetectorRoutineSpikes(t *testing.T) {
 	cfg.RoutineCount = 0
 	if f := alarming(run(cfg)); f < 0.8 {
 		t.Errorf("without the record only %.0f%% of the routine spikes reach likelihood 0.5; want ≥ 80%% (else this test proves nothing)", 100*f)
+	}
+}
+
+// TestDetectorSpikeIsNotALevel checks that one outlier cannot declare a new
+// level: the point after a lone spike is still judged against the old level,
+// so returning to normal is not an anomaly of its own.
+func TestDetectorSpikeIsNotALevel(t *testing.T) {
+	x := series(t, "[10 11 9 10.5 9.5]x8 80 [10 11 9]x3")
+	d := NewDetector(DefaultDetectorConfig(0))
+	for i, v := range x {
+		j := d.Judge(v)
+		if j.ShiftStart >= 0 {
+			t.Errorf("point %d (%v) declared a level shift starting at %d", i, v, j.ShiftStart)
+		}
+		if i == 41 && (j.Expected < 9 || j.Expected > 11 || j.Score >= 0.5) {
+			t.Errorf("after the spike point 41 expects %.1f and scores %.3f, want the old level 9–11 and < 0.5", j.Expected, j.Score)
+		}
 	}
 }
