@@ -135,6 +135,10 @@ type htmlView struct {
 	Flood             *floodView
 
 	Findings []findingView
+	// Since is set when the report compares with a previous run (Lambda or
+	// --state): how many findings are new, ongoing and resolved, and the
+	// resolved ones.
+	Since *sinceView
 
 	TopGroups      []groupView
 	TopGroupsBy    string // what ranks the top groups: cost or bytes
@@ -154,9 +158,11 @@ type floodView struct {
 }
 
 type findingView struct {
-	Index          int
-	Anchor         string
-	Finding        cwlens.Finding
+	Index   int
+	Anchor  string
+	Finding cwlens.Finding
+	// FirstSeen is when a run first reported an ongoing finding, formatted.
+	FirstSeen      string
 	Start          string
 	Baseline       figure
 	Observed       figure
@@ -168,6 +174,20 @@ type findingView struct {
 	Chart          *svgChart
 	Points         []pointView
 	Templates      []templateView
+}
+
+// sinceView is what a report that compares with the previous run adds.
+type sinceView struct {
+	New, Ongoing int
+	Resolved     []resolvedView
+}
+
+// resolvedView is one finding the previous run reported and this one does
+// not.
+type resolvedView struct {
+	Finding   cwlens.Finding
+	FirstSeen string
+	Monthly   *figure // the cost it had, nil when it had none
 }
 
 type templateView struct {
@@ -284,6 +304,7 @@ func newHTMLView(r *Report) (*htmlView, error) {
 		}
 		v.Findings = append(v.Findings, fv)
 	}
+	v.Since = newSinceView(r)
 
 	if err := v.addTopGroups(r); err != nil {
 		return nil, err
@@ -311,6 +332,9 @@ func newFindingView(i int, f cwlens.Finding) (findingView, error) {
 		Ratio:    ratioFigure(ptr+"/evidence/ratio", ev.Ratio),
 		Score:    figure{JSON: ptr + "/evidence/score", Value: floatString(ev.Score), Text: strconv.FormatFloat(ev.Score, 'f', 2, 64)},
 		Monthly:  usdPtrFigure(ptr+"/monthly_cost_impact_usd", f.MonthlyCostUSD),
+	}
+	if f.FirstSeen != nil {
+		fv.FirstSeen = FormatTime(*f.FirstSeen)
 	}
 	if rec := f.Recommendation; rec != nil {
 		fv.Recommendation = FormatTaskSize(rec.CPUUnits, rec.MemoryMiB)
@@ -343,6 +367,40 @@ func newFindingView(i int, f cwlens.Finding) (findingView, error) {
 	}
 	fv.Chart = chart
 	return fv, nil
+}
+
+// newSinceView counts and lists the findings' labels against the previous
+// run; nil for a one-off report, whose findings have no status and which has
+// no resolved list.
+func newSinceView(r *Report) *sinceView {
+	s := &sinceView{}
+	labelled := r.Resolved != nil
+	for _, f := range r.Findings {
+		switch f.Status {
+		case cwlens.StatusNew:
+			s.New++
+		case cwlens.StatusOngoing:
+			s.Ongoing++
+		default:
+			continue
+		}
+		labelled = true
+	}
+	if !labelled {
+		return nil
+	}
+	for i, f := range r.Resolved {
+		rv := resolvedView{Finding: f}
+		if f.FirstSeen != nil {
+			rv.FirstSeen = FormatTime(*f.FirstSeen)
+		}
+		if f.MonthlyCostUSD != nil {
+			m := usdFigure(fmt.Sprintf("/resolved/%d/monthly_cost_impact_usd", i), *f.MonthlyCostUSD)
+			rv.Monthly = &m
+		}
+		s.Resolved = append(s.Resolved, rv)
+	}
+	return s
 }
 
 // addTopGroups ranks the log groups by their monthly ingestion cost when the

@@ -36,7 +36,9 @@ func usdPtr(s string) *decimal.Decimal { d := usd(s); return &d }
 // htmlFixtureReport is a small hand-built report with every section of the
 // HTML page: a flood with its series, an error surge on an hourly series with
 // a gap, a resize without a series, a hostile log group name, a projection
-// with a rejected change and an unknown price, and a partial scan.
+// with a rejected change and an unknown price, and a partial scan. It is the
+// report of a run that compared with the previous one: its findings are new
+// or ongoing, and two earlier findings are resolved.
 func htmlFixtureReport() *Report {
 	retention := 7
 	fac := dailyBytes(5.1e6, 555e6, 2886e6, 2140e6)
@@ -150,5 +152,25 @@ func htmlFixtureReport() *Report {
 	}
 	proj.CurrentYearly = proj.CurrentMonthly.Mul(twelve)
 	proj.ProposedYearly = proj.ProposedMonthly.Mul(twelve)
-	return New(snap, snap.Window.End, findings, proj)
+	at := snap.Window.End
+	seen := func(d time.Time) *time.Time { return &d }
+	// New findings are first seen now, as runstate.Compare labels them.
+	findings[0].Status, findings[0].FirstSeen = cwlens.StatusNew, seen(at)
+	findings[1].Status, findings[1].FirstSeen = cwlens.StatusOngoing, seen(time.Date(2025, 10, 30, 6, 0, 0, 0, time.UTC))
+	findings[2].Status, findings[2].FirstSeen = cwlens.StatusNew, seen(at)
+	findings[3].Status, findings[3].FirstSeen = cwlens.StatusOngoing, seen(time.Date(2025, 10, 20, 6, 0, 0, 0, time.UTC))
+	r := New(snap, at, findings, proj)
+	r.Resolved = []cwlens.Finding{
+		{
+			Kind: cwlens.KindIngestionSpike, Subject: "/ecs/karmacadabra-prod/validator", Severity: cwlens.SeverityHigh,
+			Summary: "Ingestion jumped to 40 MB on Oct 28.", MonthlyCostUSD: usdPtr("0.5963"),
+			Status: cwlens.StatusResolved, FirstSeen: seen(time.Date(2025, 10, 28, 6, 0, 0, 0, time.UTC)),
+		},
+		{
+			Kind: cwlens.KindErrorSurge, Subject: xssName, Filter: "<b>errors</b>", Severity: cwlens.SeverityMedium,
+			Summary: "Errors <img src=x onerror=alert(4)> stopped.",
+			Status:  cwlens.StatusResolved, FirstSeen: seen(time.Date(2025, 10, 26, 6, 0, 0, 0, time.UTC)),
+		},
+	}
+	return r
 }

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/net/html/atom"
 	"gonum.org/v1/plot/plotter"
 
+	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/analyzer"
 	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/pricing"
@@ -463,9 +464,9 @@ func TestHTMLSections(t *testing.T) {
 		sections Sections
 		want     map[string]bool
 	}{
-		{SectionProjection, map[string]bool{"findings": false, "log-groups": false, "projection": true, "gaps": true}},
-		{SectionFindings, map[string]bool{"findings": true, "log-groups": false, "projection": false, "gaps": true}},
-		{SectionAll, map[string]bool{"findings": true, "log-groups": true, "projection": true, "gaps": true}},
+		{SectionProjection, map[string]bool{"findings": false, "resolved": false, "log-groups": false, "projection": true, "gaps": true}},
+		{SectionFindings, map[string]bool{"findings": true, "resolved": true, "log-groups": false, "projection": false, "gaps": true}},
+		{SectionAll, map[string]bool{"findings": true, "resolved": true, "log-groups": true, "projection": true, "gaps": true}},
 	} {
 		var b bytes.Buffer
 		if err := Write(&b, htmlFixtureReport(), FormatHTML, Options{Sections: c.sections}); err != nil {
@@ -485,6 +486,94 @@ func TestHTMLSections(t *testing.T) {
 		if !bytes.Contains(b.Bytes(), []byte("Monthly cost now")) {
 			t.Errorf("sections %b: no headline", c.sections)
 		}
+	}
+}
+
+// TestHTMLStatus: a report that compares with the previous run labels each
+// finding new or "ongoing since" in words, counts them, and lists the
+// resolved ones; a one-off report shows none of it.
+func TestHTMLStatus(t *testing.T) {
+	r := htmlFixtureReport()
+	page := renderHTML(t, r)
+	root := parseHTML(t, page)
+	byID := map[string]*html.Node{}
+	for el := range root.Descendants() {
+		if id, ok := attr(el, "id"); ok && el.Type == html.ElementNode {
+			byID[id] = el
+		}
+	}
+	// badges returns the text of the status badges under n: the label is
+	// text, so it does not rest on the badge's colour.
+	badges := func(n *html.Node) []string {
+		var out []string
+		for el := range n.Descendants() {
+			if cls, _ := attr(el, "class"); el.Type == html.ElementNode && slices.Contains(strings.Fields(cls), "status") {
+				out = append(out, textOf(el))
+			}
+		}
+		return out
+	}
+	for i, f := range r.Findings {
+		h := byID[fmt.Sprintf("finding-%d-h", i+1)]
+		if h == nil {
+			t.Fatalf("no heading of finding %d", i+1)
+		}
+		want := "new"
+		if f.Status == cwlens.StatusOngoing {
+			want = "ongoing since " + FormatTime(*f.FirstSeen)
+		}
+		if got := badges(h); !slices.Equal(got, []string{want}) {
+			t.Errorf("finding %d (%s %s): status badges %q, want %q", i+1, f.Kind, f.Status, got, want)
+		}
+	}
+	if got := textOf(byID["findings"]); !strings.Contains(got, "Since the last run: 2 new, 2 ongoing, 2 resolved.") {
+		t.Errorf("the findings section does not count the labels:\n%s", got)
+	}
+
+	sec := byID["resolved"]
+	if sec == nil {
+		t.Fatal("no resolved section")
+	}
+	var items []*html.Node
+	for el := range sec.Descendants() {
+		if el.Type == html.ElementNode && el.DataAtom == atom.Li {
+			items = append(items, el)
+		}
+	}
+	if len(items) != len(r.Resolved) {
+		t.Fatalf("%d resolved items, want %d", len(items), len(r.Resolved))
+	}
+	for i, f := range r.Resolved {
+		text := textOf(items[i])
+		for _, want := range []string{f.Severity.String(), "resolved", f.Subject, string(f.Kind), "first reported " + FormatTime(*f.FirstSeen), f.Summary} {
+			if !strings.Contains(text, want) {
+				t.Errorf("resolved item %d %q lacks %q", i, text, want)
+			}
+		}
+	}
+	if !strings.Contains(textOf(items[0]), "monthly cost impact then $0.60") || !strings.Contains(textOf(items[1]), "[<b>errors</b>]") {
+		t.Errorf("resolved items: %q, %q", textOf(items[0]), textOf(items[1]))
+	}
+	if !bytes.Contains(page, []byte(`<a href="#resolved">Resolved since the last run (2)</a>`)) {
+		t.Error("the contents do not link to the resolved list")
+	}
+
+	// Compared, nothing resolved: the labels and counts, no empty list.
+	r.Resolved = []cwlens.Finding{}
+	page = renderHTML(t, r)
+	if bytes.Contains(page, []byte(`id="resolved"`)) || !bytes.Contains(page, []byte("2 ongoing, none resolved.")) {
+		t.Error("a run that resolved nothing: want no resolved section and \"none resolved\"")
+	}
+
+	// A one-off report: no labels at all.
+	r = htmlFixtureReport()
+	r.Resolved = nil
+	for i := range r.Findings {
+		r.Findings[i].Status, r.Findings[i].FirstSeen = "", nil
+	}
+	page = renderHTML(t, r)
+	if got := badges(parseHTML(t, page)); len(got) != 0 || bytes.Contains(page, []byte("Since the last run")) || bytes.Contains(page, []byte(`id="resolved"`)) {
+		t.Errorf("a one-off report shows labels: %q", got)
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/internal/emf"
+	"github.com/cwlens/cwlens/report"
 	"github.com/shopspring/decimal"
 )
 
@@ -190,6 +191,14 @@ func TestThreeRuns(t *testing.T) {
 	md := string(store.objects["acme-reports/cwlens/latest/report.md"])
 	if !strings.Contains(md, "**Resolved (1)**") || !strings.Contains(md, "`ingestion_level_shift` /ecs/karmacadabra-prod/facilitator — reported") {
 		t.Errorf("report.md does not list the resolved flood:\n%s", md[strings.Index(md, "## Since the last run"):])
+	}
+	// report.html shows the same labels.
+	page := string(store.objects["acme-reports/cwlens/latest/report.html"])
+	for _, want := range []string{`id="resolved"`, "Since the last run: <strong>0 new</strong>, 1 ongoing",
+		`ongoing since ` + report.FormatTime(at) + `</span>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
 	}
 	checkEMF(t, out.String(), map[string]float64{"NewFindings": 0, "ResolvedFindings": 1})
 
