@@ -73,6 +73,11 @@ type DetectorConfig struct {
 	// memory, so an anomaly is reported at its onset and not again on every
 	// point of the same episode.
 	EpisodeHalfLife float64
+	// EpisodeRise is by how much, as a fraction of that memory, a likelihood
+	// must exceed it to score: the average of the last AvgWindow raw scores
+	// climbs for a few points after an onset, and each step of that climb
+	// is the same incident, not a new one.
+	EpisodeRise float64
 	// ExtremeHistory is how many present points must have been seen before a
 	// value outside their whole range (widened by ExtremeTolerance of it)
 	// counts as an anomaly of its own, scored ExtremeScore at least.
@@ -144,6 +149,10 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		// 5-minute points, twelve days of hourly ones): a recurrence a day
 		// later of the same strength alarms again.
 		EpisodeHalfLife: 300,
+		// A quarter: the climb of an average of three after one outlier
+		// adds less than that, while a clearly stronger turn of an incident
+		// (or a new one once the memory has decayed) still alarms.
+		EpisodeRise: 0.25,
 		// A range learned from fewer than 1000 points (three and a half days
 		// of 5-minute points) is too young for "never seen before" to mean
 		// anything; 5 % of the range as tolerance, and a new extreme is
@@ -421,9 +430,9 @@ func (d *Detector) Judge(v float64) Judgement {
 	if extreme {
 		j.Likelihood = max(j.Likelihood, d.cfg.ExtremeScore)
 	}
-	// Only a new high of the likelihood scores; the rest of an episode
-	// scores 0, so one incident is one alarm at any threshold.
-	if j.Likelihood > d.recentMax {
+	// Only a clear new high of the likelihood scores; the rest of an
+	// episode scores 0, so one incident is one alarm at any threshold.
+	if j.Likelihood > d.recentMax*(1+d.cfg.EpisodeRise) {
 		j.Score = j.Likelihood
 	}
 	d.recentMax = max(j.Likelihood, d.recentMax*d.decay)

@@ -294,3 +294,32 @@ func TestDetectorSpikeIsNotALevel(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectorOneAlarmPerIncident checks that the climb of the averaged raw
+// score after one outlier does not score again on the points after it.
+func TestDetectorOneAlarmPerIncident(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	x := make([]float64, 600)
+	for i := range x {
+		x[i] = 100 + 3*r.NormFloat64()
+	}
+	x[500] += 60
+	count := func(cfg DetectorConfig) (n int, scores []float64) {
+		s := NewDetector(cfg).Score(x)
+		checkScores(t, s)
+		for _, v := range s[500:510] {
+			if v > 0 {
+				n++
+			}
+		}
+		return n, s[500:510]
+	}
+	cfg := DefaultDetectorConfig(0)
+	if n, s := count(cfg); n != 1 || s[0] < 0.5 {
+		t.Errorf("a lone spike scores on %d of its first 10 points (%v), want once, ≥ 0.5, on the spike", n, round(s))
+	}
+	cfg.EpisodeRise = 0
+	if n, s := count(cfg); n < 2 {
+		t.Errorf("without the rise the spike scores on %d point(s) (%v); want ≥ 2 (else this test proves nothing)", n, round(s))
+	}
+}
