@@ -7,7 +7,6 @@
 package report
 
 import (
-	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -161,13 +160,7 @@ func New(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, proj *c
 	for i := range snap.Services {
 		r.Inventory.Services = append(r.Inventory.Services, newService(&snap.Services[i], at))
 	}
-	slices.SortStableFunc(r.Findings, func(a, b cwlens.Finding) int {
-		return cmp.Or(
-			cmp.Compare(b.Severity, a.Severity),
-			a.Start.Compare(b.Start),
-			strings.Compare(a.Subject, b.Subject),
-		)
-	})
+	slices.SortStableFunc(r.Findings, CompareFindings)
 	return r
 }
 

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 
@@ -51,22 +52,10 @@ type SummaryFinding struct {
 
 // Summary returns the summary of r.
 func (r *Report) Summary() Summary {
-	s := Summary{Total: len(r.Findings), Flood: -1, Projection: r.Projection, Partial: r.Partial, Gaps: len(r.Gaps)}
-	for i, f := range r.Findings {
-		if isFlood(f.Kind) && f.MonthlyCostUSD != nil &&
-			(s.Flood < 0 || f.MonthlyCostUSD.GreaterThan(*r.Findings[s.Flood].MonthlyCostUSD)) {
-			s.Flood = i
-		}
-	}
+	s := Summary{Total: len(r.Findings), Projection: r.Projection, Partial: r.Partial, Gaps: len(r.Gaps)}
+	var pick []int
+	pick, s.Flood = TopFindings(r.Findings, summaryFindings)
 	s.BySeverity = countBySeverity(r.Findings, nil)
-	n := min(len(r.Findings), summaryFindings)
-	pick := make([]int, 0, n)
-	for i := range n {
-		pick = append(pick, i)
-	}
-	if s.Flood >= n {
-		pick[n-1] = s.Flood
-	}
 	listed := map[int]bool{}
 	for _, i := range pick {
 		f := r.Findings[i]
@@ -75,6 +64,44 @@ func (r *Report) Summary() Summary {
 	}
 	s.MoreBySeverity = countBySeverity(r.Findings, listed)
 	return s
+}
+
+// CompareFindings orders findings as a report lists them: the most severe
+// first, then the earliest start, then by subject. A stable sort with it gives
+// Report.Findings' order.
+func CompareFindings(a, b cwlens.Finding) int {
+	return cmp.Or(
+		cmp.Compare(b.Severity, a.Severity),
+		a.Start.Compare(b.Start),
+		strings.Compare(a.Subject, b.Subject),
+	)
+}
+
+// TopFindings picks the n findings to name first out of fs, which must be in
+// report order (CompareFindings): the first n, with the costliest priced
+// flood (an ingestion spike or level shift) in place of the last when it
+// comes later, because it is the finding that costs money every day it goes
+// on. It returns their indices in fs, in order, and that flood's index, -1
+// when there is none. The summary picks its findings with it, and the
+// scheduled run's alert picks the new findings it names, so that both name
+// the same ones first.
+func TopFindings(fs []cwlens.Finding, n int) (top []int, flood int) {
+	flood = -1
+	for i, f := range fs {
+		if isFlood(f.Kind) && f.MonthlyCostUSD != nil &&
+			(flood < 0 || f.MonthlyCostUSD.GreaterThan(*fs[flood].MonthlyCostUSD)) {
+			flood = i
+		}
+	}
+	n = max(min(len(fs), n), 0)
+	top = make([]int, 0, n)
+	for i := range n {
+		top = append(top, i)
+	}
+	if n > 0 && flood >= n {
+		top[n-1] = flood
+	}
+	return top, flood
 }
 
 // countBySeverity counts the findings not in skip by severity, in their

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/shopspring/decimal"
 )
 
 func TestSummary(t *testing.T) {
@@ -207,5 +209,57 @@ func TestHTMLHeaderAgreesWithSummary(t *testing.T) {
 				t.Errorf("the summary has no line for the header's flood %s %s since %s:\n%s", f.Subject, shown[flood], FormatTime(f.Start), summary)
 			}
 		})
+	}
+}
+
+func TestTopFindings(t *testing.T) {
+	cost := func(s string) *decimal.Decimal { return usdPtr(s) }
+	surge := cwlens.Finding{Kind: cwlens.KindErrorSurge, Severity: cwlens.SeverityHigh}
+	flood := cwlens.Finding{Kind: cwlens.KindIngestionLevelShift, Severity: cwlens.SeverityMedium, MonthlyCostUSD: cost("43.81")}
+	cheap := cwlens.Finding{Kind: cwlens.KindIngestionSpike, Severity: cwlens.SeverityMedium, MonthlyCostUSD: cost("0.10")}
+	unpriced := cwlens.Finding{Kind: cwlens.KindIngestionSpike, Severity: cwlens.SeverityCritical}
+	tests := []struct {
+		name  string
+		fs    []cwlens.Finding
+		n     int
+		top   []int
+		flood int
+	}{
+		{"none", nil, 5, []int{}, -1},
+		{"fewer than n", []cwlens.Finding{surge, flood}, 5, []int{0, 1}, 1},
+		{"the flood takes the last place", []cwlens.Finding{surge, surge, cheap, flood}, 2, []int{0, 3}, 3},
+		{"the costliest flood, not the first", []cwlens.Finding{cheap, surge, flood}, 1, []int{2}, 2},
+		{"an unpriced flood is no flood", []cwlens.Finding{surge, surge, unpriced}, 2, []int{0, 1}, -1},
+		{"n of 0", []cwlens.Finding{surge, flood}, 0, []int{}, 1},
+	}
+	for _, tt := range tests {
+		top, fl := TopFindings(tt.fs, tt.n)
+		if !slices.Equal(top, tt.top) || fl != tt.flood {
+			t.Errorf("%s: TopFindings = %v, %d; want %v, %d", tt.name, top, fl, tt.top, tt.flood)
+		}
+	}
+}
+
+// TestCompareFindingsIsTheReportOrder: New sorts with CompareFindings, so a
+// caller that sorts findings with it (the scheduled run's alert) lists them
+// as the report does.
+func TestCompareFindingsIsTheReportOrder(t *testing.T) {
+	day := time.Date(2025, 10, 29, 0, 0, 0, 0, time.UTC)
+	fs := []cwlens.Finding{
+		{Kind: cwlens.KindNoRetention, Subject: "b", Severity: cwlens.SeverityLow, Start: day},
+		{Kind: cwlens.KindErrorSurge, Subject: "z", Severity: cwlens.SeverityHigh, Start: day.Add(time.Hour)},
+		{Kind: cwlens.KindErrorRate, Subject: "a", Severity: cwlens.SeverityHigh, Start: day.Add(time.Hour)},
+		{Kind: cwlens.KindDeploymentChurn, Subject: "y", Severity: cwlens.SeverityHigh, Start: day},
+	}
+	r := New(&cwlens.Snapshot{}, day, fs, nil)
+	sorted := slices.Clone(fs)
+	slices.SortStableFunc(sorted, CompareFindings)
+	var got, want []string
+	for i := range fs {
+		got = append(got, string(r.Findings[i].Kind))
+		want = append(want, string(sorted[i].Kind))
+	}
+	if !slices.Equal(got, want) || want[0] != string(cwlens.KindDeploymentChurn) || want[1] != string(cwlens.KindErrorRate) {
+		t.Errorf("report order %v, CompareFindings order %v", got, want)
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"unicode"
 
 	"github.com/cwlens/cwlens"
-	"github.com/cwlens/cwlens/internal/runstate"
 	"github.com/cwlens/cwlens/report"
 )
 
@@ -32,19 +31,20 @@ type alertItem struct {
 
 // composeAlert returns the subject and body of the run's one message: the
 // count and the worst finding in the subject; the top findings with their
-// cost impact and the report's S3 URI in the body.
+// cost impact and the report's S3 URI in the body. The findings are ordered
+// and picked as the report's summary orders and picks them
+// (report.CompareFindings, report.TopFindings), so the alert names first the
+// finding the report names first among the new ones.
 func composeAlert(items []alertItem, cfg Config, res *Result) (subject, body string) {
-	slices.SortStableFunc(items, func(a, b alertItem) int { return runstate.Rank(b.Finding, a.Finding) })
+	slices.SortStableFunc(items, func(a, b alertItem) int { return report.CompareFindings(a.Finding, b.Finding) })
 	fs := make([]cwlens.Finding, len(items))
 	for i, it := range items {
 		fs[i] = it.Finding
 	}
-	worst, _ := runstate.Worst(fs)
+	top, _ := report.TopFindings(fs, alertTop)
+	worst := fs[top[0]]
 
-	noun := "findings"
-	if len(items) == 1 {
-		noun = "finding"
-	}
+	noun := plural(len(items), "finding", "findings")
 	subject = Subject(fmt.Sprintf("cwlens: %d new %s, worst %s %s on %s", len(items), noun, worst.Severity, worst.Kind, worst.Subject))
 
 	var b strings.Builder
@@ -60,13 +60,10 @@ func composeAlert(items []alertItem, cfg Config, res *Result) (subject, body str
 	}
 	fmt.Fprintf(&b, "cwlens found %d new %s at or above %s severity in %s (run of %s).\n\n",
 		len(items), noun, cfg.AlertSeverity, acct, report.FormatTime(res.At))
-	for i, it := range items {
-		if i == alertTop {
-			fmt.Fprintf(&b, "...and %d more new %s in the report.\n\n", len(items)-alertTop, noun)
-			break
-		}
+	for n, i := range top {
+		it := items[i]
 		f := it.Finding
-		fmt.Fprintf(&b, "%d. %s  %s  %s", i+1, strings.ToUpper(f.Severity.String()), f.Kind, f.Subject)
+		fmt.Fprintf(&b, "%d. %s  %s  %s", n+1, strings.ToUpper(f.Severity.String()), f.Kind, f.Subject)
 		if f.Filter != "" {
 			fmt.Fprintf(&b, " [%s]", f.Filter)
 		}
@@ -79,6 +76,9 @@ func composeAlert(items []alertItem, cfg Config, res *Result) (subject, body str
 			fmt.Fprintf(&b, " Since %s.", report.FormatTime(f.Start))
 		}
 		fmt.Fprintf(&b, " Cost impact: %s/month.\n\n", costText(f))
+	}
+	if more := len(items) - len(top); more > 0 {
+		fmt.Fprintf(&b, "...and %d more new %s in the report.\n\n", more, plural(more, "finding", "findings"))
 	}
 	fmt.Fprintf(&b, "This run: %d findings, %d new, %d ongoing, %d resolved since the last run.\n", res.Findings, res.New, res.Ongoing, res.Resolved)
 	seen := map[string]bool{}
@@ -94,6 +94,13 @@ func composeAlert(items []alertItem, cfg Config, res *Result) (subject, body str
 		body = truncateUTF8(body, maxBodyBytes-len("\n[truncated]")) + "\n[truncated]"
 	}
 	return subject, body
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 func costText(f cwlens.Finding) string {

@@ -218,37 +218,6 @@ func FromFindings(runAt time.Time, findings []cwlens.Finding) *State {
 	return st
 }
 
-// Worst returns the most severe of findings (the costliest among equals) and
-// false when there is none.
-func Worst(findings []cwlens.Finding) (cwlens.Finding, bool) {
-	if len(findings) == 0 {
-		return cwlens.Finding{}, false
-	}
-	return slices.MaxFunc(findings, Rank), true
-}
-
-// Rank orders findings by importance: severity, then monthly cost (an
-// unknown cost below every known one), then, between equals, the earlier key
-// ranks higher so that choices are stable. Sort with Rank(b, a) for the most
-// important first.
-func Rank(a, b cwlens.Finding) int {
-	return cmp.Or(cmp.Compare(a.Severity, b.Severity), compareCost(a.MonthlyCostUSD, b.MonthlyCostUSD),
-		KeyOf(b).compare(KeyOf(a)))
-}
-
-// compareCost orders a nil (unknown or no) cost below every known one.
-func compareCost(a, b *decimal.Decimal) int {
-	switch {
-	case a == nil && b == nil:
-		return 0
-	case a == nil:
-		return -1
-	case b == nil:
-		return 1
-	}
-	return a.Cmp(*b)
-}
-
 // AtLeast returns the findings whose severity is min or higher, in order.
 func AtLeast(findings []cwlens.Finding, min cwlens.Severity) []cwlens.Finding {
 	var out []cwlens.Finding

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
-	"github.com/shopspring/decimal"
 )
 
 var (
@@ -182,32 +181,6 @@ func TestThreeRuns(t *testing.T) {
 	r4 := Compare(&r3.Next, []cwlens.Finding{churn}, Options{At: day3.Add(24 * time.Hour)})
 	if got := r4.String(); got != "0 new, 1 ongoing, 0 resolved" {
 		t.Errorf("run 4 lists the flood again: %s", got)
-	}
-}
-
-func TestWorst(t *testing.T) {
-	cost := func(f cwlens.Finding, usd string) cwlens.Finding {
-		d := decimal.RequireFromString(usd)
-		f.MonthlyCostUSD = &d
-		return f
-	}
-	tests := []struct {
-		name string
-		in   []cwlens.Finding
-		want Key
-		ok   bool
-	}{
-		{"none", nil, Key{}, false},
-		{"highest severity", []cwlens.Finding{churn, flood, retention}, KeyOf(flood), true},
-		{"costlier among equals", []cwlens.Finding{cost(surgeErr, "3"), cost(flood, "1314.51")}, KeyOf(flood), true},
-		{"known cost beats unknown", []cwlens.Finding{surgeErr, cost(flood, "0.01")}, KeyOf(flood), true},
-		{"ties go to the first key", []cwlens.Finding{surgeErr, flood}, KeyOf(surgeErr), true},
-	}
-	for _, tt := range tests {
-		got, ok := Worst(tt.in)
-		if ok != tt.ok || KeyOf(got) != tt.want {
-			t.Errorf("%s: Worst = %v %v, want %v %v", tt.name, KeyOf(got), ok, tt.want, tt.ok)
-		}
 	}
 }
 
