@@ -153,11 +153,13 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		// adds less than that, while a clearly stronger turn of an incident
 		// (or a new one once the memory has decayed) still alarms.
 		EpisodeRise: 0.25,
-		// A range learned from fewer than 1000 points (three and a half days
-		// of 5-minute points) is too young for "never seen before" to mean
-		// anything; 5 % of the range as tolerance, and a new extreme is
-		// about as strong as an alarm gets.
-		ExtremeHistory:   1000,
+		// A range learned from 300 points (a day of 5-minute points, twelve
+		// days of hourly ones) has seen the series' whole rhythm at least
+		// once, so a value beyond it is news: waiting for 1000 points threw
+		// away the first days of short series, where the most striking
+		// spikes of a fresh series often are. 5 % of the range as
+		// tolerance, and a new extreme is about as strong as an alarm gets.
+		ExtremeHistory:   300,
 		ExtremeTolerance: 0.05,
 		ExtremeScore:     0.99,
 		// Classic CUSUM design for a shift of about two scales: k = half the
