@@ -157,10 +157,12 @@ func DefaultDetectorConfig(step time.Duration) DetectorConfig {
 		// days of hourly ones) has seen the series' whole rhythm at least
 		// once, so a value beyond it is news: waiting for 1000 points threw
 		// away the first days of short series, where the most striking
-		// spikes of a fresh series often are. 5 % of the range as
-		// tolerance, and a new extreme is about as strong as an alarm gets.
+		// spikes of a fresh series often are. 2 % of the range as
+		// tolerance, as for the scale's floor: closer than that to the old
+		// extreme is the old extreme again; beyond it, a new extreme is
+		// about as strong as an alarm gets.
 		ExtremeHistory:   300,
-		ExtremeTolerance: 0.05,
+		ExtremeTolerance: 0.02,
 		ExtremeScore:     0.99,
 		// Classic CUSUM design for a shift of about two scales: k = half the
 		// shift, h = 5 gives an average run length of several hundred points
