@@ -113,9 +113,19 @@ type MetricFilter struct {
 	MetricNamespace string `json:"metric_namespace"`
 	MetricName      string `json:"metric_name"`
 	MetricValue     string `json:"metric_value"`
+	// Dimensions maps each dimension the filter's metric is published
+	// with to the selector of its value (e.g. "service" → "$.service"); at
+	// most MaxMetricFilterDimensions. A dimensioned metric exists once per
+	// combination of values, so Counts is the sum over every combination.
+	Dimensions map[string]string `json:"dimensions,omitempty"`
 	// Counts is the hourly Sum of the metric.
 	Counts Series `json:"counts"`
 }
+
+// MaxMetricFilterDimensions is how many dimensions a metric filter's
+// metric may have (CloudWatch Logs API reference, MetricTransformation:
+// "dimensions ... up to three").
+const MaxMetricFilterDimensions = 3
 
 // LogEvent is one sampled log event.
 type LogEvent struct {

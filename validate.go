@@ -156,6 +156,14 @@ func (v *validator) logGroup(p string, g *LogGroup, w Window) {
 		if f.MetricNamespace == "" {
 			v.failf(fp+".metric_namespace", `""`, "missing")
 		}
+		if n := len(f.Dimensions); n > MaxMetricFilterDimensions {
+			v.failf(fp+".dimensions", strconv.Itoa(n)+" entries", "at most %d", MaxMetricFilterDimensions)
+		}
+		for k := range f.Dimensions {
+			if k == "" {
+				v.failf(fp+".dimensions", `""`, "empty dimension name")
+			}
+		}
 		v.series(fp+".counts", f.Counts, UnitCount, w, noUpperBound)
 	}
 }

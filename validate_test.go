@@ -59,6 +59,10 @@ func TestValidate(t *testing.T) {
 		}, "log_groups[4].hourly_incoming_bytes: 2025-10-25T00:00:00Z to 2025-11-01T01:00:00Z: series reaches outside the window"},
 		{"unit", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingEvents.Unit = cwlens.UnitBytes }, `log_groups[0].daily_incoming_events.unit: "Bytes": want "Count"`},
 		{"filter counts", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[1].Counts.Values[0] = -1 }, "log_groups[0].metric_filters[1].counts.values[0]: -1"},
+		{"filter dimensions", func(s *cwlens.Snapshot) {
+			s.LogGroups[0].MetricFilters[1].Dimensions = map[string]string{"a": "$.a", "b": "$.b", "c": "$.c", "d": "$.d"}
+		}, "log_groups[0].metric_filters[1].dimensions: 4 entries: at most 3"},
+		{"filter dimension name", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[1].Dimensions = map[string]string{"": "$.a"} }, `log_groups[0].metric_filters[1].dimensions: "": empty dimension name`},
 		{"filter name", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[2].Name = "errors" }, `log_groups[0].metric_filters[2].name: "errors": duplicate of metric_filters[0]`},
 		{"duplicate group", func(s *cwlens.Snapshot) { s.LogGroups[7].Name = s.LogGroups[6].Name }, "log_groups[7].name: \"/ecs/karmacadabra-prod/test-seller\": duplicate of log_groups[6]"},
 		{"duplicate service", func(s *cwlens.Snapshot) { s.Services[7].Name = "validator" }, `services[7].name: "validator": duplicate of services[1]`},
