@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"context"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -94,8 +96,9 @@ func (r *run) addGroup(lg logstypes.LogGroup) {
 // metric, hourly. Filters that publish the same metric share one query.
 func (r *run) metricFilters(ctx context.Context) {
 	in := &cloudwatchlogs.DescribeMetricFiltersInput{Limit: aws.Int32(logsPageSize)}
-	byMetric := map[[2]string][]*cwlens.Series{}
-	var order [][2]string
+	byMetric := map[[3]string][]*cwlens.Series{}
+	var order [][3]string
+	names := map[[3]string][]string{} // filters publishing each metric, as group:filter
 	seen := map[[2]string]bool{} // (group, filter) already listed
 	r.paginate(ctx, "logs:DescribeMetricFilters", resourceOr(r.s.opts.LogGroupPrefix+"*"), nil, func(token *string) (*string, error) {
 		in.NextToken = token
@@ -119,20 +122,31 @@ func (r *run) metricFilters(ctx context.Context) {
 				MetricValue:     aws.ToString(t.MetricValue),
 				Counts:          r.hourlyRange().series(cwlens.UnitCount),
 			}
+			if len(t.Dimensions) > 0 {
+				f.Dimensions = maps.Clone(t.Dimensions)
+			}
 			r.mu.Lock()
 			r.filters[group] = append(r.filters[group], f)
 			r.mu.Unlock()
 			r.update(func(p *Progress) { p.MetricFilters++ })
-			m := [2]string{f.MetricNamespace, f.MetricName}
+			// A dimensioned metric is a different query (and a different
+			// metric) from the same name without dimensions.
+			m := [3]string{f.MetricNamespace, f.MetricName, strings.Join(slices.Sorted(maps.Keys(f.Dimensions)), "\x00")}
 			if _, ok := byMetric[m]; !ok {
 				order = append(order, m)
 			}
 			byMetric[m] = append(byMetric[m], &f.Counts)
+			names[m] = append(names[m], group+":"+f.Name)
 		}
 		return out.NextToken, nil
 	})
 	hourly := r.hourlyRange()
 	for _, m := range order {
-		r.batches.add(hourly, metricQuery{ns: m[0], name: m[1], stat: "Sum", sinks: byMetric[m], what: m[0] + "/" + m[1]})
+		q := metricQuery{ns: m[0], name: m[1], stat: "Sum", sinks: byMetric[m], what: m[0] + "/" + m[1]}
+		if m[2] != "" {
+			r.dimensioned(hourly, q, strings.Split(m[2], "\x00"), names[m])
+			continue
+		}
+		r.batches.add(hourly, q)
 	}
 }

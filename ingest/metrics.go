@@ -85,6 +85,7 @@ func (r *run) serviceRange() timeRange { return r.last(r.s.opts.ServiceDays, tim
 type metricQuery struct {
 	ns, name, stat string
 	dims           []string // name, value pairs
+	expr           string   // a Metrics Insights query instead of ns/name/dims
 	sinks          []*cwlens.Series
 	what           string // the resource, for gaps
 }
@@ -120,6 +121,12 @@ func perCall(tr timeRange) int {
 // add queues q; a full call is sent at once.
 func (b *batcher) add(tr timeRange, q metricQuery) {
 	if tr.points() <= 0 {
+		return
+	}
+	if q.expr != "" {
+		// GetMetricData takes one Metrics Insights query per call
+		// (dimensioned's doc comment has the citation).
+		b.send(metricCall{tr: tr, queries: []metricQuery{q}})
 		return
 	}
 	b.mu.Lock()
@@ -192,11 +199,13 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 		for j := 0; j+1 < len(q.dims); j += 2 {
 			m.Dimensions = append(m.Dimensions, cwtypes.Dimension{Name: aws.String(q.dims[j]), Value: aws.String(q.dims[j+1])})
 		}
-		in.MetricDataQueries = append(in.MetricDataQueries, cwtypes.MetricDataQuery{
-			Id:         aws.String("m" + strconv.Itoa(i)),
-			MetricStat: &cwtypes.MetricStat{Metric: m, Period: aws.Int32(period), Stat: aws.String(q.stat)},
-			ReturnData: aws.Bool(true),
-		})
+		mq := cwtypes.MetricDataQuery{Id: aws.String("m" + strconv.Itoa(i)), ReturnData: aws.Bool(true)}
+		if q.expr != "" {
+			mq.Expression, mq.Period = aws.String(q.expr), aws.Int32(period)
+		} else {
+			mq.MetricStat = &cwtypes.MetricStat{Metric: m, Period: aws.Int32(period), Stat: aws.String(q.stat)}
+		}
+		in.MetricDataQueries = append(in.MetricDataQueries, mq)
 	}
 	// Datapoints go straight into the series as pages arrive: a batch
 	// started again after an expired token writes the same points again.

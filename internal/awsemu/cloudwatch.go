@@ -3,9 +3,11 @@ package awsemu
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +26,7 @@ type cloudwatch struct {
 	RPCv2CBOR
 	now    time.Time
 	series map[string][]cwlens.Series // metricKey → stored series, any period
+	schema map[string][]string        // schemaKey → metricKeys of its dimension combinations
 	dps    func(n int) bool           // datapoints-per-second quota; nil = none
 }
 
@@ -32,6 +35,7 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		RPCv2CBOR: RPCv2CBOR{Service: "GraniteServiceVersion20100801", QueryCompatible: true},
 		now:       now,
 		series:    map[string][]cwlens.Series{},
+		schema:    map[string][]string{},
 	}
 	add := func(ns, name, stat string, s cwlens.Series, dims ...string) {
 		if len(s.Values) == 0 {
@@ -47,7 +51,25 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		add("AWS/Logs", "IncomingLogEvents", "Sum", g.DailyIncomingEvents, d...)
 		add("AWS/Logs", "IncomingLogEvents", "Sum", g.HourlyIncomingEvents, d...)
 		for _, f := range g.MetricFilters {
-			add(f.MetricNamespace, f.MetricName, "Sum", f.Counts)
+			if len(f.Dimensions) == 0 {
+				add(f.MetricNamespace, f.MetricName, "Sum", f.Counts)
+				continue
+			}
+			// A dimensioned metric exists only per combination of
+			// values: nothing is stored under the bare name, so a
+			// MetricStat without dimensions finds nothing, as on AWS.
+			names := slices.Sorted(maps.Keys(f.Dimensions))
+			sk := schemaKey(f.MetricNamespace, f.MetricName, names)
+			for i, part := range splitCombinations(f.Counts, 2+len(f.Name)%2) {
+				dims := make([]string, 0, 2*len(names))
+				for _, n := range names {
+					dims = append(dims, n, fmt.Sprintf("%s-%d", n, i))
+				}
+				add(f.MetricNamespace, f.MetricName, "Sum", part, dims...)
+				if k := metricKey(f.MetricNamespace, f.MetricName, "Sum", dims); !slices.Contains(c.schema[sk], k) {
+					c.schema[sk] = append(c.schema[sk], k)
+				}
+			}
 		}
 	}
 	for _, s := range snap.Services {
@@ -58,6 +80,41 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		add("AWS/ECS", "MemoryUtilization", "Maximum", s.MemoryMaximum, d...)
 	}
 	return c
+}
+
+// schemaKey identifies the metrics a Metrics Insights SCHEMA(ns, dims...)
+// matches: those with exactly these dimension names; dims are sorted.
+func schemaKey(ns, name string, dims []string) string {
+	return ns + "\x00" + name + "\x00" + strings.Join(dims, ",")
+}
+
+// splitCombinations splits s into n series, one per fake dimension
+// combination, whose sum is s exactly: whole values are split into whole
+// parts (exact in float64 below 2^53), anything else goes to the last
+// combination. A missing point is missing in every combination.
+func splitCombinations(s cwlens.Series, n int) []cwlens.Series {
+	parts := make([]cwlens.Series, n)
+	for i := range parts {
+		parts[i] = s
+		parts[i].Values = make([]float64, len(s.Values))
+	}
+	for k, v := range s.Values {
+		rest := v
+		for i := range parts {
+			switch {
+			case cwlens.IsMissing(v):
+				parts[i].Values[k] = v
+			case i == n-1:
+				parts[i].Values[k] = rest
+			case v == math.Trunc(v) && math.Abs(v) < 1<<53:
+				share := math.Floor(rest / float64(n-i))
+				parts[i].Values[k], rest = share, rest-share
+			default:
+				parts[i].Values[k] = 0
+			}
+		}
+	}
+	return parts
 }
 
 // metricKey identifies a metric and statistic; dims are name, value pairs.
@@ -123,6 +180,7 @@ type gmdQuery struct {
 	Expression *string        `cbor:"Expression"`
 	Label      *string        `cbor:"Label"`
 	ReturnData *bool          `cbor:"ReturnData"`
+	Period     *int32         `cbor:"Period"`
 }
 
 type gmdIn struct {
@@ -195,15 +253,32 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 
 	seen := map[string]bool{}
 	requested := 0
+	insights := 0
 	for _, q := range in.MetricDataQueries {
 		if !queryID.MatchString(q.ID) || seen[q.ID] {
 			return nil, c.Error(ErrValidation, fmt.Sprintf("The value %s for parameter MetricDataQueries.member.Id is not valid or not unique.", q.ID))
 		}
 		seen[q.ID] = true
-		if q.MetricStat == nil {
-			return nil, c.Error(ErrValidation, "only MetricStat queries are emulated")
+		var p int64
+		switch {
+		case q.MetricStat != nil && q.Expression == nil:
+			p = q.MetricStat.Period
+		case q.Expression != nil && q.MetricStat == nil:
+			if _, err := parseInsights(*q.Expression); err != nil {
+				return nil, c.Error(ErrValidation, fmt.Sprintf("MetricDataQueries.member.Expression %q: %v (only Metrics Insights SELECT SUM(metric) FROM SCHEMA(...) is emulated)", *q.Expression, err))
+			}
+			// "Each GetMetricData operation can have only one query"
+			// (Metrics Insights quotas).
+			if insights++; insights > 1 {
+				return nil, c.Error(ErrValidation, "a GetMetricData call can include only one Metrics Insights query")
+			}
+			if q.Period == nil {
+				return nil, c.Error(ErrValidation, "MetricDataQueries.member.Period is required for a Metrics Insights query")
+			}
+			p = int64(*q.Period)
+		default:
+			return nil, c.Error(ErrValidation, "Exactly one of MetricStat and Expression must be set in a MetricDataQuery")
 		}
-		p := q.MetricStat.Period
 		if p < 60 || p%60 != 0 {
 			return nil, c.Error(ErrValidation, fmt.Sprintf("The parameter MetricDataQueries.member.MetricStat.Period must be a multiple of 60 (got %d).", p))
 		}
@@ -217,7 +292,7 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 	budget := limit
 	for qi := qi0; qi < len(in.MetricDataQueries); qi++ {
 		q := in.MetricDataQueries[qi]
-		pts := c.points(q.MetricStat, in.StartTime, in.EndTime)
+		pts, label := c.queryPoints(q, in.StartTime, in.EndTime)
 		if descending {
 			for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
 				pts[i], pts[j] = pts[j], pts[i]
@@ -230,7 +305,6 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 		if from > len(pts) {
 			from = len(pts)
 		}
-		label := q.MetricStat.Metric.MetricName
 		if q.Label != nil {
 			label = *q.Label
 		}
@@ -261,48 +335,78 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 	return out, nil
 }
 
-// points returns the datapoints of ms in [start, end), ascending: the
-// stored series whose period divides the requested one, aggregated into
-// periods that start at start, within the period's retention.
-func (c *cloudwatch) points(ms *gmdMetricStat, start, end time.Time) []point {
-	dims := make([]string, 0, 2*len(ms.Metric.Dimensions))
-	for _, d := range ms.Metric.Dimensions {
-		dims = append(dims, d.Name, d.Value)
+// queryPoints returns a validated query's datapoints in [start, end) and
+// its default label.
+func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, string) {
+	if q.MetricStat != nil {
+		ms := q.MetricStat
+		dims := make([]string, 0, 2*len(ms.Metric.Dimensions))
+		for _, d := range ms.Metric.Dimensions {
+			dims = append(dims, d.Name, d.Value)
+		}
+		period := time.Duration(ms.Period) * time.Second
+		src := c.source(metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims), period)
+		if src == nil {
+			return nil, ms.Metric.MetricName
+		}
+		return aggregate([]*cwlens.Series{src}, ms.Stat, period, start, end, c.now.Add(-retention(period))), ms.Metric.MetricName
 	}
-	period := time.Duration(ms.Period) * time.Second
-	var src *cwlens.Series
-	for i, s := range c.series[metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims)] {
-		if s.Period > 0 && period%s.Period == 0 && (src == nil || s.Period > src.Period) {
-			src = &c.series[metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims)][i]
+	iq, _ := parseInsights(*q.Expression) // validated by getMetricData
+	period := time.Duration(*q.Period) * time.Second
+	var srcs []*cwlens.Series
+	for _, k := range c.schema[schemaKey(iq.namespace, iq.metric, iq.dims)] {
+		if src := c.source(k, period); src != nil {
+			srcs = append(srcs, src)
 		}
 	}
-	if src == nil {
-		return nil
+	// Metrics Insights reads two weeks back at most (quotas page), less
+	// if the period's retention is shorter.
+	oldest := c.now.Add(-min(retention(period), insightsMaxAge))
+	return aggregate(srcs, iq.stat, period, start, end, oldest), *q.Expression
+}
+
+// source returns the stored series of key with the longest period that
+// divides period, or nil.
+func (c *cloudwatch) source(key string, period time.Duration) *cwlens.Series {
+	var src *cwlens.Series
+	stored := c.series[key]
+	for i, s := range stored {
+		if s.Period > 0 && period%s.Period == 0 && (src == nil || s.Period > src.Period) {
+			src = &stored[i]
+		}
 	}
-	oldest := c.now.Add(-retention(period))
+	return src
+}
+
+// aggregate returns the datapoints of srcs in [start, end), ascending,
+// aggregated by stat into periods that start at start, leaving out points
+// older than oldest. A period no source has a value in has no datapoint.
+func aggregate(srcs []*cwlens.Series, stat string, period time.Duration, start, end, oldest time.Time) []point {
 	nb := int((end.Sub(start) + period - 1) / period)
-	if nb <= 0 {
+	if nb <= 0 || len(srcs) == 0 {
 		return nil
 	}
 	sums := make([]float64, nb)
 	counts := make([]int32, nb)
-	for i, v := range src.Values {
-		t := src.Time(i)
-		if cwlens.IsMissing(v) || t.Before(start) || !t.Before(end) || t.Before(oldest) {
-			continue
+	for _, src := range srcs {
+		for i, v := range src.Values {
+			t := src.Time(i)
+			if cwlens.IsMissing(v) || t.Before(start) || !t.Before(end) || t.Before(oldest) {
+				continue
+			}
+			k := int(t.Sub(start) / period)
+			switch {
+			case counts[k] == 0:
+				sums[k] = v
+			case stat == "Maximum":
+				sums[k] = math.Max(sums[k], v)
+			case stat == "Minimum":
+				sums[k] = math.Min(sums[k], v)
+			default: // Sum, SampleCount; Average is averaged below
+				sums[k] += v
+			}
+			counts[k]++
 		}
-		k := int(t.Sub(start) / period)
-		switch {
-		case counts[k] == 0:
-			sums[k] = v
-		case ms.Stat == "Maximum":
-			sums[k] = math.Max(sums[k], v)
-		case ms.Stat == "Minimum":
-			sums[k] = math.Min(sums[k], v)
-		default: // Sum, SampleCount; Average is averaged below
-			sums[k] += v
-		}
-		counts[k]++
 	}
 	n := 0
 	for _, c := range counts {
@@ -316,7 +420,7 @@ func (c *cloudwatch) points(ms *gmdMetricStat, start, end time.Time) []point {
 			continue
 		}
 		v := sums[k]
-		if ms.Stat == "Average" {
+		if stat == "Average" {
 			v /= float64(c)
 		}
 		pts = append(pts, point{t: start.Add(time.Duration(k) * period).UTC(), v: v})

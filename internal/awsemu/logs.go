@@ -177,9 +177,10 @@ type describeMetricFiltersIn struct {
 }
 
 type metricTransformationOut struct {
-	MetricName      string `json:"metricName"`
-	MetricNamespace string `json:"metricNamespace"`
-	MetricValue     string `json:"metricValue"`
+	MetricName      string            `json:"metricName"`
+	MetricNamespace string            `json:"metricNamespace"`
+	MetricValue     string            `json:"metricValue"`
+	Dimensions      map[string]string `json:"dimensions,omitempty"`
 }
 
 type metricFilterOut struct {
@@ -226,7 +227,7 @@ func (l *logs) describeMetricFilters(body []byte) (any, error) {
 		}
 		out.MetricFilters = append(out.MetricFilters, metricFilterOut{
 			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group,
-			MetricTransformations: []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue}},
+			MetricTransformations: []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue, Dimensions: r.f.Dimensions}},
 		})
 	}
 	if i < len(l.filters) {

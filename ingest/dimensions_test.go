@@ -1,0 +1,92 @@
+package ingest_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/ingest"
+	"github.com/cwlens/cwlens/internal/awsemu"
+)
+
+// dimensionedAccount is the small synthetic account with dimensions on
+// some of its metric filters: one, two and three dimensions, names that
+// need quoting in Metrics Insights, and two filters publishing the same
+// dimensioned metric.
+func dimensionedAccount() (*cwlens.Snapshot, []string) {
+	snap := smallAccount()
+	dims := []map[string]string{
+		{"service": "$.service"},
+		{"service": "$.service", "level": "$.level"},
+		{"service": "$.service", "az zone": "$.az", `odd"name\`: "$.odd"},
+	}
+	var names []string
+	k := 0
+	for gi := range snap.LogGroups {
+		for fi := range snap.LogGroups[gi].MetricFilters {
+			f := &snap.LogGroups[gi].MetricFilters[fi]
+			if k%7 == 0 {
+				f.Dimensions = dims[(k/7)%len(dims)]
+				f.MetricNamespace = "Synthetic/Dimensioned"
+				names = append(names, snap.LogGroups[gi].Name+":"+f.Name)
+			}
+			k++
+		}
+	}
+	return snap, names
+}
+
+// TestScanDimensionedFilters: filters whose metric has dimensions are read
+// through Metrics Insights, which sums every combination the emulator
+// splits their counts into, and come back equal to the snapshot, with
+// their dimensions.
+func TestScanDimensionedFilters(t *testing.T) {
+	for _, faults := range []string{"", "throttle=0.3,5xx=0.05,seed=5"} {
+		t.Run(faults, func(t *testing.T) {
+			want, names := dimensionedAccount()
+			if len(names) < 3 {
+				t.Fatalf("only %d dimensioned filters", len(names))
+			}
+			got, srv := scan(t, want, faults)
+			if d := awsemu.Diff(want, got); d != "" {
+				t.Fatal(d)
+			}
+			t.Logf("calls: %+v", srv.Calls())
+		})
+	}
+}
+
+// TestScanDimensionedFiltersTooOld: when the hourly range starts more than
+// two weeks before now, Metrics Insights cannot read it, and each
+// dimensioned filter gets a gap naming its dimensions instead of a series
+// that looks like silence.
+func TestScanDimensionedFiltersTooOld(t *testing.T) {
+	want, names := dimensionedAccount()
+	now := want.Window.End.Add(10 * cwlens.Day)
+	srv := awsemu.NewServer(t, want, awsemu.Options{TimeScale: timeScale, Now: now})
+	o := testOptions(want.Window.End, int(want.Window.Duration()/cwlens.Day))
+	o.Now = func() time.Time { return now }
+	got, err := ingest.New(testConfig(srv.URL), o).Scan(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	gaps := map[string]string{}
+	for _, g := range got.Gaps {
+		gaps[g.Resource] = g.Reason
+	}
+	for _, n := range names {
+		r, ok := gaps[n]
+		if !ok {
+			t.Errorf("no gap for %s; gaps: %+v", n, got.Gaps)
+			continue
+		}
+		if !strings.Contains(r, "publishes Synthetic/Dimensioned/") || !strings.Contains(r, "with dimensions ") || !strings.Contains(r, "its counts were not read") {
+			t.Errorf("gap for %s: %q", n, r)
+		}
+	}
+	if len(got.Gaps) != len(names) {
+		t.Errorf("%d gaps, want %d: %+v", len(got.Gaps), len(names), got.Gaps)
+	}
+}
