@@ -99,7 +99,7 @@ func (r *run) metricFilters(ctx context.Context) {
 	byMetric := map[[3]string][]*cwlens.Series{}
 	var order [][3]string
 	names := map[[3]string][]string{} // filters publishing each metric, as group:filter
-	seen := map[[2]string]bool{} // (group, filter) already listed
+	seen := map[[2]string]bool{}      // (group, filter) already listed
 	r.paginate(ctx, "logs:DescribeMetricFilters", resourceOr(r.s.opts.LogGroupPrefix+"*"), nil, func(token *string) (*string, error) {
 		in.NextToken = token
 		out, err := r.s.c.Logs.DescribeMetricFilters(ctx, in)
