@@ -58,35 +58,71 @@ func TestScanDimensionedFilters(t *testing.T) {
 	}
 }
 
-// TestScanDimensionedFiltersTooOld: when the hourly range starts more than
-// two weeks before now, Metrics Insights cannot read it, and each
-// dimensioned filter gets a gap naming its dimensions instead of a series
-// that looks like silence.
+// TestScanDimensionedFiltersTooOld: Metrics Insights reads only the last
+// two weeks. When the hourly range starts earlier, the older hours stay
+// missing and each dimensioned filter gets a gap naming its dimensions,
+// instead of a series that looks like silence; the recent hours are read.
 func TestScanDimensionedFiltersTooOld(t *testing.T) {
-	want, names := dimensionedAccount()
-	now := want.Window.End.Add(10 * cwlens.Day)
-	srv := awsemu.NewServer(t, want, awsemu.Options{TimeScale: timeScale, Now: now})
-	o := testOptions(want.Window.End, int(want.Window.Duration()/cwlens.Day))
-	o.Now = func() time.Time { return now }
-	got, err := ingest.New(testConfig(srv.URL), o).Scan(context.Background())
-	if err != nil {
-		t.Fatal(err)
+	for _, tc := range []struct {
+		name   string
+		after  time.Duration // from the window's end to now
+		reason string
+	}{
+		{"straddling", 10 * cwlens.Day, "its counts before "},
+		{"all older", 15 * cwlens.Day, "its counts were not read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, names := dimensionedAccount()
+			now := want.Window.End.Add(tc.after)
+			srv := awsemu.NewServer(t, want, awsemu.Options{TimeScale: timeScale, Now: now})
+			o := testOptions(want.Window.End, int(want.Window.Duration()/cwlens.Day))
+			o.Now = func() time.Time { return now }
+			got, err := ingest.New(testConfig(srv.URL), o).Scan(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			gaps := map[string]string{}
+			for _, g := range got.Gaps {
+				gaps[g.Resource] = g.Reason
+			}
+			for _, n := range names {
+				r, ok := gaps[n]
+				if !ok {
+					t.Errorf("no gap for %s; gaps: %+v", n, got.Gaps)
+					continue
+				}
+				if !strings.Contains(r, "publishes Synthetic/Dimensioned/") || !strings.Contains(r, "with dimensions ") || !strings.Contains(r, tc.reason) {
+					t.Errorf("gap for %s: %q, want it to say %q", n, r, tc.reason)
+				}
+			}
+			if len(got.Gaps) != len(names) {
+				t.Errorf("%d gaps, want %d: %+v", len(got.Gaps), len(names), got.Gaps)
+			}
+			// The counts are the snapshot's from the cutoff on, missing
+			// before it.
+			cutoff := now.Add(-14 * cwlens.Day)
+			for gi, g := range got.LogGroups {
+				for fi, f := range g.MetricFilters {
+					if len(f.Dimensions) == 0 {
+						continue
+					}
+					w := want.LogGroups[gi].MetricFilters[fi].Counts
+					for i, v := range f.Counts.Values {
+						tm := f.Counts.Time(i)
+						j, ok := w.Index(tm)
+						switch {
+						case tm.Before(cutoff) && !cwlens.IsMissing(v):
+							t.Fatalf("%s %s at %s = %v, want missing (older than two weeks)", g.Name, f.Name, tm, v)
+						case !tm.Before(cutoff) && (!ok || !sameValue(w.Values[j], v)):
+							t.Fatalf("%s %s at %s = %v, want %v", g.Name, f.Name, tm, v, w.Values[j])
+						}
+					}
+				}
+			}
+		})
 	}
-	gaps := map[string]string{}
-	for _, g := range got.Gaps {
-		gaps[g.Resource] = g.Reason
-	}
-	for _, n := range names {
-		r, ok := gaps[n]
-		if !ok {
-			t.Errorf("no gap for %s; gaps: %+v", n, got.Gaps)
-			continue
-		}
-		if !strings.Contains(r, "publishes Synthetic/Dimensioned/") || !strings.Contains(r, "with dimensions ") || !strings.Contains(r, "its counts were not read") {
-			t.Errorf("gap for %s: %q", n, r)
-		}
-	}
-	if len(got.Gaps) != len(names) {
-		t.Errorf("%d gaps, want %d: %+v", len(got.Gaps), len(names), got.Gaps)
-	}
+}
+
+func sameValue(a, b float64) bool {
+	return a == b || cwlens.IsMissing(a) && cwlens.IsMissing(b)
 }

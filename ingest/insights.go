@@ -34,19 +34,28 @@ const insightsMaxAge = 14 * cwlens.Day
 // only one query", Metrics Insights quotas), so the batcher sends each in a
 // call of its own; a query processes at most 10,000 metrics (combinations).
 //
-// A range that starts more than two weeks ago cannot be read this way: the
-// filters get a gap saying their counts were not read, rather than a
-// series that looks like silence.
+// A range that starts more than two weeks ago cannot be read whole this
+// way: the hours older than two weeks stay missing and each filter gets a
+// gap saying its counts before then were not read, rather than a series
+// that looks like silence. (ListMetrics would not rescue them: it lists
+// only metrics that reported data in the past two weeks.)
 func (r *run) dimensioned(tr timeRange, q metricQuery, dims, filters []string) {
 	if tr.points() <= 0 {
 		return
 	}
-	if tr.start.Before(r.s.opts.Now().Add(-insightsMaxAge)) {
-		for _, f := range filters {
-			r.gap("cloudwatch:GetMetricData", f, fmt.Sprintf("metric filter %s publishes %s/%s with dimensions %s; its counts were not read: Metrics Insights reads only the last 14 days and the range starts %s",
-				f, q.ns, q.name, strings.Join(dims, ", "), tr.start.Format(time.RFC3339)))
+	cutoff := r.s.opts.Now().Add(-insightsMaxAge)
+	if tr.start.Before(cutoff) {
+		what := "its counts were not read"
+		if tr.end.After(cutoff) {
+			what = "its counts before " + cutoff.Format(time.RFC3339) + " were not read"
 		}
-		return
+		for _, f := range filters {
+			r.gap("cloudwatch:GetMetricData", f, fmt.Sprintf("metric filter %s publishes %s/%s with dimensions %s; %s: Metrics Insights reads only the last 14 days",
+				f, q.ns, q.name, strings.Join(dims, ", "), what))
+		}
+		if !tr.end.After(cutoff) {
+			return
+		}
 	}
 	q.expr = insightsSum(q.ns, q.name, dims)
 	q.what = strings.Join(filters, ", ")
