@@ -1,6 +1,9 @@
 package cwlens
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // SchemaVersion is the version of the snapshot file format this package reads
 // and writes. A file with any other version is refused.
@@ -115,8 +118,11 @@ type MetricFilter struct {
 	MetricValue     string `json:"metric_value"`
 	// Dimensions maps each dimension the filter's metric is published
 	// with to the selector of its value (e.g. "service" → "$.service"); at
-	// most MaxMetricFilterDimensions. A dimensioned metric exists once per
-	// combination of values, so Counts is the sum over every combination.
+	// most MaxMetricFilterDimensions. A system field the filter emits as a
+	// dimension (emitSystemFieldDimensions, e.g. "@aws.account") is kept
+	// under its own name as both key and value: it counts toward the
+	// limit. A dimensioned metric exists once per combination of values,
+	// so Counts is the sum over every combination.
 	Dimensions map[string]string `json:"dimensions,omitempty"`
 	// Counts is the hourly Sum of the metric.
 	Counts Series `json:"counts"`
@@ -126,6 +132,12 @@ type MetricFilter struct {
 // metric may have (CloudWatch Logs API reference, MetricTransformation:
 // "dimensions ... up to three").
 const MaxMetricFilterDimensions = 3
+
+// IsSystemFieldDimension reports whether a metric filter dimension name is
+// a system field CloudWatch Logs emits (emitSystemFieldDimensions: "Valid
+// values are @aws.account and @aws.region", PutMetricFilter API reference)
+// rather than one selected from the event.
+func IsSystemFieldDimension(name string) bool { return strings.HasPrefix(name, "@aws.") }
 
 // LogEvent is one sampled log event.
 type LogEvent struct {

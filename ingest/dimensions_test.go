@@ -21,6 +21,7 @@ func dimensionedAccount() (*cwlens.Snapshot, []string) {
 		{"service": "$.service"},
 		{"service": "$.service", "level": "$.level"},
 		{"service": "$.service", "az zone": "$.az", `odd"name\`: "$.odd"},
+		{"service": "$.service", "@aws.account": "@aws.account", "@aws.region": "@aws.region"}, // emitSystemFieldDimensions
 	}
 	var names []string
 	k := 0

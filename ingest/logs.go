@@ -122,8 +122,17 @@ func (r *run) metricFilters(ctx context.Context) {
 				MetricValue:     aws.ToString(t.MetricValue),
 				Counts:          r.hourlyRange().series(cwlens.UnitCount),
 			}
-			if len(t.Dimensions) > 0 {
+			// System fields emitted as dimensions are dimensions of the
+			// metric too, and "count toward the total dimension limit"
+			// (PutMetricFilter API reference, emitSystemFieldDimensions).
+			if len(t.Dimensions)+len(mf.EmitSystemFieldDimensions) > 0 {
 				f.Dimensions = maps.Clone(t.Dimensions)
+				if f.Dimensions == nil {
+					f.Dimensions = map[string]string{}
+				}
+				for _, d := range mf.EmitSystemFieldDimensions {
+					f.Dimensions[d] = d
+				}
 			}
 			r.mu.Lock()
 			r.filters[group] = append(r.filters[group], f)

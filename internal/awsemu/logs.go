@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -189,6 +191,9 @@ type metricFilterOut struct {
 	LogGroupName          string                    `json:"logGroupName"`
 	CreationTime          int64                     `json:"creationTime"`
 	MetricTransformations []metricTransformationOut `json:"metricTransformations"`
+	// EmitSystemFieldDimensions holds the snapshot's dimensions that are
+	// system fields (cwlens.MetricFilter.Dimensions).
+	EmitSystemFieldDimensions []string `json:"emitSystemFieldDimensions,omitempty"`
 }
 
 type describeMetricFiltersOut struct {
@@ -225,9 +230,22 @@ func (l *logs) describeMetricFilters(body []byte) (any, error) {
 			in.MetricName != nil && (r.f.MetricName != *in.MetricName || r.f.MetricNamespace != *in.MetricNamespace):
 			continue
 		}
+		var dims map[string]string
+		var system []string
+		for _, k := range slices.Sorted(maps.Keys(r.f.Dimensions)) {
+			if cwlens.IsSystemFieldDimension(k) {
+				system = append(system, k)
+				continue
+			}
+			if dims == nil {
+				dims = map[string]string{}
+			}
+			dims[k] = r.f.Dimensions[k]
+		}
 		out.MetricFilters = append(out.MetricFilters, metricFilterOut{
 			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group,
-			MetricTransformations: []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue, Dimensions: r.f.Dimensions}},
+			MetricTransformations:     []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue, Dimensions: dims}},
+			EmitSystemFieldDimensions: system,
 		})
 	}
 	if i < len(l.filters) {
