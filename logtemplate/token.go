@@ -398,7 +398,7 @@ func appendField(out []byte, f string) []byte {
 		return append(out, Wildcard...)
 	}
 	// An id: digits after an underscore (blk_-6952295868487656571,
-	// task_200811092030_0001_m_000590_0, broadcast_7), an address, a hex
+	// task_201703141200_0042_r_000017_3, broadcast_7), an address, a hex
 	// digest, a host name with digits. The rule looks at shape, never at
 	// how many digits there are, so that core.123 and core.2275 mask alike.
 	// Numbers joined by dots, dashes or slashes (2017-05-16, 10.0.0.1,
