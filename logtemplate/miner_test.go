@@ -168,38 +168,38 @@ func TestMinerBaseline(t *testing.T) {
 	}
 }
 
-func TestMinerVariableRuns(t *testing.T) {
-	msgs := []string{
-		"removing files /tmp/a1/x",
-		"removing files /tmp/a1/x /tmp/b2/y",
-		"removing files /tmp/a1/x /tmp/b2/y /tmp/c3/z",
+// TestMinerMergesVariableRuns checks that messages differing only in how
+// many variables a run holds (files, stack frames) form one template.
+func TestMinerMergesVariableRuns(t *testing.T) {
+	tests := []struct {
+		name string
+		msgs []string
+		want string
+	}{
+		{"paths", []string{
+			"removing files /tmp/a1/x",
+			"removing files /tmp/a1/x /tmp/b2/y",
+			"removing files /tmp/a1/x /tmp/b2/y /tmp/c3/z",
+		}, "removing files <*>"},
+		{"hex list", []string{
+			"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20)",
+			"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20 @0x4a4d30)",
+			"init called (stack @0x4a1000 @0x4a2b10)",
+			"init called (stack @0x4a1000 @0x4b2b10 @0x4b3c20 @0x4b4d30)",
+		}, "init called (stack @<*>)"},
 	}
-	r, ids := mine(t, DefaultConfig(), msgs)
-	if len(r.Templates) != 1 || r.Templates[0].Text != "removing files <*>" {
-		t.Fatalf("templates %v", r.Templates)
-	}
-	for i, msg := range msgs {
-		if r.Index(ids[i], msg) != 0 {
-			t.Errorf("%q not in the merged template", msg)
-		}
-	}
-}
-
-func TestMinerVariableLists(t *testing.T) {
-	msgs := []string{
-		"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20)",
-		"init called (stack @0x4a1000 @0x4a2b10 @0x4a3c20 @0x4a4d30)",
-		"init called (stack @0x4a1000 @0x4a2b10)",
-		"init called (stack @0x4a1000 @0x4b2b10 @0x4b3c20 @0x4b4d30)",
-	}
-	r, ids := mine(t, DefaultConfig(), msgs)
-	if len(r.Templates) != 1 || r.Templates[0].Text != "init called (stack @<*>)" {
-		t.Fatalf("templates %v", r.Templates)
-	}
-	for i, msg := range msgs {
-		if r.Index(ids[i], msg) != 0 {
-			t.Errorf("%q not in the merged template", msg)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, ids := mine(t, DefaultConfig(), tt.msgs)
+			if len(r.Templates) != 1 || r.Templates[0].Text != tt.want {
+				t.Fatalf("templates %v, want one: %q", r.Templates, tt.want)
+			}
+			for i, msg := range tt.msgs {
+				if r.Index(ids[i], msg) != 0 {
+					t.Errorf("%q not in the merged template", msg)
+				}
+			}
+		})
 	}
 }
 
