@@ -118,12 +118,12 @@ func TestTokensMaskWrittenDates(t *testing.T) {
 	tok := newTokenizer(128)
 	for in, want := range map[string]string{
 		"[Sun Mar 12 09:15:02 2006] [notice] cacheWorker.start() ok": "[<*>] [notice] cacheWorker.start() ok",
-		"Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user":         "<*> LabSZ sshd[<*>]: Invalid user",
-		"May I help? Mon is free":                                 "May I help? Mon is free", // no number beside them
-		"from 10.0.0.1 (h) at Tue Mar 04 18:20:07 2025":           "from <*> (h) at <*>",
-		"Mar 04 1 2 3 4 5 6":                                      "<*> <*> <*>",          // at most six tokens
-		"Mar 04 [12]":                                             "<*> [<*>]",            // an opening bracket is another field
-		"at [Mar 04] 12:00:01":                                    "at [<*>] <*>:<*>:<*>", // a closing bracket ends the date
+		"Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user":            "<*> LabSZ sshd[<*>]: Invalid user",
+		"May I help? Mon is free":                                    "May I help? Mon is free", // no number beside them
+		"from 10.0.0.1 (h) at Tue Mar 04 18:20:07 2025":              "from <*> (h) at <*>",
+		"Mar 04 1 2 3 4 5 6":                                         "<*> <*> <*>",          // at most six tokens
+		"Mar 04 [12]":                                                "<*> [<*>]",            // an opening bracket is another field
+		"at [Mar 04] 12:00:01":                                       "at [<*>] <*>:<*>:<*>", // a closing bracket ends the date
 	} {
 		if got := strings.Join(tok.tokens(in), " "); got != want {
 			t.Errorf("tokens(%q) = %q, want %q", in, got, want)
