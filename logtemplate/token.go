@@ -397,7 +397,7 @@ func appendField(out []byte, f string) []byte {
 	if isNumber(f) || isUUID(f) || isVersion(f) {
 		return append(out, Wildcard...)
 	}
-	// An id: digits after an underscore (blk_-6952295868487656571,
+	// An id: digits after an underscore (blk_-4312980012345678901,
 	// task_201703141200_0042_r_000017_3, broadcast_7), an address, a hex
 	// digest, a host name with digits. The rule looks at shape, never at
 	// how many digits there are, so that core.123 and core.2275 mask alike.

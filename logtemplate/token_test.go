@@ -21,9 +21,9 @@ func TestMask(t *testing.T) {
 		{"16,", "<*>,"},
 		{"10.251.73.220:50010", "<*>:<*>"},
 		{"/10.251.30.6:33145", "<*>:<*>"},
-		{"[173.234.31.186]", "[<*>]"},
+		{"[198.51.100.23]", "[<*>]"},
 		{"10.0.0.7,10.0.0.1", "<*>"},
-		{"blk_-6952295868487656571", "<*>"},
+		{"blk_-4312980012345678901", "<*>"},
 		{"job_1445144423722_0020", "<*>"},
 		{"b9000564-fe1a-409b-b8cc-1e88b294cd1d]", "<*>]"},
 		{"a489c868f0c37da93b76227c91bb03908ac0e742", "<*>"},
@@ -118,7 +118,7 @@ func TestTokensMaskWrittenDates(t *testing.T) {
 	tok := newTokenizer(128)
 	for in, want := range map[string]string{
 		"[Sun Mar 12 09:15:02 2006] [notice] cacheWorker.start() ok": "[<*>] [notice] cacheWorker.start() ok",
-		"Dec 10 06:55:46 LabSZ sshd[24200]: Invalid user":            "<*> LabSZ sshd[<*>]: Invalid user",
+		"Jun 02 11:20:31 gateway sshd[3141]: Invalid user":           "<*> gateway sshd[<*>]: Invalid user",
 		"May I help? Mon is free":                                    "May I help? Mon is free", // no number beside them
 		"from 10.0.0.1 (h) at Tue Mar 04 18:20:07 2025":              "from <*> (h) at <*>",
 		"Mar 04 1 2 3 4 5 6":                                         "<*> <*> <*>",          // at most six tokens
