@@ -9,22 +9,46 @@ import (
 	"time"
 )
 
-func TestRunServesAndReportsCalls(t *testing.T) {
+// emulatorRun is the command running in the background, serving at url.
+type emulatorRun struct {
+	url            string
+	stdout, stderr bytes.Buffer
+	cancel         context.CancelFunc
+	done           chan int
+}
+
+// startRun runs the command with args and waits until it serves.
+func startRun(t *testing.T, args ...string) *emulatorRun {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr bytes.Buffer
+	r := &emulatorRun{cancel: cancel, done: make(chan int, 1)}
+	t.Cleanup(cancel)
 	urls := make(chan string, 1)
-	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"--snapshot", "../../fixtures/karmacadabra-prod/snapshot.json", "--faults", "deny=ecs"}, &stdout, &stderr, func(u string) { urls <- u })
+		r.done <- run(ctx, args, &r.stdout, &r.stderr, func(u string) { urls <- u })
 	}()
-	var url string
 	select {
-	case url = <-urls:
-	case code := <-done:
-		t.Fatalf("exit %d before serving: %s", code, stderr.String())
+	case r.url = <-urls:
+	case code := <-r.done:
+		t.Fatalf("exit %d before serving: %s", code, r.stderr.String())
 	case <-time.After(10 * time.Second):
 		t.Fatal("not serving after 10 s")
 	}
+	return r
+}
+
+// stop interrupts the command and fails unless it exits 0.
+func (r *emulatorRun) stop(t *testing.T) {
+	t.Helper()
+	r.cancel()
+	if code := <-r.done; code != 0 {
+		t.Fatalf("exit %d: %s", code, r.stderr.String())
+	}
+}
+
+func TestRunServesAndReportsCalls(t *testing.T) {
+	r := startRun(t, "--snapshot", "../../fixtures/karmacadabra-prod/snapshot.json", "--faults", "deny=ecs")
+	url := r.url
 	if !strings.HasPrefix(url, "http://127.0.0.1:") {
 		t.Fatalf("url %q is not on 127.0.0.1", url)
 	}
@@ -39,12 +63,9 @@ func TestRunServesAndReportsCalls(t *testing.T) {
 	if resp.StatusCode != 400 || resp.Header.Get("X-Amzn-Errortype") != "AccessDeniedException" {
 		t.Errorf("denied ECS call: status %d, error type %q", resp.StatusCode, resp.Header.Get("X-Amzn-Errortype"))
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
-	if !strings.Contains(stdout.String(), "ecs:ListClusters") {
-		t.Errorf("call counts missing from:\n%s", stdout.String())
+	r.stop(t)
+	if !strings.Contains(r.stdout.String(), "ecs:ListClusters") {
+		t.Errorf("call counts missing from:\n%s", r.stdout.String())
 	}
 }
 

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -21,40 +20,24 @@ import (
 // serves the window ending at the current hour.
 func TestStateDir(t *testing.T) {
 	dir := t.TempDir()
-	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr bytes.Buffer
-	urls := make(chan string, 1)
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"--snapshot", "../../fixtures/karmacadabra-prod/snapshot.json", "--shift-to-now",
-			"--state-dir", dir, "--bucket", "reports"}, &stdout, &stderr, func(u string) { urls <- u })
-	}()
-	var url string
-	select {
-	case url = <-urls:
-	case code := <-done:
-		t.Fatalf("exit %d before serving: %s", code, stderr.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("not serving after 10 s")
-	}
-	if hour := time.Now().UTC().Truncate(time.Hour).Format(time.RFC3339); !strings.Contains(stdout.String(), "to "+hour) {
-		t.Errorf("the window does not end at the current hour %s:\n%s", hour, stdout.String())
+	r := startRun(t, "--snapshot", "../../fixtures/karmacadabra-prod/snapshot.json", "--shift-to-now",
+		"--state-dir", dir, "--bucket", "reports")
+	url := r.url
+	if hour := time.Now().UTC().Truncate(time.Hour).Format(time.RFC3339); !strings.Contains(r.stdout.String(), "to "+hour) {
+		t.Errorf("the window does not end at the current hour %s:\n%s", hour, r.stdout.String())
 	}
 
 	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""), BaseEndpoint: aws.String(url)}
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
-	if _, err := s3c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("cwlens/latest/report.md"),
+	if _, err := s3c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("cwlens/latest/report.md"),
 		Body: strings.NewReader("# report\n")}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sns.NewFromConfig(cfg).Publish(ctx, &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-east-1:123456789012:cwlens"),
+	if _, err := sns.NewFromConfig(cfg).Publish(context.Background(), &sns.PublishInput{TopicArn: aws.String("arn:aws:sns:us-east-1:123456789012:cwlens"),
 		Subject: aws.String("cwlens: 1 new finding"), Message: aws.String("details")}); err != nil {
 		t.Fatal(err)
 	}
-	cancel()
-	if code := <-done; code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
+	r.stop(t)
 	if b, err := os.ReadFile(filepath.Join(dir, "s3", "reports", "cwlens", "latest", "report.md")); err != nil || string(b) != "# report\n" {
 		t.Errorf("s3 object on disk: %q, %v", b, err)
 	}
@@ -64,8 +47,8 @@ func TestStateDir(t *testing.T) {
 		t.Errorf("sns/1.json: %s, %v", b, err)
 	}
 	for _, api := range []string{"s3:PutObject", "sns:Publish"} {
-		if !strings.Contains(stdout.String(), api) {
-			t.Errorf("call counts lack %s:\n%s", api, stdout.String())
+		if !strings.Contains(r.stdout.String(), api) {
+			t.Errorf("call counts lack %s:\n%s", api, r.stdout.String())
 		}
 	}
 }
