@@ -59,6 +59,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0 // asked for: the usage was printed
+		}
 		return 2
 	}
 	if *snapPath == "" || fs.NArg() > 0 {

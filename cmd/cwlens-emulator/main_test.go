@@ -81,3 +81,14 @@ func TestRunBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestRunHelp: asking for help is not a mistake. The usage goes to stderr
+// and the exit status is 0, as for any command asked for its help.
+func TestRunHelp(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		var stdout, stderr bytes.Buffer
+		if code := run(context.Background(), []string{arg}, &stdout, &stderr, nil); code != 0 || !strings.Contains(stderr.String(), "usage: cwlens-emulator --snapshot FILE") {
+			t.Errorf("%s: exit %d, stderr %q", arg, code, stderr.String())
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -36,12 +37,33 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.format, "format", "f", string(report.FormatTable), "output `FORMAT`: "+strings.Join(names, ", "))
 	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically; - is standard output)")
-	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
-	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding)")
+	fs.Var(nonEmpty{&f.failOn}, "fail-on", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
+	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding);\nthe file holds one account and Region and refuses another's; an --at before its run leaves it as it was")
 	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
 	fs.StringVar(&f.prices, "prices", "", "price with the price book in `FILE` (default: the built-in book; see cwlens prices)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
+
+// nonEmpty is a string flag that refuses "": --fail-on ” from a script
+// whose variable is unset would otherwise turn failing off without a word.
+type nonEmpty struct{ p *string }
+
+func (v nonEmpty) String() string {
+	if v.p == nil {
+		return ""
+	}
+	return *v.p
+}
+
+func (v nonEmpty) Set(s string) error {
+	if strings.TrimSpace(s) == "" {
+		return errors.New("must not be empty")
+	}
+	*v.p = s
+	return nil
+}
+
+func (nonEmpty) Type() string { return "string" }
 
 // registerScenario adds --scenario to a command that projects one.
 func (f *reportFlags) registerScenario(cmd *cobra.Command) {

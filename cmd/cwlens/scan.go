@@ -144,14 +144,19 @@ func scanAccount(ctx context.Context, stderr io.Writer, f *scanFlags) (*cwlens.S
 	return snap, nil
 }
 
+// maxDays bounds --days: CloudWatch keeps data points of an hour or more for
+// 455 days, so a longer window would read nothing older
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Metric, "Metrics retention").
+const maxDays = 455
+
 // maxSample bounds --sample, as it bounds the Lambda's CWLENS_SAMPLE_EVENTS.
 const maxSample = cwlens.MaxSampleEvents
 
 // options checks the flags and turns them into ingest.Options.
 func (f *scanFlags) options(stderr io.Writer) (ingest.Options, error) {
 	var o ingest.Options
-	if f.days < 1 {
-		return o, usagef("--days %d: want at least 1", f.days)
+	if f.days < 1 || f.days > maxDays {
+		return o, usagef("--days %d: want 1 to %d (CloudWatch keeps hourly metrics %d days)", f.days, maxDays, maxDays)
 	}
 	o.Days = f.days
 	if f.sample < 0 || f.sample > maxSample {

@@ -179,6 +179,7 @@ func TestScanCommandUsage(t *testing.T) {
 		{[]string{"scan", "--region", "us-east-1"}, "--out FILE is required"},
 		{[]string{"scan", "--out", "x.json"}, "no AWS region"},
 		{[]string{"scan", "--region", "us-east-1", "--days", "0", "--out", "x.json"}, "--days 0"},
+		{[]string{"scan", "--region", "us-east-1", "--days", "456", "--out", "x.json"}, "--days 456: want 1 to 455"},
 		{[]string{"scan", "--region", "us-east-1", "--until", "yesterday", "--out", "x.json"}, "--until"},
 		{[]string{"scan", "--region", "us-east-1", "--log-level", "loud", "--out", "x.json"}, "--log-level"},
 		{[]string{"scan", "--region", "us-east-1", "--sample", "-1", "--out", "x.json"}, "--sample -1"},

@@ -120,3 +120,61 @@ func TestStateThreeRuns(t *testing.T) {
 		t.Errorf("day 4 resolves again: %v", doc.Resolved)
 	}
 }
+
+// TestStateOwner: a state file records whose findings it holds. Another
+// account's or Region's run is refused with one line, before anything is
+// written, so that its findings are never called "ongoing" and its alert
+// silenced.
+func TestStateOwner(t *testing.T) {
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state.json")
+	if r := run(t, "report", reference, "--state", state, "--format", "json"); r.code != exitOK {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	st, err := runstate.Load(state)
+	if err != nil || st.AccountID != "123456789012" || st.Region != "us-east-1" {
+		t.Fatalf("state owner %q %q, err %v", st.AccountID, st.Region, err)
+	}
+	before, _ := os.ReadFile(state)
+
+	snap, err := cwlens.ReadSnapshot(reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ account, region string }{{"210987654321", "us-east-1"}, {"123456789012", "eu-west-1"}} {
+		other := *snap
+		other.AccountID, other.Region = c.account, c.region
+		path := filepath.Join(dir, c.account+c.region+".json")
+		b, err := cwlens.EncodeSnapshot(&other)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(path, b, 0o644)
+		r := run(t, "report", path, "--state", state, "--fail-on", "high")
+		if r.code != exitFailed || r.stdout != "" || strings.Count(r.stderr, "\n") != 1 ||
+			!strings.Contains(r.stderr, state+": the state belongs to another account or Region: it holds account 123456789012 in us-east-1, this run reads "+c.account+" in "+c.region) {
+			t.Errorf("%s %s: exit %d, stdout %d bytes, stderr %q", c.account, c.region, r.code, len(r.stdout), r.stderr)
+		}
+	}
+	if after, _ := os.ReadFile(state); string(after) != string(before) {
+		t.Error("a refused run changed the state")
+	}
+}
+
+// TestStateAtBeforeRun: a report --at a time before the state's run labels
+// its findings but leaves the state as it was; it must not rewind a cron
+// job's state to the past.
+func TestStateAtBeforeRun(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	if r := run(t, "report", reference, "--state", state); r.code != exitOK {
+		t.Fatalf("first run: exit %d: %s", r.code, r.stderr)
+	}
+	before, _ := os.ReadFile(state)
+	r := run(t, "report", reference, "--state", state, "--at", "2025-10-28", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("run in the past: exit %d: %s", r.code, r.stderr)
+	}
+	if after, _ := os.ReadFile(state); string(after) != string(before) {
+		t.Errorf("an --at before the state's run rewrote it:\n%s\nwas:\n%s", after, before)
+	}
+}

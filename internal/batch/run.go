@@ -219,7 +219,17 @@ func (r *Runner) previous(ctx context.Context, cfg Config, rg *region) (*runstat
 	if err != nil {
 		return nil, fmt.Errorf("get s3://%s/%s: %w", cfg.ReportBucket, key, err)
 	}
-	return runstate.Decode("s3://"+cfg.ReportBucket+"/"+key, bytes.NewReader(b))
+	name := "s3://" + cfg.ReportBucket + "/" + key
+	st, err := runstate.Decode(name, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	// Another account's report under this prefix would label this one's
+	// findings ongoing and silence its alerts; without it, all are new.
+	if err := st.CheckOwner(rg.snap.AccountID, rg.snap.Region); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return st, nil
 }
 
 func hasGapFor(snap *cwlens.Snapshot, err error) bool {

@@ -2,6 +2,7 @@ package runstate
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -74,8 +75,13 @@ func Encode(st *State) ([]byte, error) {
 // fileDoc is the union of a state file and the parts of a report a state is
 // read from.
 type fileDoc struct {
-	Schema string    `json:"schema"`
-	RunAt  time.Time `json:"run_at"`
+	Schema    string `json:"schema"`
+	AccountID string `json:"account_id"` // a state's
+	Region    string `json:"region"`     // both's
+	Account   struct {
+		ID string `json:"id"`
+	} `json:"account"` // a report's
+	RunAt time.Time `json:"run_at"`
 	// A report's evaluation time, under the names report formats use.
 	GeneratedAt time.Time `json:"generated_at"`
 	EvaluatedAt time.Time `json:"evaluated_at"`
@@ -127,7 +133,7 @@ func Decode(name string, r io.Reader) (*State, error) {
 	default:
 		return nil, cwlens.Inputf(name, "schema", fmt.Sprintf("%q", doc.Schema), "want %q or %q", Schema, reportSchema)
 	}
-	st := &State{RunAt: runAt.UTC()}
+	st := &State{AccountID: cmp.Or(doc.AccountID, doc.Account.ID), Region: doc.Region, RunAt: runAt.UTC()}
 	for i, f := range doc.Findings {
 		where := func(field string) string { return fmt.Sprintf("findings[%d].%s", i, field) }
 		if f.Kind == "" {

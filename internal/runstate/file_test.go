@@ -1,6 +1,7 @@
 package runstate
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,7 +80,7 @@ func TestEncodeEmpty(t *testing.T) {
 // function does with latest/report.json: resolved findings are closed and
 // dropped; first_seen is kept; without it the report's time stands in.
 func TestDecodeReport(t *testing.T) {
-	doc := `{"schema":"cwlens.report/v1","account":"123456789012","region":"us-east-1",
+	doc := `{"schema":"cwlens.report/v1","account":{"id":"123456789012"},"region":"us-east-1",
 	 "window":{"start":"2025-09-27T00:00:00Z","end":"2025-10-31T00:00:00Z"},
 	 "findings":[
 	  {"kind":"ingestion_level_shift","subject":"/ecs/karmacadabra-prod/facilitator","severity":"critical",
@@ -162,4 +163,40 @@ func FuzzDecode(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestDecodeOwner: the owner is read from a state file (account_id, region)
+// and from a report (account.id, region), and CheckOwner refuses another's.
+func TestDecodeOwner(t *testing.T) {
+	for _, doc := range []string{
+		`{"schema":"cwlens.state/v1","account_id":"123456789012","region":"eu-west-1","run_at":"2025-10-31T00:00:00Z","findings":[]}`,
+		`{"schema":"cwlens.report/v1","account":{"id":"123456789012","name":"x"},"region":"eu-west-1","evaluated_at":"2025-10-31T00:00:00Z","findings":[]}`,
+	} {
+		st, err := Decode("s", strings.NewReader(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.AccountID != "123456789012" || st.Region != "eu-west-1" {
+			t.Errorf("%s: owner %q %q", doc, st.AccountID, st.Region)
+		}
+		if err := st.CheckOwner("123456789012", "eu-west-1"); err != nil {
+			t.Errorf("own state refused: %v", err)
+		}
+		for _, o := range [][2]string{{"123456789013", "eu-west-1"}, {"123456789012", "us-east-1"}} {
+			if err := st.CheckOwner(o[0], o[1]); !errors.Is(err, ErrOwner) {
+				t.Errorf("%v: %v, want ErrOwner", o, err)
+			}
+		}
+	}
+	var none *State
+	if err := none.CheckOwner("123456789012", "us-east-1"); err != nil {
+		t.Errorf("no state: %v", err)
+	}
+	if err := (&State{}).CheckOwner("123456789012", "us-east-1"); err != nil {
+		t.Errorf("a state without an owner (older file): %v", err)
+	}
+	b, err := Encode(&State{AccountID: "123456789012", Region: "eu-west-1"})
+	if err != nil || !strings.Contains(string(b), `"account_id": "123456789012"`) || !strings.Contains(string(b), `"region": "eu-west-1"`) {
+		t.Errorf("Encode: %v\n%s", err, b)
+	}
 }

@@ -11,6 +11,7 @@ package runstate
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -76,9 +77,39 @@ func (r Record) Finding() cwlens.Finding {
 
 // State is the open findings as of one run.
 type State struct {
+	// AccountID and Region say whose findings these are. A state compared
+	// with another account's run would call that account's findings
+	// "ongoing" and silence its alerts, so CheckOwner refuses it. Empty in
+	// a state written before they were recorded.
+	AccountID string `json:"account_id,omitempty"`
+	Region    string `json:"region,omitempty"`
 	// RunAt is the evaluation time of the run that wrote the state.
 	RunAt    time.Time `json:"run_at"`
 	Findings []Record  `json:"findings"`
+}
+
+// ErrOwner is wrapped by CheckOwner's error.
+var ErrOwner = errors.New("the state belongs to another account or Region")
+
+// CheckOwner returns an error wrapping ErrOwner when st records an account
+// or Region other than account and region. A nil state, or one that records
+// neither (an older file), belongs to anyone.
+func (st *State) CheckOwner(account, region string) error {
+	if st == nil || (st.AccountID == "" && st.Region == "") {
+		return nil
+	}
+	if st.AccountID == account && st.Region == region {
+		return nil
+	}
+	return fmt.Errorf("%w: it holds account %s in %s, this run reads %s in %s; keep one state file per account and Region",
+		ErrOwner, orNone(st.AccountID), orNone(st.Region), orNone(account), orNone(region))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
 }
 
 // Options tune Compare.
@@ -92,6 +123,9 @@ type Options struct {
 	// called resolved: a run that did not look has not seen it go away.
 	// Nil means the run saw everything.
 	NotScanned func(Record) bool
+	// AccountID and Region are the current run's; the next state records
+	// them.
+	AccountID, Region string
 }
 
 // Result is a run's findings labelled against the previous run.
@@ -133,7 +167,7 @@ func Compare(prev *State, cur []cwlens.Finding, opt Options) Result {
 		}
 	}
 
-	res := Result{Findings: make([]cwlens.Finding, len(cur)), Next: State{RunAt: at}}
+	res := Result{Findings: make([]cwlens.Finding, len(cur)), Next: State{AccountID: opt.AccountID, Region: opt.Region, RunAt: at}}
 	seen := map[Key]bool{}
 	for i, f := range cur {
 		k := KeyOf(f)
