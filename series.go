@@ -14,6 +14,10 @@ const (
 	UnitBytes   = "Bytes"
 	UnitCount   = "Count"
 	UnitPercent = "Percent"
+	// UnitNone is CloudWatch's unit of a metric published without one.
+	UnitNone = "None"
+	// UnitTaskHours is the unit of Service.TaskHours.
+	UnitTaskHours = "TaskHours"
 )
 
 // Common periods of a Series.

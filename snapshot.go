@@ -47,6 +47,35 @@ type Gap struct {
 	API      string `json:"api"`      // e.g. "ecs:DescribeServices"
 	Resource string `json:"resource"` // e.g. a cluster ARN or log group name; "*" for all
 	Reason   string `json:"reason"`   // the error as AWS returned it
+
+	// Subject names the resource whose series the gap leaves unread, as
+	// Covers matches it: a log group's name, a metric filter's
+	// FilterSubject, a service's ID, or SubjectAll for everything. Empty
+	// when the gap names no series (a listing refused, say): such a gap
+	// keeps no point unknown.
+	Subject string `json:"subject,omitempty"`
+	// Start and End bound the time the gap leaves unread, [Start, End);
+	// a zero Start or End leaves that side unbounded.
+	Start time.Time `json:"start,omitzero"`
+	End   time.Time `json:"end,omitzero"`
+}
+
+// SubjectAll is the Gap.Subject of a gap that covers every series (a scan
+// cut short).
+const SubjectAll = "*"
+
+// FilterSubject is the Gap.Subject of a metric filter: "group:filter". A
+// log group name cannot hold a colon (CreateLogGroup: [.\-_/#A-Za-z0-9]+),
+// so the two parts cannot be confused.
+func FilterSubject(group, filter string) string { return group + ":" + filter }
+
+// Covers reports whether the gap leaves the series of subject unread at t:
+// its subject is subject (or SubjectAll) and t lies in [Start, End).
+func (g Gap) Covers(subject string, t time.Time) bool {
+	if g.Subject != subject && g.Subject != SubjectAll || g.Subject == "" {
+		return false
+	}
+	return (g.Start.IsZero() || !t.Before(g.Start)) && (g.End.IsZero() || t.Before(g.End))
 }
 
 // Partial reports whether the scan behind s missed something.
@@ -107,15 +136,29 @@ type LogGroup struct {
 // NeverExpires reports whether the group keeps its events forever.
 func (g *LogGroup) NeverExpires() bool { return g.RetentionDays == nil }
 
-// MetricFilter is a CloudWatch Logs metric filter with the hourly sum of the
-// metric it publishes. A metric filter counts matching lines; it never stops
-// them from being ingested.
+// MetricFilter is a CloudWatch Logs metric filter with the hourly count of
+// the events its metric counts. A metric filter counts matching lines; it
+// never stops them from being ingested.
 type MetricFilter struct {
 	Name            string `json:"name"`
 	Pattern         string `json:"pattern"`
 	MetricNamespace string `json:"metric_namespace"`
 	MetricName      string `json:"metric_name"`
-	MetricValue     string `json:"metric_value"`
+	// MetricValue is what each matching event publishes: "1", another
+	// number, or a field such as "$.latency" (MetricTransformation
+	// metricValue).
+	MetricValue string `json:"metric_value"`
+	// DefaultValue is MetricTransformation defaultValue, the value the
+	// filter publishes for a period in which events were ingested and none
+	// matched; nil when unset, and then the filter publishes nothing for
+	// such a period.
+	DefaultValue *float64 `json:"default_value,omitempty"`
+	// Unit is MetricTransformation unit (a CloudWatch unit such as
+	// "Milliseconds"); empty when unset.
+	Unit string `json:"unit,omitempty"`
+	// CreationTime is when the filter was created; zero when unknown.
+	// Before it the filter published nothing, and its points are unknown.
+	CreationTime time.Time `json:"creation_time,omitzero"`
 	// Dimensions maps each dimension the filter's metric is published
 	// with to the selector of its value (e.g. "service" → "$.service"); at
 	// most MaxMetricFilterDimensions. A system field the filter emits as a
@@ -124,8 +167,32 @@ type MetricFilter struct {
 	// limit. A dimensioned metric exists once per combination of values,
 	// so Counts is the sum over every combination.
 	Dimensions map[string]string `json:"dimensions,omitempty"`
-	// Counts is the hourly Sum of the metric.
+	// Counts is the hourly number of matching events (the metric's
+	// SampleCount, or its Sum ÷ the value where a default value would be
+	// counted too).
 	Counts Series `json:"counts"`
+	// Values is the hourly Sum of the published values, in Unit (or
+	// "None"), for a filter whose MetricValue is not "1"; absent
+	// otherwise, when it equals Counts.
+	Values Series `json:"values,omitzero"`
+	// SharedWith lists every metric filter that publishes the same metric
+	// (namespace, name and dimensions), this one included, as
+	// FilterSubject strings, sorted; empty when none does. CloudWatch sums
+	// the filters' data into one metric, so Counts and Values are then the
+	// sum over all of them, not this filter's own.
+	SharedWith []string `json:"shared_with,omitempty"`
+}
+
+// Shared reports whether several filters publish f's metric, so that its
+// series are a sum over all of them.
+func (f *MetricFilter) Shared() bool { return len(f.SharedWith) > 1 }
+
+// ValueUnit returns the unit of f's Values series: Unit, or "None".
+func (f *MetricFilter) ValueUnit() string {
+	if f.Unit == "" {
+		return UnitNone
+	}
+	return f.Unit
 }
 
 // MaxMetricFilterDimensions is how many dimensions a metric filter's
@@ -155,6 +222,7 @@ const (
 const (
 	LaunchFargate   = "FARGATE"
 	LaunchEC2       = "EC2"
+	LaunchExternal  = "EXTERNAL"
 	ProviderFargate = "FARGATE"
 	ProviderSpot    = "FARGATE_SPOT"
 )
@@ -171,13 +239,23 @@ type Service struct {
 	LaunchType               string                 `json:"launch_type,omitempty"`
 	CapacityProviderStrategy []CapacityProviderItem `json:"capacity_provider_strategy,omitempty"`
 
+	// DeploymentController is ECS, CODE_DEPLOY or EXTERNAL
+	// (DescribeServices deploymentController.type); empty means ECS.
+	DeploymentController string `json:"deployment_controller,omitempty"`
+
+	// TaskDefinition is empty for a service of the EXTERNAL deployment
+	// controller that has none; its size, architecture and operating
+	// system are then unknown (zero and empty).
 	TaskDefinition string `json:"task_definition,omitempty"`
-	// CPUUnits is the task size in CPU units (1024 units = 1 vCPU).
+	// CPUUnits is the task size in CPU units (1024 units = 1 vCPU); 0
+	// outside Fargate when the task definition sets CPU only per
+	// container, or none.
 	CPUUnits int `json:"cpu_units"`
-	// MemoryMiB is the task memory in MiB.
+	// MemoryMiB is the task memory in MiB; 0 outside Fargate when the task
+	// definition sets none at task level.
 	MemoryMiB           int    `json:"memory_mib"`
 	Architecture        string `json:"architecture"`     // ArchX86_64 or ArchARM64
-	OperatingSystem     string `json:"operating_system"` // e.g. LINUX
+	OperatingSystem     string `json:"operating_system"` // e.g. LINUX, WINDOWS_SERVER_2022_CORE
 	EphemeralStorageGiB int    `json:"ephemeral_storage_gib,omitempty"`
 
 	DesiredCount int `json:"desired_count"`
@@ -195,7 +273,39 @@ type Service struct {
 	CPUMaximum    Series `json:"cpu_maximum,omitzero"`
 	MemoryAverage Series `json:"memory_average,omitzero"`
 	MemoryMaximum Series `json:"memory_maximum,omitzero"`
+
+	// TaskHours is, per hour, the task-hours the service ran (the mean
+	// number of running tasks over the hour), read from TaskHoursSource;
+	// absent when CloudWatch had no such metric.
+	TaskHours       Series `json:"task_hours,omitzero"`
+	TaskHoursSource string `json:"task_hours_source,omitempty"`
 }
+
+// Task-hours sources (Service.TaskHoursSource).
+const (
+	// TaskHoursContainerInsights: ECS/ContainerInsights RunningTaskCount
+	// by ClusterName and ServiceName, Average per hour.
+	TaskHoursContainerInsights = "ECS/ContainerInsights RunningTaskCount"
+)
+
+// OnFargate reports whether the service's tasks run on Fargate: launch
+// type FARGATE, or a capacity provider strategy of FARGATE and FARGATE_SPOT
+// only.
+func (s *Service) OnFargate() bool {
+	if len(s.CapacityProviderStrategy) == 0 {
+		return s.LaunchType == LaunchFargate
+	}
+	for _, c := range s.CapacityProviderStrategy {
+		if c.CapacityProvider != ProviderFargate && c.CapacityProvider != ProviderSpot {
+			return false
+		}
+	}
+	return true
+}
+
+// IsWindows reports whether the task definition names a Windows operating
+// system family (runtimePlatform operatingSystemFamily WINDOWS_SERVER_…).
+func (s *Service) IsWindows() bool { return strings.HasPrefix(s.OperatingSystem, "WINDOWS") }
 
 // ID returns "cluster/name", the subject used for the service in findings
 // and projections.

@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -106,9 +107,18 @@ func (v *validator) snapshot(s *Snapshot) {
 		}
 	}
 	for i, g := range s.Gaps {
-		if g.API == "" {
-			v.failf(fmt.Sprintf("gaps[%d].api", i), `""`, "missing")
-		}
+		v.gap(fmt.Sprintf("gaps[%d]", i), g)
+	}
+}
+
+// gap checks a gap names its API and, when bounded on both sides, ends
+// after it starts.
+func (v *validator) gap(p string, g Gap) {
+	if g.API == "" {
+		v.failf(p+".api", `""`, "missing")
+	}
+	if !g.Start.IsZero() && !g.End.IsZero() && !g.End.After(g.Start) {
+		v.failf(p+".end", stamp(g.End), "must be after start %s", stamp(g.Start))
 	}
 }
 
@@ -165,6 +175,36 @@ func (v *validator) logGroup(p string, g *LogGroup, w Window) {
 			}
 		}
 		v.series(fp+".counts", f.Counts, UnitCount, w, noUpperBound)
+		v.filterValues(fp, f, w)
+		v.sharedWith(fp, g.Name, f)
+	}
+}
+
+// filterValues checks the sums of a value metric: in the filter's unit,
+// finite; a field's values may be negative, so no bound.
+func (v *validator) filterValues(fp string, f *MetricFilter, w Window) {
+	v.seriesIn(fp+".values", f.Values, f.ValueUnit(), w, -noUpperBound, noUpperBound)
+}
+
+// sharedWith checks that a shared metric's publishers are filters named
+// "group:filter", sorted, unique, this filter among them.
+func (v *validator) sharedWith(fp, group string, f *MetricFilter) {
+	if len(f.SharedWith) == 0 {
+		return
+	}
+	self := false
+	for i, s := range f.SharedWith {
+		g, name, ok := strings.Cut(s, ":")
+		if !ok || g == "" || name == "" {
+			v.failf(fmt.Sprintf("%s.shared_with[%d]", fp, i), strconv.Quote(s), `want "log group:filter name"`)
+		}
+		if i > 0 && s <= f.SharedWith[i-1] {
+			v.failf(fmt.Sprintf("%s.shared_with[%d]", fp, i), strconv.Quote(s), "not sorted or a duplicate")
+		}
+		self = self || s == FilterSubject(group, f.Name)
+	}
+	if !self {
+		v.failf(fp+".shared_with", fmt.Sprintf("%d entries", len(f.SharedWith)), "does not list the filter itself (%q)", FilterSubject(group, f.Name))
 	}
 }
 
@@ -174,6 +214,11 @@ const noUpperBound = math.MaxFloat64
 // period grid (so daily series start at 00:00 UTC), the expected unit, lying
 // inside the window, and finite values in [0, upper].
 func (v *validator) series(p string, s Series, unit string, w Window, upper float64) {
+	v.seriesIn(p, s, unit, w, 0, upper)
+}
+
+// seriesIn is series with values bounded by [lower, upper].
+func (v *validator) seriesIn(p string, s Series, unit string, w Window, lower, upper float64) {
 	if s.IsZero() {
 		return // no data captured for this series
 	}
@@ -195,7 +240,7 @@ func (v *validator) series(p string, s Series, unit string, w Window, upper floa
 		case IsMissing(x):
 		case math.IsInf(x, 0):
 			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "not a finite number")
-		case x < 0:
+		case x < lower:
 			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "must not be negative")
 		case x > upper:
 			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64), "above %g", upper)
@@ -214,22 +259,9 @@ func (v *validator) service(p string, s *Service, w Window) {
 		v.failf(p+".name", `""`, "missing")
 	}
 	fargate := v.capacity(p, s)
-	switch {
-	case fargate && !ValidFargateSize(s.CPUUnits, s.MemoryMiB):
-		v.failf(p+".cpu_units", fmt.Sprintf("%d CPU units / %d MiB", s.CPUUnits, s.MemoryMiB), "not a Fargate task size (%d CPU units allow %v MiB; CPU sizes %v)", s.CPUUnits, FargateMemoryMiB(s.CPUUnits), FargateCPUUnits())
-	case !fargate && (s.CPUUnits < minEC2CPUUnits || s.CPUUnits > maxEC2CPUUnits):
-		v.failf(p+".cpu_units", strconv.Itoa(s.CPUUnits), "an ECS task has %d to %d CPU units (1024 = 1 vCPU)", minEC2CPUUnits, maxEC2CPUUnits)
-	case !fargate && s.MemoryMiB <= 0:
-		v.failf(p+".memory_mib", strconv.Itoa(s.MemoryMiB), "must be positive")
-	}
-	switch s.Architecture {
-	case ArchX86_64, ArchARM64:
-	default:
-		v.failf(p+".architecture", strconv.Quote(s.Architecture), "want %s or %s", ArchX86_64, ArchARM64)
-	}
-	if s.OperatingSystem == "" {
-		v.failf(p+".operating_system", `""`, "missing (e.g. LINUX)")
-	}
+	v.taskSize(p, s, fargate)
+	v.platform(p, s, fargate)
+	v.deploymentController(p, s)
 	if e := s.EphemeralStorageGiB; e != 0 && (e < 20 || e > 200) {
 		v.failf(p+".ephemeral_storage_gib", strconv.Itoa(e), "Fargate ephemeral storage is 20 to 200 GiB")
 	}
@@ -271,6 +303,56 @@ func (v *validator) service(p string, s *Service, w Window) {
 	v.series(p+".cpu_maximum", s.CPUMaximum, UnitPercent, w, noUpperBound)
 	v.series(p+".memory_average", s.MemoryAverage, UnitPercent, w, memUpper)
 	v.series(p+".memory_maximum", s.MemoryMaximum, UnitPercent, w, memUpper)
+	v.taskHours(p, s, w)
+}
+
+// taskSize checks the task size: a Fargate pair on Fargate; elsewhere
+// 128–196,608 CPU units, or 0 when the task definition sets CPU only per
+// container or has none (EC2 and EXTERNAL allow that: RegisterTaskDefinition
+// cpu "is optional for tasks that are hosted on Amazon EC2"), and memory
+// ≥ 0 likewise.
+func (v *validator) taskSize(p string, s *Service, fargate bool) {
+	switch {
+	case fargate && !ValidFargateSize(s.CPUUnits, s.MemoryMiB):
+		v.failf(p+".cpu_units", fmt.Sprintf("%d CPU units / %d MiB", s.CPUUnits, s.MemoryMiB), "not a Fargate task size (%d CPU units allow %v MiB; CPU sizes %v)", s.CPUUnits, FargateMemoryMiB(s.CPUUnits), FargateCPUUnits())
+	case !fargate && s.CPUUnits != 0 && (s.CPUUnits < minEC2CPUUnits || s.CPUUnits > maxEC2CPUUnits):
+		v.failf(p+".cpu_units", strconv.Itoa(s.CPUUnits), "an ECS task has %d to %d CPU units (1024 = 1 vCPU), or 0 when only its containers are sized", minEC2CPUUnits, maxEC2CPUUnits)
+	case !fargate && s.MemoryMiB < 0:
+		v.failf(p+".memory_mib", strconv.Itoa(s.MemoryMiB), "must not be negative")
+	}
+}
+
+// platform checks the architecture and operating system. A service with
+// no task definition (an EXTERNAL deployment controller may have none)
+// outside Fargate has neither.
+func (v *validator) platform(p string, s *Service, fargate bool) {
+	unknown := !fargate && s.TaskDefinition == ""
+	switch {
+	case s.Architecture == ArchX86_64, s.Architecture == ArchARM64:
+	case s.Architecture == "" && unknown:
+	default:
+		v.failf(p+".architecture", strconv.Quote(s.Architecture), "want %s or %s", ArchX86_64, ArchARM64)
+	}
+	if s.OperatingSystem == "" && !unknown {
+		v.failf(p+".operating_system", `""`, "missing (e.g. LINUX)")
+	}
+}
+
+// deploymentController checks DescribeServices deploymentController.type.
+func (v *validator) deploymentController(p string, s *Service) {
+	switch s.DeploymentController {
+	case "", "ECS", "CODE_DEPLOY", "EXTERNAL":
+	default:
+		v.failf(p+".deployment_controller", strconv.Quote(s.DeploymentController), "want ECS, CODE_DEPLOY or EXTERNAL")
+	}
+}
+
+// taskHours checks the task-hours series and that it names its source.
+func (v *validator) taskHours(p string, s *Service, w Window) {
+	v.series(p+".task_hours", s.TaskHours, UnitTaskHours, w, noUpperBound)
+	if !s.TaskHours.IsZero() && s.TaskHoursSource == "" {
+		v.failf(p+".task_hours_source", `""`, "missing: task_hours must say which metric they come from")
+	}
 }
 
 // capacity checks the launch type or capacity provider strategy and reports

@@ -30,6 +30,25 @@ func TestValidate(t *testing.T) {
 			s.Services[1].LaunchType = cwlens.LaunchEC2
 			s.Services[1].MemoryMaximum.Values[0] = 130
 		}, ""},
+		{"EC2 sized by its containers", func(s *cwlens.Snapshot) {
+			s.Services[1].LaunchType, s.Services[1].CPUUnits, s.Services[1].MemoryMiB = cwlens.LaunchEC2, 0, 0
+		}, ""},
+		{"EXTERNAL without task definition", func(s *cwlens.Snapshot) {
+			sv := &s.Services[1]
+			sv.LaunchType, sv.DeploymentController, sv.TaskDefinition = cwlens.LaunchExternal, "EXTERNAL", ""
+			sv.CPUUnits, sv.MemoryMiB, sv.Architecture, sv.OperatingSystem = 0, 0, "", ""
+		}, ""},
+		{"task hours", func(s *cwlens.Snapshot) {
+			s.Services[1].TaskHours, s.Services[1].TaskHoursSource = taskHours(s, 0.5), cwlens.TaskHoursContainerInsights
+		}, ""},
+		{"value metric", func(s *cwlens.Snapshot) {
+			f := &s.LogGroups[0].MetricFilters[1]
+			f.MetricValue, f.Unit, f.Values = "$.delta", "Milliseconds", f.Counts
+			f.Values.Unit, f.Values.Values = "Milliseconds", append([]float64{-3.5}, f.Counts.Values[1:]...)
+		}, ""},
+		{"shared metric", func(s *cwlens.Snapshot) {
+			s.LogGroups[0].MetricFilters[1].SharedWith = []string{"/ecs/karmacadabra-prod/facilitator:invalid-signature", "/ecs/karmacadabra-prod/validator:sig"}
+		}, ""},
 		{"Fargate and Spot strategy", func(s *cwlens.Snapshot) {
 			s.Services[2].CapacityProviderStrategy = []cwlens.CapacityProviderItem{{CapacityProvider: "FARGATE", Base: 1, Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}
 		}, ""},
@@ -71,7 +90,32 @@ func TestValidate(t *testing.T) {
 		{"Spot with 256/768", func(s *cwlens.Snapshot) { s.Services[2].MemoryMiB = 768 }, "services[2].cpu_units: 256 CPU units / 768 MiB"},
 		{"EC2 too small", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].CPUUnits = cwlens.LaunchEC2, 100 }, "services[1].cpu_units: 100: an ECS task has 128 to 196608"},
 		{"EC2 too big", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].CPUUnits = cwlens.LaunchEC2, 196609 }, "services[1].cpu_units: 196609"},
-		{"EC2 no memory", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].MemoryMiB = cwlens.LaunchEC2, 0 }, "services[1].memory_mib: 0: must be positive"},
+		{"EC2 negative memory", func(s *cwlens.Snapshot) { s.Services[1].LaunchType, s.Services[1].MemoryMiB = cwlens.LaunchEC2, -1 }, "services[1].memory_mib: -1: must not be negative"},
+		{"Fargate without task size", func(s *cwlens.Snapshot) { s.Services[1].CPUUnits, s.Services[1].MemoryMiB = 0, 0 }, "services[1].cpu_units: 0 CPU units / 0 MiB: not a Fargate task size"},
+		{"Fargate without task definition", func(s *cwlens.Snapshot) { s.Services[1].TaskDefinition, s.Services[1].Architecture = "", "" }, `services[1].architecture: "": want X86_64 or ARM64`},
+		{"deployment controller", func(s *cwlens.Snapshot) { s.Services[1].DeploymentController = "BLUE_GREEN" }, `services[1].deployment_controller: "BLUE_GREEN": want ECS, CODE_DEPLOY or EXTERNAL`},
+		{"task hours without source", func(s *cwlens.Snapshot) { s.Services[1].TaskHours = taskHours(s, 1) }, `services[1].task_hours_source: "": missing`},
+		{"task hours unit", func(s *cwlens.Snapshot) {
+			s.Services[1].TaskHours, s.Services[1].TaskHoursSource = taskHours(s, 1), cwlens.TaskHoursContainerInsights
+			s.Services[1].TaskHours.Unit = cwlens.UnitCount
+		}, `services[1].task_hours.unit: "Count": want "TaskHours"`},
+		{"negative task hours", func(s *cwlens.Snapshot) {
+			s.Services[1].TaskHours, s.Services[1].TaskHoursSource = taskHours(s, -1), cwlens.TaskHoursContainerInsights
+		}, "services[1].task_hours.values[0]: -1: must not be negative"},
+		{"filter values unit", func(s *cwlens.Snapshot) {
+			f := &s.LogGroups[0].MetricFilters[1]
+			f.MetricValue, f.Unit, f.Values = "$.latency", "Milliseconds", f.Counts
+		}, `log_groups[0].metric_filters[1].values.unit: "Count": want "Milliseconds"`},
+		{"shared without itself", func(s *cwlens.Snapshot) {
+			s.LogGroups[0].MetricFilters[1].SharedWith = []string{"/a:x", "/b:y"}
+		}, `log_groups[0].metric_filters[1].shared_with: 2 entries: does not list the filter itself ("/ecs/karmacadabra-prod/facilitator:invalid-signature")`},
+		{"shared unsorted", func(s *cwlens.Snapshot) {
+			s.LogGroups[0].MetricFilters[1].SharedWith = []string{"/z:x", "/ecs/karmacadabra-prod/facilitator:invalid-signature"}
+		}, `log_groups[0].metric_filters[1].shared_with[1]: "/ecs/karmacadabra-prod/facilitator:invalid-signature": not sorted or a duplicate`},
+		{"shared not a filter", func(s *cwlens.Snapshot) { s.LogGroups[0].MetricFilters[1].SharedWith = []string{"/ecs/x"} }, `log_groups[0].metric_filters[1].shared_with[0]: "/ecs/x": want "log group:filter name"`},
+		{"gap ends before it starts", func(s *cwlens.Snapshot) {
+			s.Gaps = []cwlens.Gap{{API: "cloudwatch:GetMetricData", Subject: "/x", Start: s.Window.End, End: s.Window.Start}}
+		}, "gaps[0].end: 2025-09-27T00:00:00Z: must be after start 2025-11-01T00:00:00Z"},
 		{"no launch type", func(s *cwlens.Snapshot) { s.Services[1].LaunchType = "" }, `services[1].launch_type: "": missing`},
 		{"unknown launch type", func(s *cwlens.Snapshot) { s.Services[1].LaunchType = "LAMBDA" }, `services[1].launch_type: "LAMBDA"`},
 		{"both", func(s *cwlens.Snapshot) { s.Services[2].LaunchType = cwlens.LaunchFargate }, `services[2].launch_type: "FARGATE": a service has a launch type or a capacity provider strategy, never both`},
@@ -115,4 +159,14 @@ func TestValidate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// taskHours returns an hourly task-hours series over the last day of the
+// snapshot's window, every hour v.
+func taskHours(s *cwlens.Snapshot, v float64) cwlens.Series {
+	vs := make([]float64, 24)
+	for i := range vs {
+		vs[i] = v
+	}
+	return cwlens.Series{Start: s.Window.End.Add(-cwlens.Day), Period: time.Hour, Unit: cwlens.UnitTaskHours, Values: vs}
 }
