@@ -54,15 +54,31 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 		for _, l := range p.Lines {
 			rows = append(rows, []string{"projection", l.Subject, l.Component, l.UsageType, l.ProposedUsageType, l.Unit,
 				l.CurrentQuantity.String(), l.ProposedQuantity.String(), l.CurrentPrice.String(), l.ProposedPrice.String(),
-				l.CurrentMonthly.String(), l.ProposedMonthly.String(), l.Delta.String()})
+				l.CurrentMonthly.String(), l.ProposedMonthly.String(), l.Delta.String(), l.Note})
 		}
+		t := p.Totals
 		rows = append(rows, []string{"projection", "total", "", "", "", "", "", "", "", "",
-			p.CurrentMonthly.String(), p.ProposedMonthly.String(), p.DeltaMonthly.String()})
+			decimalOrEmpty(t.CurrentMonthly), decimalOrEmpty(t.ProposedMonthly), decimalOrEmpty(t.DeltaMonthly), totalNote(p)})
 		block([]string{"subject", "component", "usage_type", "proposed_usage_type", "unit", "current_quantity", "proposed_quantity",
-			"current_price_usd", "proposed_price_usd", "current_monthly_usd", "proposed_monthly_usd", "delta_monthly_usd"}, rows)
+			"current_price_usd", "proposed_price_usd", "current_monthly_usd", "proposed_monthly_usd", "delta_monthly_usd", "note"}, rows)
+		if len(p.Unknown) > 0 {
+			rows = nil
+			for _, u := range p.Unknown {
+				rows = append(rows, []string{"unknown_prices", u.Subject, u.UsageType, u.Reason})
+			}
+			block([]string{"subject", "usage_type", "reason"}, rows)
+		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// totalNote says, on the CSV's total row, whether the total is complete.
+func totalNote(p *Projection) string {
+	if p.Complete() {
+		return "complete"
+	}
+	return "incomplete: " + p.TotalUSD(p.CurrentMonthly) + " now; the unknown_prices rows are not in the totals"
 }
 
 func float(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

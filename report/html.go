@@ -41,6 +41,9 @@ type figure struct {
 	Value string
 	Text  string
 	Class string // extra CSS class of its cell: delta-up, delta-down
+	// Unknown follows a total that leaves out usages without a price:
+	// "+ unknown (3 lines)".
+	Unknown string
 }
 
 func usdFigure(ptr string, d decimal.Decimal) figure {
@@ -52,6 +55,28 @@ func usdPtrFigure(ptr string, d *decimal.Decimal) figure {
 		return figure{JSON: ptr, Text: "unknown"}
 	}
 	return usdFigure(ptr, *d)
+}
+
+// totalFigure shows a total of p: with "+ unknown (N lines)" when some
+// usage has no price, and as unknown (no value) when none has.
+func totalFigure(p *Projection, ptr string, d decimal.Decimal) figure {
+	return withUnknown(p, usdFigure(ptr, d))
+}
+
+// totalDeltaFigure is totalFigure for a change of cost.
+func totalDeltaFigure(p *Projection, ptr string, d decimal.Decimal) figure {
+	return withUnknown(p, deltaFigure(ptr, d))
+}
+
+func withUnknown(p *Projection, f figure) figure {
+	switch {
+	case p.Complete():
+	case !p.priced():
+		f.Value, f.Class, f.Text = "", "", p.TotalUSD(decimal.Zero)
+	default:
+		f.Unknown = "+ unknown (" + unknownLines(len(p.Unknown)) + ")"
+	}
+	return f
 }
 
 // deltaFigure shows a change of cost, coloured (and signed, for readers
@@ -279,9 +304,9 @@ func newHTMLView(r *Report) (*htmlView, error) {
 	sum := r.Summary()
 	if p := sum.Projection; p != nil {
 		v.PricesAsOf = FormatDay(p.PricesAsOf)
-		now := usdFigure("/projection/current_monthly_usd", p.CurrentMonthly)
-		after := usdFigure("/projection/proposed_monthly_usd", p.ProposedMonthly)
-		delta := deltaFigure("/projection/delta_monthly_usd", p.DeltaMonthly)
+		now := totalFigure(p, "/projection/current_monthly_usd", p.CurrentMonthly)
+		after := totalFigure(p, "/projection/proposed_monthly_usd", p.ProposedMonthly)
+		delta := totalDeltaFigure(p, "/projection/delta_monthly_usd", p.DeltaMonthly)
 		v.Now, v.After, v.Delta = &now, &after, &delta
 	}
 	// The flood's cost is the analyzer's monthly impact at the observed rate.
@@ -501,12 +526,12 @@ func (v *htmlView) addTopGroups(r *Report) error {
 
 func newProjectionView(p *Projection) (*projectionView, error) {
 	pv := &projectionView{
-		Current:      usdFigure("/projection/current_monthly_usd", p.CurrentMonthly),
-		Proposed:     usdFigure("/projection/proposed_monthly_usd", p.ProposedMonthly),
-		Delta:        deltaFigure("/projection/delta_monthly_usd", p.DeltaMonthly),
-		CurrentYear:  usdFigure("/projection/current_yearly_usd", p.CurrentYearly),
-		ProposedYear: usdFigure("/projection/proposed_yearly_usd", p.ProposedYearly),
-		DeltaYear:    deltaFigure("/projection/delta_yearly_usd", p.DeltaYearly),
+		Current:      totalFigure(p, "/projection/current_monthly_usd", p.CurrentMonthly),
+		Proposed:     totalFigure(p, "/projection/proposed_monthly_usd", p.ProposedMonthly),
+		Delta:        totalDeltaFigure(p, "/projection/delta_monthly_usd", p.DeltaMonthly),
+		CurrentYear:  totalFigure(p, "/projection/current_yearly_usd", p.CurrentYearly),
+		ProposedYear: totalFigure(p, "/projection/proposed_yearly_usd", p.ProposedYearly),
+		DeltaYear:    totalDeltaFigure(p, "/projection/delta_yearly_usd", p.DeltaYearly),
 		Unknown:      p.Unknown,
 		Assumptions:  p.Assumptions,
 	}
@@ -567,7 +592,7 @@ func newProjectionView(p *Projection) (*projectionView, error) {
 	var items []pairItem
 	var desc strings.Builder
 	fmt.Fprintf(&desc, "Monthly cost now and after the scenario, by subject. Total %s now, %s after. ",
-		FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly))
+		p.TotalUSD(p.CurrentMonthly), p.TotalUSD(p.ProposedMonthly))
 	for i, s := range subjects {
 		items = append(items, pairItem{
 			Label: s.name, Current: s.current.InexactFloat64(), Proposed: s.proposed.InexactFloat64(),

@@ -114,6 +114,9 @@ func attr(n *html.Node, key string) (string, bool) {
 	return "", false
 }
 
+// unknownSuffix is what follows a total with unknown lines.
+var unknownSuffix = regexp.MustCompile(` \+ unknown \(\d+ lines?\)`)
+
 func textOf(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
@@ -218,6 +221,18 @@ func checkFiguresMatchJSON(t *testing.T, page []byte, doc any) int {
 		}
 		n++
 		text := textOf(el)
+		// A total that leaves out usages without a price says so, and only
+		// then (the number before it is checked below).
+		if m := unknownSuffix.FindString(text); m != "" {
+			if c, _ := jsonAt(doc, "/projection/totals/complete"); c != false {
+				t.Errorf("figure %q at %s: says unknown lines, but totals.complete is %v", text, ptrs, c)
+			}
+			text = strings.TrimSpace(strings.Replace(text, m, "", 1))
+		} else if strings.HasPrefix(ptrs, "/projection/") && strings.Contains(ptrs, "_usd") && !strings.Contains(ptrs, "/lines/") && !strings.Contains(ptrs, "/rejected/") {
+			if c, _ := jsonAt(doc, "/projection/totals/complete"); c == false {
+				t.Errorf("total %q at %s: totals.complete is false, but the page does not say + unknown", text, ptrs)
+			}
+		}
 		var sum decimal.Decimal
 		null := false
 		for _, p := range strings.Fields(ptrs) {

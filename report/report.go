@@ -117,6 +117,10 @@ type Projection struct {
 	ProposedYearly decimal.Decimal `json:"proposed_yearly_usd"`
 	DeltaYearly    decimal.Decimal `json:"delta_yearly_usd"`
 
+	// Totals says whether the totals above are complete: a usage without
+	// a price is left out of them, never counted as $0.
+	Totals Totals `json:"totals"`
+
 	Rejected     []cwlens.RejectedChange `json:"rejected"`
 	Unknown      []cwlens.UnknownPrice   `json:"unknown"`
 	Assumptions  []string                `json:"assumptions"`
@@ -270,6 +274,7 @@ func newProjection(p *cwlens.Projection) *Projection {
 	for i, l := range p.Lines {
 		out.Lines[i] = ProjectionLine{ProjectionLine: l, Delta: l.DeltaMonthly()}
 	}
+	out.Totals = newTotals(out)
 	return out
 }
 

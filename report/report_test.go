@@ -326,8 +326,9 @@ func TestCSVParses(t *testing.T) {
 	for _, r := range recs {
 		count[r[0]]++
 	}
-	// 2 log groups, 2 services, 3 findings, 2 lines + total, plus a header each.
-	want := map[string]int{"section": 4, "log_groups": 2, "services": 2, "findings": 3, "projection": 3}
+	// 2 log groups, 2 services, 3 findings, 2 lines + total, 1 unknown
+	// price, plus a header each.
+	want := map[string]int{"section": 5, "log_groups": 2, "services": 2, "findings": 3, "projection": 3, "unknown_prices": 1}
 	for k, v := range want {
 		if count[k] != v {
 			t.Errorf("%d %q rows, want %d (all: %v)", count[k], k, v, count)

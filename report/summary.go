@@ -202,18 +202,18 @@ func periodName(s *cwlens.Series) string {
 // change a month and a year.
 func costLine(p *Projection) string {
 	// Yearly figures are shown only when the projection has them, as under
-	// the projection table.
+	// the projection table. A total with unknown lines says so.
 	yearly := !p.CurrentYearly.IsZero() || !p.ProposedYearly.IsZero()
-	s := "monthly cost " + FormatUSD(p.CurrentMonthly) + " now"
+	s := "monthly cost " + p.TotalUSD(p.CurrentMonthly) + " now"
 	if p.ProposedMonthly.Equal(p.CurrentMonthly) && allUnchanged(p) {
 		if yearly {
-			s += " (" + FormatUSD(p.CurrentYearly) + " a year)"
+			s += " (" + p.TotalUSD(p.CurrentYearly) + " a year)"
 		}
 		return s + "; no change proposed"
 	}
-	s += " → " + FormatUSD(p.ProposedMonthly) + " after the scenario: " + FormatDeltaUSD(p.DeltaMonthly) + " a month"
+	s += " → " + p.TotalUSD(p.ProposedMonthly) + " after the scenario: " + p.TotalDeltaUSD(p.DeltaMonthly) + " a month"
 	if yearly {
-		s += " (" + FormatDeltaUSD(p.DeltaYearly) + " a year)"
+		s += " (" + p.TotalDeltaUSD(p.DeltaYearly) + " a year)"
 	}
 	return s
 }

@@ -140,8 +140,8 @@ func TestSummaryFigures(t *testing.T) {
 	head, _, _ := strings.Cut(b.String(), "┌")
 	for _, want := range []string{
 		FormatUSD(*r.Findings[0].MonthlyCostUSD),
-		FormatUSD(r.Projection.CurrentMonthly) + " now → " + FormatUSD(r.Projection.ProposedMonthly),
-		FormatDeltaUSD(r.Projection.DeltaMonthly) + " a month",
+		r.Projection.TotalUSD(r.Projection.CurrentMonthly) + " now → " + r.Projection.TotalUSD(r.Projection.ProposedMonthly),
+		r.Projection.TotalDeltaUSD(r.Projection.DeltaMonthly) + " a month",
 	} {
 		if !strings.Contains(head, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, head)

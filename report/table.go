@@ -444,7 +444,7 @@ func projectionTable(p *Projection) section {
 	if summed {
 		notes = append([]string{"a subject's lines without a change are summed in one row; --format csv or json lists every line"}, notes...)
 	}
-	t.AppendFooter(table.Row{"total", "", "", "", FormatUSD(p.CurrentMonthly), FormatUSD(p.ProposedMonthly), FormatDeltaUSD(p.DeltaMonthly)})
+	t.AppendFooter(table.Row{"total", "", "", "", p.TotalUSD(p.CurrentMonthly), p.TotalUSD(p.ProposedMonthly), p.TotalDeltaUSD(p.DeltaMonthly)})
 	right := []table.ColumnConfig{{Number: 2, WidthMax: componentWidth, WidthMaxEnforcer: text.WrapSoft},
 		{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}, {Number: 4, Align: text.AlignRight}}
 	for n := 5; n <= 7; n++ {
@@ -453,7 +453,7 @@ func projectionTable(p *Projection) section {
 	t.SetColumnConfigs(right)
 	sec.w = t
 	if !p.CurrentYearly.IsZero() || !p.ProposedYearly.IsZero() {
-		sec.notes = append(sec.notes, "yearly (12 × monthly): "+FormatUSD(p.CurrentYearly)+" now, "+FormatUSD(p.ProposedYearly)+" proposed, "+FormatDeltaUSD(p.DeltaYearly))
+		sec.notes = append(sec.notes, "yearly (12 × monthly): "+p.TotalUSD(p.CurrentYearly)+" now, "+p.TotalUSD(p.ProposedYearly)+" proposed, "+p.TotalDeltaUSD(p.DeltaYearly))
 	}
 	sec.notes = append(sec.notes, notes...)
 	for _, tr := range p.Trajectories {
@@ -472,6 +472,9 @@ func projectionTable(p *Projection) section {
 			}
 		}
 		sec.notes = append(sec.notes, n)
+	}
+	if !p.Complete() {
+		sec.notes = append(sec.notes, "the totals leave out "+unknownLines(len(p.Unknown))+" whose price is unknown; they are not $0:")
 	}
 	for _, u := range p.Unknown {
 		sec.notes = append(sec.notes, "unknown price: "+u.Subject+" "+u.UsageType+": "+u.Reason+" (not in the totals)")
