@@ -81,6 +81,8 @@ type reportOptions struct {
 	sensitivity float64
 	book        *pricing.Book     // the price book
 	scenario    *pricing.Scenario // nil: no scenario
+	// inputs are the files the command reads, which --out must not be.
+	inputs []string
 }
 
 // parse checks the flags before any input is read, so a typo fails fast.

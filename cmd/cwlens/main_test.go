@@ -218,14 +218,14 @@ func TestOut(t *testing.T) {
 
 func TestOutUnwritable(t *testing.T) {
 	dir := t.TempDir()
-	// A directory in the way: the temporary file is written in full, and
-	// the final rename fails. Nothing must be left behind.
+	// A directory in the way is refused before anything is written.
+	// Nothing must be left behind.
 	blocked := filepath.Join(dir, "blocked")
 	if err := os.MkdirAll(filepath.Join(blocked, "keep"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	r := run(t, "report", small, "--out", blocked)
-	if r.code == exitOK || !strings.Contains(r.stderr, "write "+blocked) {
+	if r.code != exitFailed || !strings.Contains(r.stderr, blocked+" is a directory") {
 		t.Errorf("--out onto a directory: exit %d, stderr %q", r.code, r.stderr)
 	}
 	assertOnly(t, dir, "blocked")

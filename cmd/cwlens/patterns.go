@@ -94,6 +94,9 @@ func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags
 	if err := f.live.offline(); err != nil {
 		return err
 	}
+	if err := checkOut(f.out, f.lines, f.baselineLines); err != nil {
+		return err
+	}
 
 	m, err := logtemplate.New(logtemplate.DefaultConfig())
 	if err != nil {
@@ -124,7 +127,7 @@ func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags
 			return writeLoghub(w, f.lines, r, ids)
 		}
 		return view.write(w, f.format, f.top, useColor(w))
-	})
+	}, f.lines, f.baselineLines)
 }
 
 // readLines feeds fn the messages of path; a file that cannot be opened

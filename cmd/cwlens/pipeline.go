@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/cwlens/cwlens"
@@ -97,6 +98,10 @@ func runReport(stdout io.Writer, f *reportFlags, load func(args []string) (*cwle
 		if err != nil {
 			return err
 		}
+		o.inputs = append(slices.Clone(args), f.scenario, f.prices, f.state)
+		if err := checkOut(o.out, o.inputs...); err != nil {
+			return err
+		}
 		snap, err := load(args)
 		if err != nil {
 			return err
@@ -125,7 +130,7 @@ func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, secti
 	err = writeOutput(stdout, o.out, func(w io.Writer) error {
 		color := o.format == report.FormatTable && useColor(w)
 		return report.Write(w, r, o.format, report.Options{Color: color, Sections: sections})
-	})
+	}, o.inputs...)
 	if err != nil {
 		return err
 	}

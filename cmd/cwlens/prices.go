@@ -115,7 +115,7 @@ does not price in REGION is left out, so it prices as unknown.`,
 			if err != nil {
 				return err
 			}
-			if err := writeOutput(stdout, out, book.WriteJSON); err != nil {
+			if err := writeOutput(stdout, out, book.WriteJSON, prices); err != nil {
 				return err
 			}
 			fmt.Fprintf(stderr, "cwlens: %s: %d prices from the Price List API (%d AmazonECS and %d AmazonCloudWatch products read) written to %s\n",

@@ -58,6 +58,9 @@ written and the exit status is 3.`,
 			if out == "" {
 				return usagef("--out FILE is required")
 			}
+			if err := checkOut(out); err != nil {
+				return err // before a scan that may take minutes
+			}
 			snap, err := scanAccount(cmd.Context(), stderr, &f)
 			if err != nil {
 				return err

@@ -7,20 +7,74 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
 
-// Perm is the mode of the files written: a report or snapshot is no more
-// secret than the account data it came from, and os.CreateTemp's 0600 would
-// surprise a user sharing a report directory.
+// Perm is the mode of a new file: a report or snapshot is no more secret
+// than the account data it came from, and os.CreateTemp's 0600 would
+// surprise a user sharing a report directory. A file replaced keeps its own
+// mode, so a report a user made 0600 stays 0600.
 const Perm = 0o644
+
+// NotRegularError is returned for a path that exists and is not a regular
+// file. Renaming over a symbolic link would replace the link and leave its
+// target stale; over a FIFO, device or socket it would replace the node
+// itself (as root, /dev/null).
+type NotRegularError struct {
+	Path string
+	Kind string // "a symbolic link", "a directory", "a named pipe", ...
+}
+
+func (e *NotRegularError) Error() string {
+	return fmt.Sprintf("%s is %s, not a regular file: cwlens writes only regular files", e.Path, e.Kind)
+}
+
+// Target returns the mode a file written to path gets: that of the regular
+// file already there, or Perm when there is none. Anything else at path is
+// a *NotRegularError.
+func Target(path string) (os.FileMode, error) {
+	fi, err := os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return Perm, nil
+	case err != nil:
+		return 0, err
+	case fi.Mode().IsRegular():
+		return fi.Mode().Perm(), nil
+	}
+	return 0, &NotRegularError{Path: path, Kind: kind(fi.Mode())}
+}
+
+func kind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
 
 // Write calls write with a temporary file beside path and renames it over
 // path once write and the sync succeed. On any error the temporary file is
-// removed and an existing file at path is left as it was.
+// removed and an existing file at path is left as it was. Only a regular
+// file, or nothing, may be at path (see Target).
 func Write(path string, write func(io.Writer) error) (err error) {
+	perm, err := Target(path)
+	if err != nil {
+		return err
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -39,7 +93,7 @@ func Write(path string, write func(io.Writer) error) (err error) {
 	if err = write(f); err != nil {
 		return err
 	}
-	if err = f.Chmod(Perm); err != nil {
+	if err = f.Chmod(perm); err != nil {
 		return err
 	}
 	if err = f.Sync(); err != nil {
