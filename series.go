@@ -124,15 +124,6 @@ func (s Series) Slice(from, to time.Time) Series {
 	return out
 }
 
-// seriesJSON is the regular wire form of a Series: the period in whole
-// seconds and missing points as null. It is what MarshalJSON writes.
-type seriesJSON struct {
-	Start         time.Time  `json:"start"`
-	PeriodSeconds int64      `json:"period_seconds"`
-	Unit          string     `json:"unit"`
-	Values        []*float64 `json:"values"`
-}
-
 // seriesInJSON is what UnmarshalJSON accepts: the regular form (values), or
 // the sparse form (points, and optionally end) that a hand-written file or a
 // GetMetricData result looks like.
@@ -145,24 +136,67 @@ type seriesInJSON struct {
 	End           *time.Time        `json:"end"`
 }
 
-// MarshalJSON writes the regular form, missing points as null.
+// MarshalJSON writes the regular form, missing points as null, as
+// json.Marshal would write seriesJSON. It appends to one buffer: a snapshot
+// holds millions of points, and a *float64 apiece cost more than the output.
 func (s Series) MarshalJSON() ([]byte, error) {
-	w := seriesJSON{
-		Start:         s.Start.UTC(),
-		PeriodSeconds: int64(s.Period / time.Second),
-		Unit:          s.Unit,
-		Values:        make([]*float64, len(s.Values)),
+	b := make([]byte, 0, 96+12*len(s.Values))
+	b = append(b, `{"start":`...)
+	b, err := s.Start.UTC().AppendText(append(b, '"'))
+	if err != nil {
+		return nil, fmt.Errorf("series start: %w", err)
 	}
-	for i := range s.Values {
-		v := s.Values[i]
-		if math.IsInf(v, 0) {
+	b = append(b, `","period_seconds":`...)
+	b = strconv.AppendInt(b, int64(s.Period/time.Second), 10)
+	b = append(b, `,"unit":`...)
+	b = appendJSONString(b, s.Unit)
+	b = append(b, `,"values":[`...)
+	for i, v := range s.Values {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		switch {
+		case math.IsInf(v, 0):
 			return nil, fmt.Errorf("series value %d is %v", i, v)
-		}
-		if !IsMissing(v) {
-			w.Values[i] = &s.Values[i]
+		case IsMissing(v):
+			b = append(b, "null"...)
+		default:
+			b = appendJSONFloat(b, v)
 		}
 	}
-	return json.Marshal(w)
+	return append(b, "]}"...), nil
+}
+
+// appendJSONFloat appends v as encoding/json writes a float64: the
+// shortest text that reads back as v, with an exponent only below 1e-6 or
+// from 1e21, and no leading zero in a negative exponent.
+func appendJSONFloat(b []byte, v float64) []byte {
+	format := byte('f')
+	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, v, format, -1, 64)
+	if format == 'e' {
+		if n := len(b); n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+			b[n-2] = b[n-1]
+			b = b[:n-1]
+		}
+	}
+	return b
+}
+
+// appendJSONString appends s as a JSON string. A unit is plain ASCII; any
+// other text goes through encoding/json, so the escaping is its own.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s) // a string always marshals
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 // MaxSeriesPoints bounds the regular form a sparse series expands to, so

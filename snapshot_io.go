@@ -1,6 +1,7 @@
 package cwlens
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -112,20 +113,120 @@ func lineCol(data []byte, off int64) string {
 }
 
 // EncodeSnapshot returns s as indented JSON, each series' points on one line
-// so that a snapshot stays readable in a diff.
+// so that a snapshot stays readable in a diff. It is EncodeSnapshotTo into
+// memory; a file is better written with WriteSnapshot, which streams.
 func EncodeSnapshot(s *Snapshot) ([]byte, error) {
-	b, err := json.MarshalIndent(s, "", "  ")
-	if err != nil {
+	var b bytes.Buffer
+	if err := EncodeSnapshotTo(&b, s); err != nil {
 		return nil, err
 	}
-	return append(joinScalarArrays(b), '\n'), nil
+	return b.Bytes(), nil
+}
+
+// EncodeSnapshotTo writes s to w as EncodeSnapshot returns it, one log group
+// or service at a time: memory grows with the largest of them, not with the
+// account (50,000 log groups are over 200 MB of JSON).
+func EncodeSnapshotTo(w io.Writer, s *Snapshot) error {
+	// The rest of the snapshot is small: encode it whole, with the two
+	// arrays left null, and stream the arrays in where their nulls are.
+	// A raw newline cannot occur inside a JSON string, so each marker
+	// matches only the top-level member.
+	head := *s
+	head.LogGroups, head.Services = nil, nil
+	hb, err := json.MarshalIndent(&head, "", "  ")
+	if err != nil {
+		return err
+	}
+	e := &streamEncoder{w: bufio.NewWriterSize(w, 64<<10)}
+	e.enc = json.NewEncoder(&e.elem)
+	e.enc.SetIndent("    ", "  ")
+	rest := joinScalarArrays(hb)
+	arrays := []struct {
+		key  string
+		n    int
+		null bool
+		at   func(int) any
+	}{
+		{"log_groups", len(s.LogGroups), s.LogGroups == nil, func(i int) any { return &s.LogGroups[i] }},
+		{"services", len(s.Services), s.Services == nil, func(i int) any { return &s.Services[i] }},
+	}
+	for _, a := range arrays {
+		marker := []byte("\n  \"" + a.key + "\": null")
+		i := bytes.Index(rest, marker)
+		if i < 0 {
+			return fmt.Errorf("encode snapshot: no %q member in the encoding", a.key)
+		}
+		e.write(rest[:i+len(marker)-len("null")])
+		e.array(a.n, a.null, a.at)
+		rest = rest[i+len(marker):]
+	}
+	e.write(rest)
+	e.write([]byte{'\n'})
+	if e.err != nil {
+		return e.err
+	}
+	return e.w.Flush()
+}
+
+// streamEncoder writes the elements of the snapshot's arrays one by one,
+// reusing its buffers, and keeps the first error.
+type streamEncoder struct {
+	w      *bufio.Writer
+	enc    *json.Encoder // writes to elem, indented as an element of a top-level array
+	elem   bytes.Buffer
+	joined []byte
+	err    error
+}
+
+func (e *streamEncoder) write(b []byte) {
+	if e.err == nil {
+		_, e.err = e.w.Write(b)
+	}
+}
+
+// array writes n elements as json.MarshalIndent would inside the snapshot
+// object: null for a nil slice, [] for an empty one.
+func (e *streamEncoder) array(n int, null bool, at func(int) any) {
+	switch {
+	case null:
+		e.write([]byte("null"))
+		return
+	case n == 0:
+		e.write([]byte("[]"))
+		return
+	}
+	e.write([]byte("[\n"))
+	for i := range n {
+		if e.err != nil {
+			return
+		}
+		e.elem.Reset()
+		if err := e.enc.Encode(at(i)); err != nil {
+			e.err = err
+			return
+		}
+		b := bytes.TrimSuffix(e.elem.Bytes(), []byte{'\n'}) // Encode ends each value with one
+		e.joined = appendJoined(e.joined[:0], b)
+		e.write([]byte("    "))
+		e.write(e.joined)
+		if i < n-1 {
+			e.write([]byte(","))
+		}
+		e.write([]byte("\n"))
+	}
+	e.write([]byte("  ]"))
 }
 
 // joinScalarArrays puts each array of numbers and nulls of indented JSON on
 // one line: "[1, null, 3]". Arrays holding strings, objects or arrays keep
 // their lines.
 func joinScalarArrays(b []byte) []byte {
-	out := make([]byte, 0, len(b))
+	return appendJoined(make([]byte, 0, len(b)), b)
+}
+
+// appendJoined appends b with its scalar arrays joined (joinScalarArrays)
+// to out.
+func appendJoined(out, b []byte) []byte {
 	inString := false
 	for i := 0; i < len(b); i++ {
 		c := b[i]
@@ -142,13 +243,7 @@ func joinScalarArrays(b []byte) []byte {
 			inString = true
 		case c == '[':
 			if end, ok := scalarArrayEnd(b, i); ok {
-				out = append(out, '[')
-				for j, f := range bytes.Fields(b[i+1 : end]) {
-					if j > 0 {
-						out = append(out, ' ')
-					}
-					out = append(out, f...)
-				}
+				out = appendFields(append(out, '['), b[i+1:end])
 				out = append(out, ']')
 				i = end
 				continue
@@ -158,6 +253,32 @@ func joinScalarArrays(b []byte) []byte {
 	}
 	return out
 }
+
+// appendFields appends the white-space separated fields of b, one space
+// between each, without allocating as bytes.Fields does.
+func appendFields(out, b []byte) []byte {
+	first := true
+	for i := 0; i < len(b); {
+		for i < len(b) && isSpace(b[i]) {
+			i++
+		}
+		j := i
+		for j < len(b) && !isSpace(b[j]) {
+			j++
+		}
+		if j > i {
+			if !first {
+				out = append(out, ' ')
+			}
+			out = append(out, b[i:j]...)
+			first = false
+		}
+		i = j
+	}
+	return out
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\n' || c == '\t' || c == '\r' }
 
 // scalarArrayEnd returns the index of the ']' closing the array opened at
 // b[open] when the array is non-empty and holds only numbers and nulls.
@@ -180,11 +301,8 @@ func WriteSnapshot(path string, s *Snapshot) error {
 	if err := s.Validate(); err != nil {
 		return fmt.Errorf("write snapshot %s: %w", path, err)
 	}
-	b, err := EncodeSnapshot(s)
+	err := atomicfile.Write(path, func(w io.Writer) error { return EncodeSnapshotTo(w, s) })
 	if err != nil {
-		return fmt.Errorf("write snapshot %s: %w", path, err)
-	}
-	if err := atomicfile.WriteFile(path, b); err != nil {
 		return fmt.Errorf("write snapshot %s: %w", path, err)
 	}
 	return nil

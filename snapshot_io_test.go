@@ -2,12 +2,15 @@ package cwlens_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +18,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/fixtures"
+	"github.com/cwlens/cwlens/internal/awsemu"
 )
 
 func TestRoundTrip(t *testing.T) {
@@ -193,3 +197,112 @@ func BenchmarkReadSnapshotLarge(b *testing.B) {
 		}
 	}
 }
+
+// wholeEncoding is the snapshot indented in one piece, scalar arrays
+// joined: what the streaming writer must produce byte for byte.
+func wholeEncoding(t *testing.T, s *cwlens.Snapshot) []byte {
+	t.Helper()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(cwlens.JoinScalarArrays(b), '\n')
+}
+
+func TestEncodeSnapshotToStreamsTheWholeEncoding(t *testing.T) {
+	ref, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	synth := awsemu.Synthetic{LogGroups: 40, MetricFilters: 30, Services: 9, Clusters: 2, Days: 10,
+		End: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC), Seed: 3, MissingEvery: 4}.Build()
+	synth.Gaps = []cwlens.Gap{{API: "ecs:ListServices", Resource: "*", Reason: "AccessDenied"}}
+	// A name holding the text of a member marker, escaped in the JSON, must
+	// not be taken for the member.
+	tricky := largeSnapshot(2, 3)
+	tricky.AccountName = "x\n  \"log_groups\": null,\n  \"services\": null"
+	tests := []struct {
+		name string
+		s    *cwlens.Snapshot
+	}{
+		{"reference fixture", ref},
+		{"synthetic with gaps and missing points", synth},
+		{"marker text in a string", tricky},
+		{"no log groups or services (nil)", largeSnapshot(0, 1)},
+		{"empty log groups and services", func() *cwlens.Snapshot {
+			s := largeSnapshot(0, 1)
+			s.LogGroups, s.Services = []cwlens.LogGroup{}, []cwlens.Service{}
+			return s
+		}()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got bytes.Buffer
+			if err := cwlens.EncodeSnapshotTo(&got, tt.s); err != nil {
+				t.Fatal(err)
+			}
+			if want := wholeEncoding(t, tt.s); !bytes.Equal(got.Bytes(), want) {
+				t.Fatalf("streamed encoding differs from the whole one:\n%s\n---\n%s", got.Bytes(), want)
+			}
+		})
+	}
+}
+
+// failingWriter accepts n bytes, then fails.
+type failingWriter struct{ n int }
+
+var errDiskFull = errors.New("disk full")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.n {
+		k := w.n
+		w.n = 0
+		return k, errDiskFull
+	}
+	w.n -= len(p)
+	return len(p), nil
+}
+
+func TestEncodeSnapshotToReportsWriteErrors(t *testing.T) {
+	s := largeSnapshot(2000, 30) // several buffers' worth
+	for _, n := range []int{0, 1000, 200 << 10} {
+		if err := cwlens.EncodeSnapshotTo(&failingWriter{n: n}, s); !errors.Is(err, errDiskFull) {
+			t.Errorf("after %d bytes: got %v, want the writer's error", n, err)
+		}
+	}
+	bad := largeSnapshot(3, 2)
+	bad.LogGroups[2].DailyIncomingBytes.Values[1] = math.Inf(1)
+	if err := cwlens.EncodeSnapshotTo(io.Discard, bad); err == nil || !strings.Contains(err.Error(), "series value 1 is +Inf") {
+		t.Errorf("infinite point: got %v", err)
+	}
+}
+
+// TestEncodeSnapshotToMemory checks that writing goes one log group at a
+// time, with no copy of the whole output: the stream allocates about 1.5
+// times its output (each series' text once, encoding/json's copy of it),
+// the whole encoding about 11 times. Both are measured alike, so that the
+// race detector's allocations do not decide.
+func TestEncodeSnapshotToMemory(t *testing.T) {
+	s := largeSnapshot(3000, 90)
+	allocated := func(f func()) uint64 {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		f()
+		runtime.ReadMemStats(&after)
+		return after.TotalAlloc - before.TotalAlloc
+	}
+	var n countingWriter
+	stream := allocated(func() {
+		if err := cwlens.EncodeSnapshotTo(&n, s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	whole := allocated(func() { wholeEncoding(t, s) })
+	if stream > whole/4 {
+		t.Fatalf("streaming %d bytes allocated %d bytes, the whole encoding %d; want at most a quarter", n, stream, whole)
+	}
+}
+
+type countingWriter int
+
+func (c *countingWriter) Write(p []byte) (int, error) { *c += countingWriter(len(p)); return len(p), nil }
