@@ -408,3 +408,13 @@ func (v *validator) inRange(where string, n, lo, hi int) {
 		v.failf(where, strconv.Itoa(n), "must be %d to %d", lo, hi)
 	}
 }
+
+// regionPattern matches AWS Region codes such as us-east-1, eu-central-2,
+// us-gov-west-1 and cn-north-1.
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
+
+// IsAccountID reports whether s is a 12-digit AWS account id.
+func IsAccountID(s string) bool { return accountIDPattern.MatchString(s) }
+
+// IsRegion reports whether s has the shape of an AWS Region code.
+func IsRegion(s string) bool { return regionPattern.MatchString(s) }

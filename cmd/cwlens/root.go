@@ -88,6 +88,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newProjectCmd(stdout),
 		newPricesCmd(stdout, stderr),
 		newScanCmd(stderr),
+		newMergeCmd(stdout),
 	)
 	return root
 }

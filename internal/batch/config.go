@@ -72,8 +72,6 @@ const (
 )
 
 var (
-	// Region codes such as us-east-1, eu-central-2, us-gov-west-1, cn-north-1.
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$`)
 	// Log group names: 1–512 of a-z A-Z 0-9 _ - / . # (CloudWatch Logs
 	// CreateLogGroup).
 	logGroupPrefixRE = regexp.MustCompile(`^[A-Za-z0-9_\-/.#]{1,512}$`)
@@ -182,7 +180,7 @@ func (c Config) Validate(source string) error {
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Regions {
-		if !regionRE.MatchString(r) {
+		if !cwlens.IsRegion(r) {
 			bad(EnvRegions, "regions", r, "not a region code such as us-east-1")
 		} else if seen[r] {
 			bad(EnvRegions, "regions", r, "listed twice")
