@@ -1,3 +1,9 @@
+//go:build e2e
+
+// This end-to-end test opens the HTML report in headless Chromium (chromedp,
+// a large dependency to compile). It runs with -tags e2e (.ci/run), to keep
+// go test ./... fast on a fresh machine.
+
 package report
 
 import (

@@ -1,3 +1,10 @@
+//go:build e2e
+
+// These end-to-end tests build the bootstrap with the lambda.norpc tag (a
+// second build of every dependency, minutes on a cold cache) and run it as
+// Lambda does. They run with -tags e2e (.ci/run), to keep go test ./... fast
+// on a fresh machine.
+
 package main
 
 import (
@@ -9,7 +16,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -438,30 +444,4 @@ func TestBootstrapSample(t *testing.T) {
 	}
 	t.Logf("sample 2000: %v, %d API calls, top template %.1f %% of the bytes; sample 0: %v, %d API calls",
 		took.Round(time.Millisecond), r.APICalls, f.Templates[0].ByteShare*100, tookOff.Round(time.Millisecond), off.APICalls)
-}
-
-func TestSetMemoryLimit(t *testing.T) {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
-	tests := []struct {
-		env  []string
-		want int64
-	}{
-		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"}, 512 << 20 * 9 / 10},
-		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512", "GOMEMLIMIT", "300MiB"}, -1},
-		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots"}, -1},
-		{nil, -1},
-	}
-	for _, tt := range tests {
-		env := map[string]string{}
-		for i := 0; i+1 < len(tt.env); i += 2 {
-			env[tt.env[i]] = tt.env[i+1]
-		}
-		got := setMemoryLimit(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
-		if got != tt.want {
-			t.Errorf("%v: limit %d, want %d", tt.env, got, tt.want)
-		}
-		if tt.want > 0 && debug.SetMemoryLimit(-1) != tt.want {
-			t.Errorf("%v: the runtime's limit is not set", tt.env)
-		}
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,31 @@ func TestBadPayload(t *testing.T) {
 	_, err := h.invoke(context.Background(), json.RawMessage(`{"lookback_days": 0}`))
 	if err == nil || err.Error() != `payload: lookback_days: "0": want a whole number of days from 1 to 455 (CloudWatch keeps hourly data 455 days)` {
 		t.Errorf("error %v", err)
+	}
+}
+
+func TestSetMemoryLimit(t *testing.T) {
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1)) // restore
+	tests := []struct {
+		env  []string
+		want int64
+	}{
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512"}, 512 << 20 * 9 / 10},
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "512", "GOMEMLIMIT", "300MiB"}, -1},
+		{[]string{"AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "lots"}, -1},
+		{nil, -1},
+	}
+	for _, tt := range tests {
+		env := map[string]string{}
+		for i := 0; i+1 < len(tt.env); i += 2 {
+			env[tt.env[i]] = tt.env[i+1]
+		}
+		got := setMemoryLimit(func(k string) (string, bool) { v, ok := env[k]; return v, ok })
+		if got != tt.want {
+			t.Errorf("%v: limit %d, want %d", tt.env, got, tt.want)
+		}
+		if tt.want > 0 && debug.SetMemoryLimit(-1) != tt.want {
+			t.Errorf("%v: the runtime's limit is not set", tt.env)
+		}
 	}
 }

@@ -1,3 +1,8 @@
+//go:build e2e
+
+// The fake Lambda Runtime API the bootstrap tests (lambda_test.go, -tags e2e)
+// run against.
+
 package main
 
 import (

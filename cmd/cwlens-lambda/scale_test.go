@@ -1,3 +1,8 @@
+//go:build e2e
+
+// This benchmark runs the built bootstrap (lambda_test.go) on a large
+// account; it builds with -tags e2e, as the bootstrap tests do.
+
 package main
 
 import (
