@@ -30,6 +30,10 @@ type Snapshot struct {
 
 	// Gaps lists what the scan could not read. A snapshot with gaps is partial.
 	Gaps []Gap `json:"gaps,omitempty"`
+
+	// readAt is the evaluation time AsOf read this snapshot at; zero for a
+	// snapshot as scanned.
+	readAt time.Time
 }
 
 // Window is the half-open time range [Start, End) a snapshot covers.

@@ -19,7 +19,8 @@ import (
 )
 
 // Analyze returns the findings of snap as of the evaluation time at (the end
-// of the snapshot's window when at is zero), ordered by severity, then by the
+// of the snapshot's window when at is zero), read as snap.AsOf(at) reads it,
+// ordered by severity, then by the
 // monthly bytes at stake, then by subject, kind and filter.
 func Analyze(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Finding, error) {
 	if snap == nil {
@@ -31,6 +32,7 @@ func Analyze(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Finding,
 	if at.IsZero() {
 		return nil, errors.New("analyze: no evaluation time and the snapshot has no window end")
 	}
+	snap = snap.AsOf(at)
 	a := &analysis{cfg: cfg, at: at.UTC(), snap: snap}
 	for i := range snap.LogGroups {
 		g := &snap.LogGroups[i]

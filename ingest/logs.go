@@ -122,6 +122,9 @@ func (r *run) metricFilters(ctx context.Context) {
 				MetricValue:     aws.ToString(t.MetricValue),
 				Counts:          r.hourlyRange().series(cwlens.UnitCount),
 			}
+			if mf.CreationTime != nil && *mf.CreationTime > 0 {
+				f.CreationTime = time.UnixMilli(*mf.CreationTime).UTC()
+			}
 			// System fields emitted as dimensions are dimensions of the
 			// metric too, and "count toward the total dimension limit"
 			// (PutMetricFilter API reference, emitSystemFieldDimensions).

@@ -14,8 +14,8 @@ import (
 	"github.com/cwlens/cwlens"
 )
 
-// Project prices snap now and under the scenario sc (nil for none) with the
-// prices in book. Every line names its usage type, quantity and unit price;
+// Project prices snap, read as snap.AsOf(opts.At) reads it, now and under
+// the scenario sc (nil for none) with the prices in book. Every line names its usage type, quantity and unit price;
 // each line's monthly figure is rounded to the cent from the unrounded
 // quantity × price, and the totals are the sums of those shown figures.
 //
@@ -29,6 +29,7 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 	if snap == nil || book == nil {
 		return nil, errors.New("project: snapshot and price book are required")
 	}
+	snap = snap.AsOf(opts.at(snap))
 	res := &resolved{}
 	if sc != nil && len(sc.Changes) > 0 {
 		var err error

@@ -134,11 +134,12 @@ type ProjectionLine struct {
 	Delta decimal.Decimal `json:"delta_monthly_usd"`
 }
 
-// New builds the report of snap evaluated at at, with the analyzer's
+// New builds the report of snap evaluated at at (read as snap.AsOf(at)), with the analyzer's
 // findings (nil or empty when there are none) and the pricing engine's
 // projection (nil when the account was not priced). It copies what it keeps,
 // so later changes to snap do not show in the report.
 func New(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, proj *cwlens.Projection) *Report {
+	snap = snap.AsOf(at)
 	r := &Report{
 		Schema:      Schema,
 		Account:     Account{ID: snap.AccountID, Name: snap.AccountName},

@@ -208,8 +208,8 @@ func TestNewInventory(t *testing.T) {
 	if worker.RetentionDays != nil {
 		t.Errorf("worker retention = %v, want nil (never expires)", *worker.RetentionDays)
 	}
-	if got := api.DailyIngestedBytes.Len(); got != 7 {
-		t.Errorf("api daily series has %d points up to %v, want 7 (Oct 25..31)", got, at)
+	if got := api.DailyIngestedBytes.Len(); got != 6 {
+		t.Errorf("api daily series has %d points up to %v, want 6 (Oct 25..30, the days ended by then)", got, at)
 	}
 	svc := r.Inventory.Services[0]
 	if svc.CPUAvgPercent == nil || *svc.CPUAvgPercent != 0.35 {

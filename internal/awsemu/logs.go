@@ -242,8 +242,14 @@ func (l *logs) describeMetricFilters(body []byte) (any, error) {
 			}
 			dims[k] = r.f.Dimensions[k]
 		}
+		// creationTime is epoch milliseconds (MetricFilter,
+		// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricFilter.html).
+		var created int64
+		if !r.f.CreationTime.IsZero() {
+			created = r.f.CreationTime.UnixMilli()
+		}
 		out.MetricFilters = append(out.MetricFilters, metricFilterOut{
-			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group,
+			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group, CreationTime: created,
 			MetricTransformations:     []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue, Dimensions: dims}},
 			EmitSystemFieldDimensions: system,
 		})

@@ -47,6 +47,7 @@ func Shift(snap *cwlens.Snapshot, d time.Duration) (*cwlens.Snapshot, error) {
 		mv(&g.CreationTime)
 		mvSeries(&g.DailyIncomingBytes, &g.DailyIncomingEvents, &g.HourlyIncomingBytes, &g.HourlyIncomingEvents)
 		for j := range g.MetricFilters {
+			mv(&g.MetricFilters[j].CreationTime)
 			mvSeries(&g.MetricFilters[j].Counts)
 		}
 		for j := range g.Sample {
