@@ -39,9 +39,11 @@ func BenchmarkMinerAdd(b *testing.B) {
 	}
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := cpuTime()
 	for i := 0; i < b.N; i++ {
 		m.Add(lines[i&4095])
 	}
+	reportCPURate(b, cpu, b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
 

@@ -19,16 +19,16 @@ import (
 const MaxLineBytes = 4 << 20
 
 // ReadMessages calls fn with each line of r, numbered from 1, as a message.
-// A line that is a JSON object with a string "message" field (as the AWS
-// CLI and CloudWatch exports write events) gives that field; any other line
-// — JSON without a message field included — is the message as written,
-// without its line end. Each line is judged alone, so a file may mix both.
+// A line that is an exported CloudWatch event (a JSON object with a string
+// "message" beside a timestamp, ingestionTime, logStreamName or eventId,
+// as the AWS CLI writes events) gives that field; any other line — an
+// application's JSON included — is the message as written, without its
+// line end. Each line is judged alone, so a file may mix both.
 // Bytes that are not UTF-8 become U+FFFD rather than failing the file:
 // logs collected from anywhere hold stray bytes, and one of them should not
 // hide a flood. A byte-order mark before the first line is dropped.
 // name is the file name used in errors, which are *cwlens.InputError for
-// bad input (a JSON "message" that is not a string, a line past
-// MaxLineBytes) and fn's error unchanged.
+// bad input (a line past MaxLineBytes) and fn's error unchanged.
 func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error) error {
 	br := bufio.NewReaderSize(r, 64<<10)
 	var long []byte
@@ -57,10 +57,7 @@ func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error)
 		if n == 1 {
 			line = bytes.TrimPrefix(line, []byte("\ufeff"))
 		}
-		msg, perr := message(line)
-		if perr != nil {
-			return cwlens.Inputf(name, fmt.Sprintf("line %d", n), "", "%v", perr)
-		}
+		msg := message(line)
 		if ferr := fn(n, msg); ferr != nil {
 			return ferr
 		}
@@ -70,30 +67,32 @@ func ReadMessages(r io.Reader, name string, fn func(line int, msg string) error)
 	}
 }
 
-// message extracts the message of one line.
-func message(line []byte) (string, error) {
+// message extracts the event of one line. Only an exported CloudWatch
+// event — an object with a string "message" beside one of the fields the
+// AWS CLI and the console's export write (timestamp, ingestionTime,
+// logStreamName, eventId) — is unwrapped: an application's own JSON line
+// with a "message" field is the event as CloudWatch stores and bills it,
+// whole. A "message" that is not a string leaves the line as written.
+func message(line []byte) string {
 	if !utf8.Valid(line) {
 		line = bytes.ToValidUTF8(line, []byte("\ufffd"))
 	}
 	t := bytes.TrimLeft(line, " \t")
-	if len(t) == 0 || t[0] != '{' {
-		return string(line), nil
+	if len(t) == 0 || t[0] != '{' || !bytes.Contains(t, []byte(`"message"`)) {
+		return string(line)
 	}
-	var obj map[string]json.RawMessage
-	if json.Unmarshal(t, &obj) != nil {
-		return string(line), nil // a log line that only starts with a brace
+	var ev struct {
+		Message       *string         `json:"message"`
+		Timestamp     json.RawMessage `json:"timestamp"`
+		IngestionTime json.RawMessage `json:"ingestionTime"`
+		LogStreamName json.RawMessage `json:"logStreamName"`
+		EventID       json.RawMessage `json:"eventId"`
 	}
-	raw, ok := obj["message"]
-	if !ok {
-		return string(line), nil
+	if json.Unmarshal(t, &ev) != nil || ev.Message == nil {
+		return string(line) // a log line that only starts with a brace, or a message that is no string
 	}
-	var msg string
-	if err := json.Unmarshal(raw, &msg); err != nil {
-		v := string(raw)
-		if len(v) > 40 {
-			v = v[:40] + "…"
-		}
-		return "", fmt.Errorf("message: %s: want a JSON string", v)
+	if ev.Timestamp == nil && ev.IngestionTime == nil && ev.LogStreamName == nil && ev.EventID == nil {
+		return string(line)
 	}
-	return msg, nil
+	return *ev.Message
 }

@@ -46,11 +46,19 @@ const NoCluster ClusterID = -1
 type Miner struct {
 	cfg      Config
 	tok      *tokenizer
-	root     map[int]*node
+	root     map[rootKey]*node
 	clusters []*cluster // by id; nil once evicted
 	live     int
 	seq      uint64
 	evicted  evicted
+}
+
+// rootKey is the tree's first level: the token count, as in Drain, and the
+// structure the tokenizer found (a JSON key set), so that events of other
+// shapes are never compared.
+type rootKey struct {
+	n     int
+	shape string
 }
 
 type evicted struct {
@@ -74,6 +82,7 @@ type cluster struct {
 	key    []string
 	keyPos []int // positions of the tokens the tree branched on
 	n      int
+	root   rootKey
 }
 
 // slot is a position that became a variable: the constant text around the
@@ -95,7 +104,7 @@ func New(cfg Config) (*Miner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Miner{cfg: cfg, tok: newTokenizer(cfg.MaxTokens), root: make(map[int]*node)}, nil
+	return &Miner{cfg: cfg, tok: newTokenizer(cfg.MaxTokens), root: make(map[rootKey]*node)}, nil
 }
 
 // Add mines msg as part of the Current window.
@@ -186,7 +195,7 @@ func nextKey(toks []string, i int) int {
 // or nil where leaf would have to create a node. It takes the branches
 // leaf takes.
 func (m *Miner) find(toks []string) *node {
-	n := m.root[len(toks)]
+	n := m.root[rootKey{len(toks), m.tok.shape}]
 	p := nextKey(toks, 0)
 	for d := 0; n != nil && d < m.cfg.PrefixTokens && p >= 0; d++ {
 		next, ok := n.children[toks[p]]
@@ -202,13 +211,14 @@ func (m *Miner) find(toks []string) *node {
 // leaf finds (and with create, makes) the leaf for toks, with the path,
 // branch keys and key positions that lead to it when create is set.
 func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []int) {
-	n := m.root[len(toks)]
+	rk := rootKey{len(toks), m.tok.shape}
+	n := m.root[rk]
 	if n == nil {
 		if !create {
 			return nil, nil, nil, nil
 		}
 		n = &node{children: make(map[string]*node)}
-		m.root[len(toks)] = n
+		m.root[rk] = n
 	}
 	var path []*node
 	var keys []string
@@ -312,6 +322,7 @@ func (m *Miner) newCluster(toks []string, path []*node, keys []string, pos []int
 		key:    keys,
 		keyPos: pos,
 		n:      len(toks),
+		root:   rootKey{len(toks), m.tok.shape},
 	}
 	for i, t := range toks {
 		c.masked[i] = strings.Contains(t, Wildcard)
@@ -333,7 +344,9 @@ func (m *Miner) merge(c *cluster, toks []string, w Window, size Counts) {
 			old := c.tokens[i]
 			pre, suf := commonAffixes(old, t)
 			s = &slot{pre: pre, suf: suf}
-			if enumWord(old) && m.cfg.EnumMaxValues > 0 {
+			// A JSON field's values are data, however few: the key names
+			// what they are, and one statement writes them all.
+			if enumWord(old) && m.cfg.EnumMaxValues > 0 && !(c.root.shape != "" && kvKey(old) > 0) {
 				s.values = append(s.values, value{tok: old, counts: c.counts})
 			} else {
 				s.overflow = true
@@ -481,6 +494,6 @@ func (m *Miner) remove(c *cluster) {
 		delete(c.path[d-1].children, c.key[d-1])
 	}
 	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 {
-		delete(m.root, c.n)
+		delete(m.root, c.root)
 	}
 }

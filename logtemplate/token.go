@@ -1,8 +1,11 @@
 package logtemplate
 
 import (
+	"bytes"
 	"slices"
 	"strings"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Wildcard stands for a variable part of a template.
@@ -58,6 +61,15 @@ type tokenizer struct {
 	buf       []byte
 	date      []bool // per token: a day or month name maskDates masked
 	intern    map[string]string
+
+	shape  string // the structure tokens found: a JSON key set, or ""
+	access bool   // the line holds a quoted HTTP request
+
+	// JSON scanning, reused line after line.
+	jbuf   bytes.Buffer
+	dec    *jsontext.Decoder
+	fields []jsonField
+	path   []byte
 }
 
 // internCap bounds the intern table; past it the table starts over, which
@@ -67,37 +79,6 @@ const internCap = 1 << 16
 
 func newTokenizer(maxTokens int) *tokenizer {
 	return &tokenizer{maxTokens: maxTokens, intern: make(map[string]string)}
-}
-
-// tokens splits msg on ASCII white space and masks each token. A message
-// longer than maxTokens keeps its first maxTokens-1 tokens and a Wildcard
-// for the rest. The returned slice is valid until the next call.
-func (t *tokenizer) tokens(msg string) []string {
-	toks := t.toks[:0]
-	i := 0
-	for i < len(msg) {
-		for i < len(msg) && isSpace(msg[i]) {
-			i++
-		}
-		if i >= len(msg) {
-			break
-		}
-		if len(toks) == t.maxTokens-1 {
-			toks = append(toks, Wildcard)
-			break
-		}
-		j := i
-		for j < len(msg) && !isSpace(msg[j]) {
-			j++
-		}
-		toks = append(toks, t.mask(msg[i:j]))
-		i = j
-	}
-	if t.maskDates(toks) {
-		toks = t.joinDates(toks)
-	}
-	t.toks = toks
-	return toks
 }
 
 // maxDateTokens bounds a written-out date: weekday, month, day, time, year

@@ -94,6 +94,11 @@ func FuzzTokens(f *testing.F) {
 		"pam_unix(sshd:auth): authentication failure; logname= uid=0 rhost=a.b.c",
 		`10.0.0.1 "GET /v2/x/servers/detail HTTP/1.1" status: 200 len: 1893 time: 0.24`,
 		"<*>.<*>,<*> :// http:// 0x -. 1e+ %",
+		`{"level":"info","msg":"request done","order_id":"ord_n02r5md0cc","ms":12}`,
+		`x {"a":{"b":{"c":{"d":{"e":1}}}},"m":"a\nb\tat c","s":"two words"}`,
+		`level=info msg="a \"quoted\" word" k=v e="two words"`,
+		`1.2.3.4 - - [x] "GET / HTTP/1.1" 200 1 "-" "ua (x; y)"`,
+		"a\nTraceback (most recent call last):\n  File \"x\", line 1\nE: y",
 	} {
 		f.Add(s)
 	}
