@@ -137,11 +137,18 @@ func InferStep(times []time.Time) time.Duration {
 // so a typo in a year cannot make it allocate gigabytes.
 const maxGapFill = 100000
 
-// ScoreTimed scores an irregular series with a detector configured for step:
+// PointScorer is a causal, streaming scorer of one series: a Detector or a
+// Scorer.
+type PointScorer interface {
+	Reset()
+	Update(v float64) float64
+}
+
+// ScoreTimed scores an irregular series with a scorer configured for step:
 // a forward gap of more than one step feeds the engine missing points, so
 // seasonal phases stay aligned, but only the rows themselves get a score.
 // Duplicate or backward timestamps are judged as the next point.
-func ScoreTimed(d *Detector, ts *TimedSeries, step time.Duration) []float64 {
+func ScoreTimed(d PointScorer, ts *TimedSeries, step time.Duration) []float64 {
 	out := make([]float64, len(ts.Values))
 	d.Reset()
 	for i, v := range ts.Values {
@@ -154,10 +161,10 @@ func ScoreTimed(d *Detector, ts *TimedSeries, step time.Duration) []float64 {
 				gap = maxGapFill
 			}
 			for ; gap > 0; gap-- {
-				d.Judge(math.NaN())
+				d.Update(math.NaN())
 			}
 		}
-		out[i] = d.Judge(v).Score
+		out[i] = d.Update(v)
 	}
 	return out
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 
@@ -19,13 +20,19 @@ func newDetectCmd(stdout io.Writer) *cobra.Command {
 YYYY-MM-DD HH:MM:SS, taken as UTC, or RFC 3339; an empty value is a missing
 point) and writes timestamp,value,anomaly_score: one row per input row, in
 input order, each score in [0, 1] computed only from that row and the rows
-before it.
+before it. A missing point gets an empty score.
 
-It is the engine the analyzer runs on every log group and metric: robust
-(medians, clipped scales), seasonal when the series' own autocorrelation shows
-a daily or weekly rhythm, and reporting an incident at its onset rather than
-on every point of it. The sampling period is inferred from the timestamps
-(their median step); gaps are fed to the engine as missing points.`,
+Every point gets a graded score of how surprising it is: 0.5 is the default
+alarm level, and higher scores are rarer. The scorer combines cheap channels,
+each calibrated on the series' own history: the analyzer's engine (robust,
+seasonal when the series shows a daily or weekly rhythm, with level-shift
+handling), single points against the median of the last few (also on a log
+scale for counts, so a drop to zero stands out), new extremes, noisier
+spells and a change of the decimals the values are written with. An episode
+alarms at its onset and again when it turns clearly stronger or after a
+return to normal; its other points rank just under 0.5. The sampling period
+is inferred from the timestamps (their median step); gaps are fed to the
+scorer as missing points.`,
 		Example: `  cwlens detect requests.csv > scored.csv`,
 		Args:    exactArgs("FILE.csv"),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -46,8 +53,8 @@ func runDetect(stdout io.Writer, path string) error {
 		return err
 	}
 	step := analyzer.InferStep(ts.Times)
-	d := analyzer.NewDetector(analyzer.DefaultDetectorConfig(step))
-	scores := analyzer.ScoreTimed(d, ts, step)
+	sc := analyzer.NewScorer(analyzer.DefaultScorerConfig(step))
+	scores := analyzer.ScoreTimed(sc, ts, step)
 	w := bufio.NewWriter(stdout)
 	fmt.Fprintln(w, "timestamp,value,anomaly_score")
 	for i, s := range scores {
@@ -55,7 +62,9 @@ func runDetect(stdout io.Writer, path string) error {
 		w.WriteByte(',')
 		w.WriteString(ts.ValueText[i])
 		w.WriteByte(',')
-		w.WriteString(strconv.FormatFloat(s, 'g', -1, 64))
+		if !math.IsNaN(s) {
+			w.WriteString(strconv.FormatFloat(s, 'g', -1, 64))
+		}
 		w.WriteByte('\n')
 	}
 	if err := w.Flush(); err != nil {

@@ -1,0 +1,113 @@
+package analyzer
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// nabDir finds the labelled NAB subset the project keeps beside the
+// repository (shared/benchdata/nab in a parent directory), or the directory
+// CWLENS_NAB_DIR names (any NAB layout, e.g. the whole public corpus).
+func nabDir(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("CWLENS_NAB_DIR"); d != "" {
+		return d
+	}
+	for _, up := range []string{"..", "../..", "../../.."} {
+		d := filepath.Join(up, "shared", "benchdata", "nab")
+		if _, err := os.Stat(filepath.Join(d, "combined_windows.json")); err == nil {
+			return d
+		}
+	}
+	t.Skip("NOT EVALUATED: no NAB data (shared/benchdata/nab in a parent directory, or CWLENS_NAB_DIR): the NAB score was not checked")
+	return ""
+}
+
+// TestEvaluationNAB reports NAB's three scores, the onset-within-7 best F1
+// and the ROC AUC of the Scorer on NAB, and holds the shared subset to its
+// floor.
+func TestEvaluationNAB(t *testing.T) {
+	dir := nabDir(t)
+	set := loadNAB(t, dir, 7)
+	mute := uint8(0)
+	if m := os.Getenv("CWLENS_EVAL_MUTE"); m != "" {
+		v, _ := strconv.Atoi(m)
+		mute = uint8(v)
+	}
+	cfg := func(step time.Duration) ScorerConfig {
+		c := DefaultScorerConfig(step)
+		c.mute = mute
+		return c
+	}
+	scores := make([][]float64, len(set))
+	for k := range set {
+		scores[k] = scoreSeries(cfg, &set[k])
+	}
+	std, thr := nabScore(set, scores, nabProfiles[0])
+	lowFP, _ := nabScore(set, scores, nabProfiles[1])
+	lowFN, _ := nabScore(set, scores, nabProfiles[2])
+	f1, p, r, fthr := onsetF1(set, scores, 7)
+	auc := rocAUC(set, scores)
+	t.Logf("NAB %s (%d files): standard %.2f (threshold %.3f), low-FP %.2f, low-FN %.2f; onset≤7 best F1 %.3f (P %.3f R %.3f at %.3f), ROC AUC %.3f",
+		dir, len(set), std, thr, lowFP, lowFN, f1, p, r, fthr, auc)
+	if os.Getenv("CWLENS_EVAL_PERFILE") != "" {
+		for k := range set {
+			one := set[k : k+1]
+			pts := nabSweep(&one[0], scores[k], nabProfiles[0], 0, nil)
+			caught := map[int]float64{}
+			fps, raw := 0, 0.0
+			for _, pt := range pts {
+				if pt.score < thr {
+					continue
+				}
+				if pt.win < 0 {
+					fps++
+					raw += pt.value
+				} else if v, ok := caught[pt.win]; !ok || pt.value > v {
+					caught[pt.win] = pt.value
+				}
+			}
+			for _, v := range caught {
+				raw += v
+			}
+			raw -= float64(len(one[0].windows) - len(caught))
+			t.Logf("  %-58s caught %d/%d  FP %3d  raw %6.2f", set[k].name, len(caught), len(one[0].windows), fps, raw)
+		}
+	}
+	if os.Getenv("CWLENS_NAB_DIR") == "" && std < 75 {
+		t.Errorf("NAB subset standard score %.2f, want ≥ 75", std)
+	}
+}
+
+// TestEvaluationGenerated reports the onset-within-7 best F1 and the ROC
+// AUC on the generated KPI-like corpus, overall and per kind, and holds them
+// to floors.
+func TestEvaluationGenerated(t *testing.T) {
+	set := genCorpus(4)
+	scores := make([][]float64, len(set))
+	for k := range set {
+		scores[k] = scoreSeries(DefaultScorerConfig, &set[k])
+	}
+	f1, p, r, thr := onsetF1(set, scores, 7)
+	auc := rocAUC(set, scores)
+	t.Logf("generated (%d series): onset≤7 best F1 %.3f (P %.3f R %.3f at %.3f), ROC AUC %.3f", len(set), f1, p, r, thr, auc)
+	for _, kind := range kpiKinds {
+		var ks []labelled
+		var ss [][]float64
+		for k := range set {
+			if strings.HasPrefix(set[k].name, string(kind)+"/") {
+				ks = append(ks, set[k])
+				ss = append(ss, scores[k])
+			}
+		}
+		kf1, kp, kr, kthr := onsetF1(ks, ss, 7)
+		t.Logf("  %-12s F1 %.3f (P %.3f R %.3f at %.3f)  AUC %.3f", kind, kf1, kp, kr, kthr, rocAUC(ks, ss))
+	}
+	if f1 < 0.9 || auc < 0.8 {
+		t.Errorf("generated corpus: F1 %.3f, AUC %.3f; want ≥ 0.9 and ≥ 0.8", f1, auc)
+	}
+}

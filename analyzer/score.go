@@ -1,0 +1,374 @@
+package analyzer
+
+import (
+	"math"
+	"time"
+)
+
+// ScorerConfig holds the parameters of the Scorer. Lengths are in points.
+type ScorerConfig struct {
+	// Detector configures the level and seasonality engine the Scorer
+	// builds on (its likelihood channel).
+	Detector DetectorConfig
+	// PointWindow is how many recent points the point channels take the
+	// median of: a burst of up to half of it cannot move the reference.
+	PointWindow int
+	// ScaleSpan is the span of the moving mean of clipped absolute
+	// deviations from that median: the point channels' local scale.
+	ScaleSpan float64
+	// TailSpan is the span over which every channel's tail calibration
+	// forgets, and TailU the standardised level beyond which it fits the
+	// series' own tail instead of a Gaussian one.
+	TailSpan float64
+	TailU    float64
+	// TextureSpan is the span of the short-run statistics (spread of the
+	// residuals, decimals of the values) compared with their long run.
+	TextureSpan float64
+	// MaxDecimals bounds the decimals a series may be written with for the
+	// quantisation channel to watch it: on full-precision floats the number
+	// of digits is chance.
+	MaxDecimals float64
+	// SurpriseRef is the surprise (minus the natural log of a tail
+	// probability) that maps to the score 0.5.
+	SurpriseRef float64
+	// RearmCalm is how many consecutive calm points (score under CalmScore)
+	// end an episode, so the next departure alarms again.
+	RearmCalm int
+	CalmScore float64
+	// Rise is by how much (a fraction of the surprise) a point must exceed
+	// the strongest of its episode so far to alarm again inside it.
+	Rise float64
+	// EpisodeHalfLife is the half-life, in points, of an episode's peak.
+	EpisodeHalfLife float64
+	// Warmup is how many present points are seen before any is scored.
+	Warmup int
+
+	mute uint8 // channels left out (bit i: channel i), for evaluating them
+}
+
+// DefaultScorerConfig returns the Scorer's defaults for a series sampled
+// every step (zero when unknown).
+func DefaultScorerConfig(step time.Duration) ScorerConfig {
+	return ScorerConfig{
+		Detector: DefaultDetectorConfig(step),
+		// Nine points: a spike of up to four points stays out of the median.
+		PointWindow: 9,
+		// About two hundred points: the local noise of the last hours of a
+		// one-minute series, the last day of a five-minute one.
+		ScaleSpan: 200,
+		// 2000 points, as the likelihood's history: a incident does not
+		// redefine what is normal.
+		TailSpan: 2000,
+		TailU:    3,
+		// Twelve points: an hour of five-minute points.
+		TextureSpan: 12,
+		MaxDecimals: 3.5,
+		// A tail probability of 1e-5.
+		SurpriseRef:     11.5,
+		RearmCalm:       5,
+		CalmScore:       0.3,
+		Rise:            0.25,
+		EpisodeHalfLife: 300,
+		Warmup:          10,
+	}
+}
+
+// Scorer is cwlens's streaming anomaly scorer: every point gets a graded,
+// causal score in [0, 1] of how surprising it is, 0.5 being the default
+// alarm level. It is an ensemble of cheap channels, each turned into a tail
+// probability calibrated on the series' own history (tailCal):
+//
+//   - likelihood: the Detector's averaged surprise against its seasonal or
+//     recent-median reference, with its level-shift handling;
+//   - point: one point against the median of the last few, on a robust local
+//     scale floored by the precision the values are written with (so a flat
+//     or integer series does not divide by zero);
+//   - ratio: the same on a log scale for non-negative series, so a drop to
+//     zero or a lone large value on a mostly-zero count is as big as it is;
+//   - spread: the recent spread of the residuals against their long-run one;
+//   - quantisation: the recent number of decimals against the long run.
+//
+// Each channel alarms at the onset of an episode; inside one it alarms again
+// only when clearly stronger than the episode so far, and after RearmCalm
+// calm points a new departure is a new episode. Points of an episode that do
+// not alarm keep a rank just under 0.5. Missing points score NaN.
+type Scorer struct {
+	cfg ScorerConfig
+	det *Detector
+
+	present int
+	decay   float64
+
+	point, ratio pointChan
+	nonNeg       bool
+	levelAbs     float64 // long moving mean of |v|, the ratio channel's offset
+	decimals     int     // most decimals seen
+
+	spreadShort, spreadLong float64
+	spreadTail              tailCal
+
+	decShort, decLong float64
+	decTail           tailCal
+
+	lo, hi float64 // range of the values seen
+
+	gates [nChannels]gate
+}
+
+// nChannels is the number of channels: likelihood, point, ratio, spread,
+// quantisation, extreme.
+const nChannels = 6
+
+// NewScorer returns a Scorer with the given configuration.
+func NewScorer(cfg ScorerConfig) *Scorer {
+	// The Scorer judges new extremes itself, with the point channels' help.
+	dc := cfg.Detector
+	dc.ExtremeScore = 0
+	s := &Scorer{cfg: cfg, det: NewDetector(dc)}
+	s.cfg.PointWindow = max(s.cfg.PointWindow, 3)
+	s.decay = 1
+	if cfg.EpisodeHalfLife > 0 {
+		s.decay = math.Pow(0.5, 1/cfg.EpisodeHalfLife)
+	}
+	s.point = newPointChan(s.cfg)
+	s.ratio = newPointChan(s.cfg)
+	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
+	s.decTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
+	s.Reset()
+	return s
+}
+
+// Reset forgets every point seen, keeping the configuration and buffers.
+func (s *Scorer) Reset() {
+	s.det.Reset()
+	s.present = 0
+	s.point.reset()
+	s.ratio.reset()
+	s.nonNeg = true
+	s.levelAbs = 0
+	s.decimals = 0
+	s.spreadShort, s.spreadLong = 0, 0
+	s.spreadTail.reset()
+	s.decShort, s.decLong = 0, 0
+	s.decTail.reset()
+	s.gates = [nChannels]gate{}
+	s.lo, s.hi = math.Inf(1), math.Inf(-1)
+}
+
+// Score resets the scorer and returns the score of every value.
+func (s *Scorer) Score(values []float64) []float64 {
+	out := make([]float64, len(values))
+	s.Reset()
+	for i, v := range values {
+		out[i] = s.Update(v)
+	}
+	return out
+}
+
+// Update scores the next point: NaN when it is missing (NaN or infinite).
+func (s *Scorer) Update(v float64) float64 {
+	j := s.det.Judge(v)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return math.NaN()
+	}
+	s.present++
+	if d := decimalsOf(v); d > s.decimals {
+		s.decimals = d
+	}
+	quantum := math.Pow10(-s.decimals)
+
+	var sur [nChannels]float64
+	// likelihood: already a score; its surprise is recovered for the gate
+	if l := j.Likelihood; l > 0 && l < 1 {
+		sur[0] = s.cfg.Detector.SurpriseRef * l / (1 - l)
+	} else if l >= 1 {
+		sur[0] = math.Inf(1)
+	}
+	sur[1] = s.point.surprise(v, 0.5*quantum)
+	sur[2] = s.ratioSurprise(v, quantum)
+	sur[3] = s.spreadSurprise(v, j.Expected)
+	sur[4] = s.quantSurprise(v)
+	sur[5] = s.extremeSurprise(v)
+
+	a := 1 / float64(s.present)
+	a = max(a, 1/s.cfg.TailSpan)
+	s.levelAbs += a * (math.Abs(v) - s.levelAbs)
+
+	if s.present <= s.cfg.Warmup {
+		return 0
+	}
+	score := 0.0
+	if s.cfg.mute&1 == 0 {
+		// the Detector gates its own likelihood: onsets and clear new highs
+		score = j.Score
+		if score == 0 {
+			score = rankBelow(j.Likelihood)
+		}
+	}
+	for i := 1; i < len(sur); i++ {
+		if s.cfg.mute&(1<<i) != 0 {
+			continue
+		}
+		score = max(score, s.gates[i].score(sur[i], &s.cfg, s.decay))
+	}
+	return score
+}
+
+// extremeSurprise scores a value outside the whole range seen (widened by
+// the Detector's ExtremeTolerance), once ExtremeHistory points have shown the
+// series' rhythm, as the Detector's ExtremeScore. Gated as a channel of its
+// own, a new extreme alarms even inside an episode of the likelihood.
+func (s *Scorer) extremeSurprise(v float64) float64 {
+	dc := &s.cfg.Detector
+	tol := dc.ExtremeTolerance * (s.hi - s.lo)
+	extreme := s.present > dc.ExtremeHistory && (v > s.hi+tol || v < s.lo-tol)
+	s.lo, s.hi = min(s.lo, v), max(s.hi, v)
+	if !extreme {
+		return 0
+	}
+	x := min(dc.ExtremeScore, 0.999)
+	return s.cfg.SurpriseRef * x / (1 - x)
+}
+
+// ratioSurprise is the point channel on log(v + c) while the series has
+// never been negative: c, a twentieth of the usual magnitude plus one
+// quantum, keeps a zero finite without flattening ordinary changes.
+func (s *Scorer) ratioSurprise(v, quantum float64) float64 {
+	if v < 0 {
+		s.nonNeg = false
+	}
+	if !s.nonNeg {
+		return 0
+	}
+	c := quantum + 0.05*s.levelAbs
+	y := math.Log(v + c)
+	// one quantum at the median's level, half of it as the floor
+	floor := 0.5 * quantum / (math.Exp(s.ratio.med.median()) + 1e-300)
+	if math.IsNaN(floor) || math.IsInf(floor, 0) {
+		floor = 0
+	}
+	return s.ratio.surprise(y, floor)
+}
+
+// spreadSurprise compares the recent mean absolute residual from the
+// Detector's expectation with its long-run mean: noisier spells.
+func (s *Scorer) spreadSurprise(v, expected float64) float64 {
+	if math.IsNaN(expected) {
+		return 0
+	}
+	r := math.Abs(v - expected)
+	if s.spreadLong > 0 {
+		r = min(r, 8*s.spreadLong)
+	}
+	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
+	s.spreadLong += a * (r - s.spreadLong)
+	s.spreadShort += max(a, 1/s.cfg.TextureSpan) * (r - s.spreadShort)
+	if s.present < 3*int(s.cfg.TextureSpan) || !(s.spreadLong > 0) {
+		return 0
+	}
+	return s.spreadTail.surprise(math.Log((s.spreadShort + 1e-12) / (s.spreadLong + 1e-12)))
+}
+
+// quantSurprise compares the recent number of decimals with its long run,
+// on series written with few decimals.
+func (s *Scorer) quantSurprise(v float64) float64 {
+	d := float64(decimalsOf(v))
+	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
+	s.decLong += a * (d - s.decLong)
+	s.decShort += max(a, 1/s.cfg.TextureSpan) * (d - s.decShort)
+	if s.present < 3*int(s.cfg.TextureSpan) || s.decLong > s.cfg.MaxDecimals {
+		return 0
+	}
+	return s.decTail.surprise(math.Abs(s.decShort - s.decLong))
+}
+
+// decimalsOf returns how many decimals v is written with, up to 7 (7 for
+// any value finer than that).
+func decimalsOf(v float64) int {
+	v = math.Abs(v)
+	p := 1.0
+	for k := 0; k < 7; k++ {
+		x := v * p
+		if math.Abs(x-math.Round(x)) <= 1e-6*max(1, x)*1e-3 {
+			return k
+		}
+		p *= 10
+	}
+	return 7
+}
+
+// pointChan scores one point against the median of the last few on a
+// robust, floored local scale.
+type pointChan struct {
+	med     slidingMedian
+	w       int
+	absMean float64
+	n       float64
+	span    float64
+	tail    tailCal
+}
+
+func newPointChan(cfg ScorerConfig) pointChan {
+	return pointChan{w: cfg.PointWindow, span: cfg.ScaleSpan,
+		tail: newTailCal(true, cfg.TailU, cfg.TailSpan, 0)}
+}
+
+func (p *pointChan) reset() {
+	p.med.reset(p.w)
+	p.absMean, p.n = 0, 0
+	p.tail.reset()
+}
+
+// surprise returns the surprise of y and learns it; floor bounds the scale.
+func (p *pointChan) surprise(y, floor float64) float64 {
+	if p.med.len() < 3 {
+		p.med.push(y)
+		return 0
+	}
+	r := math.Abs(y - p.med.median())
+	scale := max(1.2533*p.absMean, floor, 1e-12)
+	z := min(r/scale, maxZ)
+	p.n++
+	a := max(1/p.n, 1/p.span)
+	p.absMean += a * (min(r, 3.5*scale) - p.absMean)
+	p.med.push(y)
+	return p.tail.surprise(z)
+}
+
+// gate turns one channel's surprises into scores, alarming at an episode's
+// onset and at clearly stronger turns of it.
+type gate struct {
+	peak float64 // strongest surprise of the episode, decaying
+	calm int     // consecutive calm points
+}
+
+func (g *gate) score(sur float64, cfg *ScorerConfig, decay float64) float64 {
+	x := surpriseScore(sur, cfg.SurpriseRef)
+	g.peak *= decay
+	if x < 0.5 {
+		if x < cfg.CalmScore {
+			g.calm++
+			if g.calm >= cfg.RearmCalm {
+				g.peak = 0
+			}
+		} else {
+			g.calm = 0
+		}
+		return x
+	}
+	g.calm = 0
+	if sur > g.peak*(1+cfg.Rise) {
+		g.peak = sur
+		return x
+	}
+	return rankBelow(x)
+}
+
+// rankBelow maps a score of a point that is part of an episode already
+// reported to just under the alarm level, keeping its rank.
+func rankBelow(x float64) float64 {
+	if x < 0.5 {
+		return x
+	}
+	return 0.45 + 0.1*(x-0.5)
+}
