@@ -222,4 +222,3 @@ func render(b *testing.B, path string, rep *report.Report, f report.Format) int6
 	}
 	return size
 }
-
