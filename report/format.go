@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/cwlens/cwlens"
 	"github.com/shopspring/decimal"
@@ -170,3 +172,56 @@ func FormatTime(t time.Time) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// Printable writes the control and text-direction characters of s and
+// its bytes that are not UTF-8 as Go escapes ("\x1b", "\a", "\u202e",
+// "\xff"), so that a log line shown in a terminal
+// or a Markdown file cannot move the cursor, retitle the window, clear the
+// screen or reorder what a reader sees. Other text is unchanged.
+func Printable(s string) string {
+	if !strings.ContainsFunc(s, unprintable) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && n == 1:
+			b.WriteString(`\x`)
+			b.WriteString(strconv.FormatUint(uint64(s[i])|0x100, 16)[1:])
+		case unprintable(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteString(s[i : i+n])
+		}
+		i += n
+	}
+	return b.String()
+}
+
+// unprintable reports controls, text-direction marks and bytes that are
+// not UTF-8 (which DecodeRune reads as RuneError).
+func unprintable(r rune) bool {
+	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError
+}
+
+// codeSpan puts s in a Markdown code span, with a fence longer than any
+// run of backticks in s (CommonMark 6.1), its controls escaped.
+func codeSpan(s string) string {
+	s = Printable(s)
+	fence, run := "`", 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '`' {
+			run = 0
+			continue
+		}
+		if run++; run >= len(fence) {
+			fence += "`"
+		}
+	}
+	if fence == "`" {
+		return fence + s + fence
+	}
+	return fence + " " + s + " " + fence
+}

@@ -396,7 +396,7 @@ func templateNotes(f cwlens.Finding) []string {
 	notes := []string{fmt.Sprintf("%s %s: the sampled lines since %s are mostly", f.Kind, f.Subject, FormatTime(f.Start))}
 	for _, t := range f.Templates[:min(len(f.Templates), tableTemplates)] {
 		share := t.ByteShare * 100
-		n := fmt.Sprintf("· %.1f %% of the bytes: `%s`", share, t.Template)
+		n := fmt.Sprintf("· %.1f %% of the bytes: %s", share, codeSpan(t.Template))
 		switch {
 		case t.GrowthRate > 0:
 			n += fmt.Sprintf(" (%.3g× its share before)", t.GrowthRate)

@@ -36,6 +36,10 @@ func TestTemplateNotes(t *testing.T) {
 			"· 13.3 % of the bytes: `DEBUG rpc <*>` (new)",
 			"· 13.3 % of the bytes: `DEBUG rpc <*>` (new)",
 		}},
+		{"escapes and backticks shown escaped", finding(cwlens.TemplateShare{Template: "\x1b]0;pwned\a\x1b[2J run `rm` \u202eevil", ByteShare: 0.5}), []string{
+			"ingestion_level_shift /ecs/app: the sampled lines since 2025-10-29 12:00 UTC are mostly",
+			"· 50.0 % of the bytes: `` \\x1b]0;pwned\\a\\x1b[2J run `rm` \\u202eevil ``",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := templateNotes(tc.f)
@@ -43,5 +47,21 @@ func TestTemplateNotes(t *testing.T) {
 				t.Errorf("notes\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"plain <*> text":             "plain <*> text",
+		"é and 日本":                   "é and 日本",
+		"\x1b[2J\x1b]0;title\a":      `\x1b[2J\x1b]0;title\a`,
+		"tab\tand\nline":             `tab\tand\nline`,
+		"\u202eright-to-left":        `\u202eright-to-left`,
+		"bad \xff byte":              `bad \xff byte`,
+		"\u0085next line, \u200fRLM": `\u0085next line, \u200fRLM`,
+	} {
+		if got := Printable(in); got != want {
+			t.Errorf("Printable(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

@@ -351,7 +351,7 @@ func (v patternsView) writeTable(w io.Writer, top int, color bool) error {
 			if v.Cost != nil {
 				row = append(row, p.CostPerMonth)
 			}
-			t.AppendRow(append(row, p.Template))
+			t.AppendRow(append(row, report.Printable(p.Template)))
 			continue
 		}
 		growth := "new"
@@ -362,7 +362,7 @@ func (v patternsView) writeTable(w io.Writer, top int, color bool) error {
 		if v.Cost != nil {
 			row = append(row, p.CostPerMonth)
 		}
-		t.AppendRow(append(row, p.Template))
+		t.AppendRow(append(row, report.Printable(p.Template)))
 	}
 	last := 5
 	if v.Cost != nil {

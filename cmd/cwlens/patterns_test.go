@@ -34,6 +34,8 @@ func TestPatterns(t *testing.T) {
 		// such: one odd line never aborts the run.
 		{name: "object message", args: []string{"patterns", "--lines", "testdata/patterns/bad-message.jsonl", "-f", "loghub"},
 			stdout: []string{"1,ok\n", "2,message.nested=<*>\n"}},
+		{name: "escapes shown escaped", args: []string{"patterns", "--lines", "testdata/patterns/escapes.log"},
+			stdout: []string{`boot \x1b]<*>;pwned\a\x1b[<*> done`}},
 		{name: "object message in baseline", args: []string{"patterns", "--lines", floodLines, "--baseline-lines", "testdata/patterns/bad-message.jsonl"},
 			stdout: []string{"Templates that grew"}},
 		{name: "no source", args: []string{"patterns"}, code: exitFailed, stderr: []string{"give --lines FILE or --log-group GROUP"}},
