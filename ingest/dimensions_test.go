@@ -51,7 +51,7 @@ func TestScanDimensionedFilters(t *testing.T) {
 				t.Fatalf("only %d dimensioned filters", len(names))
 			}
 			got, srv := scan(t, want, faults)
-			if d := awsemu.Diff(want, got); d != "" {
+			if d := awsemu.Diff(awsemu.Expected(want, want.Window.End), got); d != "" {
 				t.Fatal(d)
 			}
 			t.Logf("calls: %+v", srv.Calls())
@@ -82,16 +82,23 @@ func TestScanDimensionedFiltersTooOld(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			gaps := map[string]string{}
+			gaps := map[string]cwlens.Gap{}
 			for _, g := range got.Gaps {
-				gaps[g.Resource] = g.Reason
+				gaps[g.Resource] = g
 			}
+			cutoff := now.Add(-14 * cwlens.Day)
 			for _, n := range names {
-				r, ok := gaps[n]
+				g, ok := gaps[n]
 				if !ok {
 					t.Errorf("no gap for %s; gaps: %+v", n, got.Gaps)
 					continue
 				}
+				// The gap covers the filter's hours older than the
+				// cutoff, and only them.
+				if !g.Covers(n, got.Window.End.Add(-7*cwlens.Day)) || g.Covers(n, cutoff) && cutoff.Before(got.Window.End) {
+					t.Errorf("gap for %s: subject %q, %s to %s: does not cover exactly the hours before %s", n, g.Subject, g.Start, g.End, cutoff)
+				}
+				r := g.Reason
 				if !strings.Contains(r, "publishes Synthetic/Dimensioned/") || !strings.Contains(r, "with dimensions ") || !strings.Contains(r, tc.reason) {
 					t.Errorf("gap for %s: %q, want it to say %q", n, r, tc.reason)
 				}
@@ -99,15 +106,15 @@ func TestScanDimensionedFiltersTooOld(t *testing.T) {
 			if len(got.Gaps) != len(names) {
 				t.Errorf("%d gaps, want %d: %+v", len(got.Gaps), len(names), got.Gaps)
 			}
-			// The counts are the snapshot's from the cutoff on, missing
-			// before it.
-			cutoff := now.Add(-14 * cwlens.Day)
+			// The counts are what AWS serves of the snapshot from the
+			// cutoff on (zero where no datapoint came), missing before it.
+			served := awsemu.Expected(want, now)
 			for gi, g := range got.LogGroups {
 				for fi, f := range g.MetricFilters {
 					if len(f.Dimensions) == 0 {
 						continue
 					}
-					w := want.LogGroups[gi].MetricFilters[fi].Counts
+					w := served.LogGroups[gi].MetricFilters[fi].Counts
 					for i, v := range f.Counts.Values {
 						tm := f.Counts.Time(i)
 						j, ok := w.Index(tm)

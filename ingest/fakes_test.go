@@ -103,7 +103,9 @@ func (fakeLogs) DescribeMetricFilters(context.Context, *cloudwatchlogs.DescribeM
 }
 
 // fakeMetrics returns one datapoint, 42 on the window's first day, for
-// every query: every other point must come back missing, never zero.
+// every query, Complete: the other periods were read and had no datapoint,
+// so a metric published only when there is data (IncomingBytes) reads 0
+// there, and one that is always published (utilisation) stays missing.
 type fakeMetrics struct{}
 
 func (f fakeMetrics) GetMetricData(_ context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
@@ -136,8 +138,8 @@ func TestScanWithFakes(t *testing.T) {
 		t.Fatalf("log groups %+v", snap.LogGroups)
 	}
 	d := snap.LogGroups[0].DailyIncomingBytes
-	if d.Len() != 3 || d.Values[0] != 42 || !cwlens.IsMissing(d.Values[1]) || !cwlens.IsMissing(d.Values[2]) {
-		t.Errorf("daily bytes %v: want 42 then missing, missing", d.Values)
+	if d.Len() != 3 || d.Values[0] != 42 || d.Values[1] != 0 || d.Values[2] != 0 {
+		t.Errorf("daily bytes %v: want 42 then 0, 0 (read, and no datapoint)", d.Values)
 	}
 	want := []cwlens.Gap{
 		{API: "ecs:ListClusters", Resource: "*", Reason: "ServerException: still failing after retries"},

@@ -21,7 +21,8 @@ const insightsMaxAge = 14 * cwlens.Day
 // publishes with dimensions. Such a metric exists once per combination of
 // dimension values, and a MetricStat without dimensions matches none of
 // them, so the total is read with one Metrics Insights query,
-// SELECT SUM(metric) FROM SCHEMA(namespace, dim...), which sums every
+// SELECT COUNT(metric) (and SUM where needed) FROM SCHEMA(namespace, dim...),
+// which aggregates every
 // combination that has exactly those dimensions.
 //
 // Why Metrics Insights and not ListMetrics plus a MetricStat per
@@ -39,7 +40,7 @@ const insightsMaxAge = 14 * cwlens.Day
 // gap saying its counts before then were not read, rather than a series
 // that looks like silence. (ListMetrics would not rescue them: it lists
 // only metrics that reported data in the past two weeks.)
-func (r *run) dimensioned(tr timeRange, q metricQuery, dims, filters []string) {
+func (r *run) dimensioned(tr timeRange, q metricQuery, fn string, dims []string) {
 	if tr.points() <= 0 {
 		return
 	}
@@ -49,28 +50,44 @@ func (r *run) dimensioned(tr timeRange, q metricQuery, dims, filters []string) {
 		if tr.end.After(cutoff) {
 			what = "its counts before " + cutoff.Format(time.RFC3339) + " were not read"
 		}
-		for _, f := range filters {
-			r.gap("cloudwatch:GetMetricData", f, fmt.Sprintf("metric filter %s publishes %s/%s with dimensions %s; %s: Metrics Insights reads only the last 14 days",
-				f, q.ns, q.name, strings.Join(dims, ", "), what))
+		old := timeRange{start: tr.start, end: minTime(cutoff, tr.end), period: tr.period}
+		if q.stat == "SampleCount" { // one gap per filter, not per statistic
+			for _, f := range q.subjects {
+				r.gapRange(f, f, old, fmt.Sprintf("metric filter %s publishes %s/%s with dimensions %s; %s: Metrics Insights reads only the last 14 days",
+					f, q.ns, q.name, strings.Join(dims, ", "), what))
+			}
 		}
 		if !tr.end.After(cutoff) {
 			return
 		}
+		// Only the hours since the cutoff are read: only they are zero
+		// where no datapoint came.
+		if q.publishedFrom.Before(cutoff) {
+			q.publishedFrom = cutoff
+		}
 	}
-	q.expr = insightsSum(q.ns, q.name, dims)
-	q.what = strings.Join(filters, ", ")
+	q.expr = insightsQuery(fn, q.ns, q.name, dims)
+	q.what = strings.Join(q.subjects, ", ")
 	r.batches.add(tr, q)
 }
 
-// insightsSum builds SELECT SUM("name") FROM SCHEMA("ns", "dim", ...).
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// insightsQuery builds SELECT fn("name") FROM SCHEMA("ns", "dim", ...),
+// fn SUM or COUNT (the Sum and SampleCount of the datapoints).
 // Every identifier is double-quoted: namespaces such as "AWS/Logs" and any
 // name with a character other than a letter, digit or underscore must be
 // ("Metrics Insights query components and syntax"), and quoting the rest
 // is harmless; a double quote or backslash inside is escaped with a
 // backslash.
-func insightsSum(ns, name string, dims []string) string {
+func insightsQuery(fn, ns, name string, dims []string) string {
 	var b strings.Builder
-	b.WriteString("SELECT SUM(")
+	b.WriteString("SELECT " + fn + "(")
 	b.WriteString(insightsQuote(name))
 	b.WriteString(") FROM SCHEMA(")
 	b.WriteString(insightsQuote(ns))

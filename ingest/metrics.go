@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -88,6 +90,31 @@ type metricQuery struct {
 	expr           string   // a Metrics Insights query instead of ns/name/dims
 	sinks          []*cwlens.Series
 	what           string // the resource, for gaps
+	// subjects are the Gap subjects of the sinks' resources.
+	subjects []string
+	// publishedFrom is set for a metric AWS publishes only when there is
+	// data (AWS/Logs IncomingBytes and IncomingLogEvents, metric filter
+	// metrics): once the query is read whole, a period ending after it
+	// with no datapoint is 0 (docs/snapshot.md "Missing and zero"). It is
+	// the resource's creation, or the oldest time the query could read if
+	// that is later.
+	publishedFrom time.Time
+}
+
+// zeroFill writes 0 into every missing period of the sinks that ends
+// after publishedFrom: the query was read, and CloudWatch publishes no
+// datapoint for a period with nothing to publish.
+func (q metricQuery) zeroFill(tr timeRange) {
+	if q.publishedFrom.IsZero() {
+		return
+	}
+	for _, s := range q.sinks {
+		for i, v := range s.Values {
+			if cwlens.IsMissing(v) && s.Time(i+1).After(q.publishedFrom) {
+				s.Values[i] = 0
+			}
+		}
+	}
 }
 
 // metricCall is one GetMetricData call's worth of queries over one range.
@@ -184,10 +211,130 @@ func (r *run) runMetricCalls(ctx context.Context) {
 }
 
 // metricCall runs one batch through GetMetricData, page by page (ScanBy
-// TimestampAscending, NextToken), and fills the queries' series. Results
-// are written only once every page has come back, so a batch restarted
-// after an expired token is not counted twice.
+// TimestampAscending, NextToken), fills the queries' series and judges
+// what came back (see judge).
 func (r *run) metricCall(ctx context.Context, c metricCall) {
+	in := metricInput(c)
+	ids := make(map[string]int, len(c.queries))
+	for i := range c.queries {
+		ids["m"+strconv.Itoa(i)] = i
+	}
+	res := newBatchResult(len(c.queries))
+	restarts := 0
+	for {
+		cctx := ctx
+		if in.NextToken == nil {
+			cctx = withDatapoints(ctx, c.tr.points()*len(c.queries))
+		}
+		out, err := r.s.c.CloudWatch.GetMetricData(cctx, in)
+		if err != nil {
+			if in.NextToken != nil && restarts == 0 && isExpiredToken(err) {
+				// Datapoints go straight into the series: the batch
+				// fetched again writes the same points again.
+				r.log.Warn("pagination token expired; fetching the batch again", "api", "cloudwatch:GetMetricData")
+				restarts, in.NextToken = restarts+1, nil
+				res = newBatchResult(len(c.queries))
+				continue
+			}
+			r.failRange(ctx, describeBatch(c), c.tr, err)
+			return
+		}
+		r.reads.Add(1)
+		res.messages = append(res.messages, messageTexts(out.Messages)...)
+		for _, mr := range out.MetricDataResults {
+			i, ok := ids[aws.ToString(mr.Id)]
+			if !ok {
+				continue
+			}
+			res.seen[i], res.status[i] = true, mr.StatusCode
+			res.qmessages[i] = append(res.qmessages[i], messageTexts(mr.Messages)...)
+			c.queries[i].fill(c.tr, mr.Timestamps, mr.Values)
+		}
+		if out.NextToken != nil && *out.NextToken != "" {
+			// "InternalError indicates that an error occurred. Retry
+			// your request using NextToken, if present", and
+			// PartialData has more with NextToken (MetricDataResult,
+			// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataResult.html):
+			// the next page carries the queries' results on.
+			in.NextToken = out.NextToken
+			continue
+		}
+		if res.internalError() && restarts < maxBatchRestarts {
+			// An InternalError without a NextToken: the request again.
+			r.log.Warn("GetMetricData returned InternalError without a NextToken; fetching the batch again", "api", "cloudwatch:GetMetricData")
+			restarts, in.NextToken = restarts+1, nil
+			res = newBatchResult(len(c.queries))
+			continue
+		}
+		break
+	}
+	r.judge(c, res)
+}
+
+// maxBatchRestarts bounds how often a batch is fetched again from its
+// start after an InternalError with no NextToken.
+const maxBatchRestarts = 2
+
+// batchResult is what the pages of one batch said about its queries.
+type batchResult struct {
+	seen      []bool
+	status    []cwtypes.StatusCode
+	qmessages [][]string
+	messages  []string // about the whole call
+}
+
+func newBatchResult(n int) *batchResult {
+	return &batchResult{seen: make([]bool, n), status: make([]cwtypes.StatusCode, n), qmessages: make([][]string, n)}
+}
+
+func (b *batchResult) internalError() bool {
+	return slices.Contains(b.status, cwtypes.StatusCodeInternalError)
+}
+
+// judge records a gap for every query not read whole and zero-fills the
+// others. A query is read whole when its last result is Complete with no
+// message. A final PartialData, InternalError or Forbidden, a message
+// ("If there is a message, as much of the operation as possible is still
+// executed", GetMetricData API reference,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html;
+// Metrics Insights says so when it stopped at its 10,000 metrics or 500
+// series) or no result at all leaves its points as they came, missing
+// where no datapoint came, and a gap says so.
+func (r *run) judge(c metricCall, res *batchResult) {
+	if len(res.messages) > 0 {
+		r.gapRange(cwlens.SubjectAll, describeBatch(c), c.tr, "GetMetricData message: "+strings.Join(res.messages, "; "))
+		return
+	}
+	for i, q := range c.queries {
+		var reason string
+		switch {
+		case !res.seen[i]:
+			reason = "no result returned for the query"
+		case res.status[i] != cwtypes.StatusCodeComplete:
+			reason = "StatusCode " + string(res.status[i])
+		case len(res.qmessages[i]) > 0:
+			reason = "message: " + strings.Join(res.qmessages[i], "; ")
+		default:
+			q.zeroFill(c.tr)
+			continue
+		}
+		for _, subj := range q.subjects {
+			r.gapRange(subj, q.describe(c.tr), c.tr, reason)
+		}
+	}
+}
+
+// messageTexts renders GetMetricData messages as "Code: Value".
+func messageTexts(ms []cwtypes.MessageData) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, strings.TrimPrefix(aws.ToString(m.Code)+": "+aws.ToString(m.Value), ": "))
+	}
+	return out
+}
+
+// metricInput builds the GetMetricData request of a batch.
+func metricInput(c metricCall) *cloudwatch.GetMetricDataInput {
 	in := &cloudwatch.GetMetricDataInput{
 		StartTime: aws.Time(c.tr.start),
 		EndTime:   aws.Time(c.tr.end),
@@ -207,52 +354,7 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 		}
 		in.MetricDataQueries = append(in.MetricDataQueries, mq)
 	}
-	// Datapoints go straight into the series as pages arrive: a batch
-	// started again after an expired token writes the same points again.
-	ids := make(map[string]int, len(c.queries))
-	for i := range c.queries {
-		ids["m"+strconv.Itoa(i)] = i
-	}
-	seen := make([]bool, len(c.queries))
-	status := make([]cwtypes.StatusCode, len(c.queries))
-	restarted := false
-	for {
-		cctx := ctx
-		if in.NextToken == nil {
-			cctx = withDatapoints(ctx, c.tr.points()*len(c.queries))
-		}
-		out, err := r.s.c.CloudWatch.GetMetricData(cctx, in)
-		if err != nil {
-			if in.NextToken != nil && !restarted && isExpiredToken(err) {
-				r.log.Warn("pagination token expired; fetching the batch again", "api", "cloudwatch:GetMetricData")
-				restarted, in.NextToken = true, nil
-				continue
-			}
-			r.fail(ctx, "cloudwatch:GetMetricData", describeBatch(c), err)
-			return
-		}
-		r.reads.Add(1)
-		for _, res := range out.MetricDataResults {
-			i, ok := ids[aws.ToString(res.Id)]
-			if !ok {
-				continue
-			}
-			seen[i], status[i] = true, res.StatusCode
-			c.queries[i].fill(c.tr, res.Timestamps, res.Values)
-		}
-		if out.NextToken == nil || *out.NextToken == "" {
-			break
-		}
-		in.NextToken = out.NextToken
-	}
-	for i, q := range c.queries {
-		switch {
-		case !seen[i]:
-			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "no result returned for the query")
-		case status[i] == cwtypes.StatusCodeForbidden, status[i] == cwtypes.StatusCodeInternalError:
-			r.gap("cloudwatch:GetMetricData", q.describe(c.tr), "StatusCode "+string(status[i]))
-		}
-	}
+	return in
 }
 
 // fill writes datapoints into the query's series; points off the grid or

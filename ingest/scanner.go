@@ -216,8 +216,11 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 	}
 
 	if err := ctx.Err(); err != nil {
-		r.gap("*", "*", err.Error())
+		r.mu.Lock()
+		r.gaps = append(r.gaps, cwlens.Gap{API: "*", Resource: "*", Reason: err.Error(), Subject: cwlens.SubjectAll})
+		r.mu.Unlock()
 	}
+	r.finishFilters()
 	r.assemble(snap)
 	r.log.Info("scan finished", "log_groups", len(snap.LogGroups), "services", len(snap.Services), "gaps", len(snap.Gaps))
 	if r.reads.Load() == 0 {
@@ -330,6 +333,9 @@ type run struct {
 	filters  map[string][]*cwlens.MetricFilter // by log group name
 	svcs     []*cwlens.Service
 	gaps     []cwlens.Gap
+	// finishers derive series from what the metric calls read, once
+	// they are all done.
+	finishers []func()
 	progress Progress
 }
 
@@ -350,6 +356,26 @@ func (r *run) gap(api, resource, reason string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.gaps = append(r.gaps, cwlens.Gap{API: api, Resource: resource, Reason: reason})
+}
+
+// gapRange records that the series of subject were not read over tr.
+func (r *run) gapRange(subject, resource string, tr timeRange, reason string) {
+	r.log.Warn("series not read", "subject", subject, "resource", resource, "reason", reason)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.gaps = append(r.gaps, cwlens.Gap{API: "cloudwatch:GetMetricData", Resource: resource, Reason: reason,
+		Subject: subject, Start: tr.start, End: tr.end})
+}
+
+// failRange records a failed GetMetricData call: every series it would
+// have filled is unread over tr. One gap for all of them (subject "*") keeps
+// a refused CloudWatch from writing a gap per query; it covers only series
+// with points left missing, since every series read is complete.
+func (r *run) failRange(ctx context.Context, resource string, tr timeRange, err error) {
+	if canceled(ctx, err) {
+		return
+	}
+	r.gapRange(cwlens.SubjectAll, resource, tr, errorReason(err))
 }
 
 // fail records a failed call as a gap and logs it. Calls cut short by

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,49 +38,156 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		series:    map[string][]cwlens.Series{},
 		schema:    map[string][]string{},
 	}
-	add := func(ns, name, stat string, s cwlens.Series, dims ...string) {
-		if len(s.Values) == 0 {
-			return
-		}
-		k := metricKey(ns, name, stat, dims)
-		c.series[k] = append(c.series[k], s)
-	}
 	for _, g := range snap.LogGroups {
+		// AWS/Logs IncomingBytes and IncomingLogEvents have a datapoint
+		// only for a period in which the group ingested something
+		// (CloudWatch Logs metrics,
+		// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch-Logs-Monitoring-CloudWatch-Metrics.html):
+		// a stored zero is served as no datapoint.
 		d := []string{"LogGroupName", g.Name}
-		add("AWS/Logs", "IncomingBytes", "Sum", g.DailyIncomingBytes, d...)
-		add("AWS/Logs", "IncomingBytes", "Sum", g.HourlyIncomingBytes, d...)
-		add("AWS/Logs", "IncomingLogEvents", "Sum", g.DailyIncomingEvents, d...)
-		add("AWS/Logs", "IncomingLogEvents", "Sum", g.HourlyIncomingEvents, d...)
+		c.add("AWS/Logs", "IncomingBytes", "Sum", published(g.DailyIncomingBytes), d...)
+		c.add("AWS/Logs", "IncomingBytes", "Sum", published(g.HourlyIncomingBytes), d...)
+		c.add("AWS/Logs", "IncomingLogEvents", "Sum", published(g.DailyIncomingEvents), d...)
+		c.add("AWS/Logs", "IncomingLogEvents", "Sum", published(g.HourlyIncomingEvents), d...)
 		for _, f := range g.MetricFilters {
-			if len(f.Dimensions) == 0 {
-				add(f.MetricNamespace, f.MetricName, "Sum", f.Counts)
-				continue
-			}
-			// A dimensioned metric exists only per combination of
-			// values: nothing is stored under the bare name, so a
-			// MetricStat without dimensions finds nothing, as on AWS.
-			names := slices.Sorted(maps.Keys(f.Dimensions))
-			sk := schemaKey(f.MetricNamespace, f.MetricName, names)
-			for i, part := range splitCombinations(f.Counts, 2+len(f.Name)%2) {
-				dims := make([]string, 0, 2*len(names))
-				for _, n := range names {
-					dims = append(dims, n, fmt.Sprintf("%s-%d", n, i))
-				}
-				add(f.MetricNamespace, f.MetricName, "Sum", part, dims...)
-				if k := metricKey(f.MetricNamespace, f.MetricName, "Sum", dims); !slices.Contains(c.schema[sk], k) {
-					c.schema[sk] = append(c.schema[sk], k)
-				}
-			}
+			c.addFilter(g, f)
 		}
 	}
 	for _, s := range snap.Services {
 		d := []string{"ClusterName", s.Cluster, "ServiceName", s.Name}
-		add("AWS/ECS", "CPUUtilization", "Average", s.CPUAverage, d...)
-		add("AWS/ECS", "CPUUtilization", "Maximum", s.CPUMaximum, d...)
-		add("AWS/ECS", "MemoryUtilization", "Average", s.MemoryAverage, d...)
-		add("AWS/ECS", "MemoryUtilization", "Maximum", s.MemoryMaximum, d...)
+		c.add("AWS/ECS", "CPUUtilization", "Average", s.CPUAverage, d...)
+		c.add("AWS/ECS", "CPUUtilization", "Maximum", s.CPUMaximum, d...)
+		c.add("AWS/ECS", "MemoryUtilization", "Average", s.MemoryAverage, d...)
+		c.add("AWS/ECS", "MemoryUtilization", "Maximum", s.MemoryMaximum, d...)
 	}
 	return c
+}
+
+// add stores a series of a metric and statistic. Several series under one
+// key and period are summed when served: filters in several log groups
+// that publish one metric are aggregated into it by CloudWatch ("metrics
+// with the same namespace, name and dimensions are the same metric";
+// CloudWatch concepts,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Metric).
+func (c *cloudwatch) add(ns, name, stat string, s cwlens.Series, dims ...string) {
+	if len(s.Values) == 0 {
+		return
+	}
+	k := metricKey(ns, name, stat, dims)
+	c.series[k] = append(c.series[k], s)
+}
+
+// addFilter stores the metric a filter publishes: its SampleCount (one
+// sample per matching event, and one per default value published) and its
+// Sum, neither with a datapoint where nothing was published.
+func (c *cloudwatch) addFilter(g cwlens.LogGroup, f cwlens.MetricFilter) {
+	sc, sum := filterStats(g, f)
+	if len(f.Dimensions) == 0 {
+		c.add(f.MetricNamespace, f.MetricName, "SampleCount", sc)
+		c.add(f.MetricNamespace, f.MetricName, "Sum", sum)
+		return
+	}
+	// A dimensioned metric exists only per combination of values:
+	// nothing is stored under the bare name, so a MetricStat without
+	// dimensions finds nothing, as on AWS.
+	names := slices.Sorted(maps.Keys(f.Dimensions))
+	sk := schemaKey(f.MetricNamespace, f.MetricName, names)
+	scs := splitCombinations(sc, 2+len(f.Name)%2)
+	sums := make([]cwlens.Series, len(scs))
+	for i := range scs {
+		// The whole Sum goes to the last combination, which has samples
+		// wherever the total has (it takes the largest share), so the
+		// Sum over the combinations is exact; the others publish zeros.
+		sums[i] = sum
+		if i < len(scs)-1 {
+			sums[i].Values = make([]float64, len(sum.Values))
+		}
+		unpublished(&scs[i], &sums[i])
+		dims := make([]string, 0, 2*len(names))
+		for _, n := range names {
+			dims = append(dims, n, fmt.Sprintf("%s-%d", n, i))
+		}
+		c.add(f.MetricNamespace, f.MetricName, "SampleCount", scs[i], dims...)
+		c.add(f.MetricNamespace, f.MetricName, "Sum", sums[i], dims...)
+		if k := metricKey(f.MetricNamespace, f.MetricName, "Sum", dims); !slices.Contains(c.schema[sk], k) {
+			c.schema[sk] = append(c.schema[sk], k)
+		}
+	}
+}
+
+// published returns s with its zeros missing: for a metric AWS publishes
+// only when there is data, a zero is no datapoint.
+func published(s cwlens.Series) cwlens.Series {
+	out := s
+	out.Values = slices.Clone(s.Values)
+	for i, v := range out.Values {
+		if v == 0 {
+			out.Values[i] = cwlens.Missing()
+		}
+	}
+	return out
+}
+
+// unpublished leaves missing, in both series, every period with no sample.
+func unpublished(sc, sum *cwlens.Series) {
+	for i, v := range sc.Values {
+		if v == 0 || cwlens.IsMissing(v) {
+			sc.Values[i], sum.Values[i] = cwlens.Missing(), cwlens.Missing()
+		}
+	}
+}
+
+// filterStats returns the SampleCount and Sum a metric filter publishes
+// per period of its counts, following MetricTransformation
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html):
+// each matching event publishes metricValue (f.Values holds their sum when
+// it is not "1"); without defaultValue nothing else is published, so a
+// period with no match has no datapoint. With defaultValue, "the value
+// reported to the metric filter during a period when logs are ingested but
+// no matching logs are found" ("Default value",
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/MonitoringLogData.html),
+// and nothing when no logs are ingested: the emulator, which knows events
+// per hour only, publishes the default once for each minute with events
+// but no match, taking the events and matches as spread one a minute.
+func filterStats(g cwlens.LogGroup, f cwlens.MetricFilter) (sc, sum cwlens.Series) {
+	sc, sum = f.Counts, f.Counts
+	sc.Values = make([]float64, len(f.Counts.Values))
+	sum.Values = make([]float64, len(f.Counts.Values))
+	value, constant := 1.0, true
+	if f.MetricValue != "" {
+		v, err := strconv.ParseFloat(f.MetricValue, 64)
+		value, constant = v, err == nil
+	}
+	minutes := float64(f.Counts.Period / time.Minute)
+	for i, m := range f.Counts.Values {
+		t := f.Counts.Time(i)
+		s := m * value
+		if !f.Values.IsZero() || !constant {
+			s = at(f.Values, t)
+		}
+		if cwlens.IsMissing(m) || cwlens.IsMissing(s) {
+			sc.Values[i], sum.Values[i] = cwlens.Missing(), cwlens.Missing()
+			continue
+		}
+		if f.DefaultValue != nil {
+			if e := at(g.HourlyIncomingEvents, t); !cwlens.IsMissing(e) && f.Counts.Period == time.Hour {
+				defaults := math.Max(0, math.Min(minutes, e)-math.Min(minutes, m))
+				m += defaults
+				s += defaults * *f.DefaultValue
+			}
+		}
+		sc.Values[i], sum.Values[i] = m, s
+	}
+	unpublished(&sc, &sum)
+	return sc, sum
+}
+
+// at returns s's value of the period starting at t, or missing.
+func at(s cwlens.Series, t time.Time) float64 {
+	if i, ok := s.Index(t); ok {
+		return s.Values[i]
+	}
+	return cwlens.Missing()
 }
 
 // schemaKey identifies the metrics a Metrics Insights SCHEMA(ns, dims...)
@@ -345,19 +453,18 @@ func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, str
 			dims = append(dims, d.Name, d.Value)
 		}
 		period := time.Duration(ms.Period) * time.Second
-		src := c.source(metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims), period)
-		if src == nil {
+		srcs := c.source(metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims), period)
+		if srcs == nil {
 			return nil, ms.Metric.MetricName
 		}
-		return aggregate([]*cwlens.Series{src}, ms.Stat, period, start, end, c.now.Add(-retention(period))), ms.Metric.MetricName
+		return aggregate(srcs, ms.Stat, period, start, end, c.now.Add(-retention(period))), ms.Metric.MetricName
 	}
 	iq, _ := parseInsights(*q.Expression) // validated by getMetricData
 	period := time.Duration(*q.Period) * time.Second
 	var srcs []*cwlens.Series
 	for _, k := range c.schema[schemaKey(iq.namespace, iq.metric, iq.dims)] {
-		if src := c.source(k, period); src != nil {
-			srcs = append(srcs, src)
-		}
+		k = strings.TrimSuffix(k, "\x00Sum") + "\x00" + iq.stat
+		srcs = append(srcs, c.source(k, period)...)
 	}
 	// Metrics Insights reads two weeks back at most (quotas page), less
 	// if the period's retention is shorter.
@@ -366,16 +473,23 @@ func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, str
 }
 
 // source returns the stored series of key with the longest period that
-// divides period, or nil.
-func (c *cloudwatch) source(key string, period time.Duration) *cwlens.Series {
-	var src *cwlens.Series
+// divides period (several when several filters publish the metric), or
+// nil.
+func (c *cloudwatch) source(key string, period time.Duration) []*cwlens.Series {
+	var best time.Duration
 	stored := c.series[key]
-	for i, s := range stored {
-		if s.Period > 0 && period%s.Period == 0 && (src == nil || s.Period > src.Period) {
-			src = &stored[i]
+	for _, s := range stored {
+		if s.Period > 0 && period%s.Period == 0 && s.Period > best {
+			best = s.Period
 		}
 	}
-	return src
+	var srcs []*cwlens.Series
+	for i := range stored {
+		if stored[i].Period == best {
+			srcs = append(srcs, &stored[i])
+		}
+	}
+	return srcs
 }
 
 // aggregate returns the datapoints of srcs in [start, end), ascending,

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/cwlens/cwlens"
 )
@@ -24,8 +25,9 @@ type logs struct {
 }
 
 type filterRow struct {
-	group string
-	f     cwlens.MetricFilter
+	group   string
+	f       cwlens.MetricFilter
+	created time.Time
 }
 
 func newLogs(snap *cwlens.Snapshot) *logs {
@@ -34,7 +36,7 @@ func newLogs(snap *cwlens.Snapshot) *logs {
 	sort.Slice(l.groups, func(i, j int) bool { return l.groups[i].Name < l.groups[j].Name })
 	for _, g := range l.groups {
 		for _, f := range g.MetricFilters {
-			l.filters = append(l.filters, filterRow{group: g.Name, f: f})
+			l.filters = append(l.filters, filterRow{group: g.Name, f: f, created: FilterCreated(g, f)})
 		}
 	}
 	sort.SliceStable(l.filters, func(i, j int) bool {
@@ -178,10 +180,15 @@ type describeMetricFiltersIn struct {
 	NextToken        *string `json:"nextToken"`
 }
 
+// metricTransformationOut is a MetricTransformation
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricTransformation.html):
+// defaultValue and unit are absent when unset.
 type metricTransformationOut struct {
 	MetricName      string            `json:"metricName"`
 	MetricNamespace string            `json:"metricNamespace"`
 	MetricValue     string            `json:"metricValue"`
+	DefaultValue    *float64          `json:"defaultValue,omitempty"`
+	Unit            string            `json:"unit,omitempty"`
 	Dimensions      map[string]string `json:"dimensions,omitempty"`
 }
 
@@ -242,15 +249,15 @@ func (l *logs) describeMetricFilters(body []byte) (any, error) {
 			}
 			dims[k] = r.f.Dimensions[k]
 		}
-		// creationTime is epoch milliseconds (MetricFilter,
-		// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricFilter.html).
-		var created int64
-		if !r.f.CreationTime.IsZero() {
-			created = r.f.CreationTime.UnixMilli()
-		}
 		out.MetricFilters = append(out.MetricFilters, metricFilterOut{
-			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group, CreationTime: created,
-			MetricTransformations:     []metricTransformationOut{{MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue, Dimensions: dims}},
+			FilterName: r.f.Name, FilterPattern: r.f.Pattern, LogGroupName: r.group,
+			// creationTime is epoch milliseconds (MetricFilter,
+			// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_MetricFilter.html).
+			CreationTime: r.created.UnixMilli(),
+			MetricTransformations: []metricTransformationOut{{
+				MetricName: r.f.MetricName, MetricNamespace: r.f.MetricNamespace, MetricValue: r.f.MetricValue,
+				DefaultValue: r.f.DefaultValue, Unit: r.f.Unit, Dimensions: dims,
+			}},
 			EmitSystemFieldDimensions: system,
 		})
 	}
@@ -296,4 +303,14 @@ func parseToken(t *string, kind string, bad *APIError) (int, error) {
 		return 0, bad
 	}
 	return i, nil
+}
+
+// FilterCreated returns the creation time the emulator gives a metric
+// filter: its own, or its group's when the snapshot has none (AWS always
+// returns one).
+func FilterCreated(g cwlens.LogGroup, f cwlens.MetricFilter) time.Time {
+	if f.CreationTime.IsZero() {
+		return g.CreationTime.Truncate(time.Millisecond)
+	}
+	return f.CreationTime
 }

@@ -14,7 +14,7 @@ import (
 const insightsMaxAge = 14 * cwlens.Day
 
 // miQuery is the subset of Metrics Insights the emulator serves:
-// SELECT SUM(metric) FROM SCHEMA(namespace, dim, ...), no WHERE, GROUP BY,
+// SELECT SUM|COUNT(metric) FROM SCHEMA(namespace, dim, ...), no WHERE, GROUP BY,
 // ORDER BY or LIMIT.
 type miQuery struct {
 	stat      string   // the MetricStat statistic the function aggregates like
@@ -33,13 +33,20 @@ func parseInsights(q string) (miQuery, error) {
 	if !p.keyword("SELECT") {
 		return out, errors.New("want SELECT")
 	}
-	if !p.keyword("SUM") {
-		return out, errors.New("want SUM (the only function emulated)")
+	// SUM adds the datapoints' values, COUNT counts them, like the Sum
+	// and SampleCount statistics ("Metrics Insights query components and
+	// syntax", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-querylanguage.html).
+	switch {
+	case p.keyword("SUM"):
+		out.stat = "Sum"
+	case p.keyword("COUNT"):
+		out.stat = "SampleCount"
+	default:
+		return out, errors.New("want SUM or COUNT (the functions emulated)")
 	}
-	out.stat = "Sum"
 	var err error
 	if !p.punct('(') {
-		return out, errors.New("want ( after SUM")
+		return out, errors.New("want ( after the function")
 	}
 	if out.metric, err = p.ident(); err != nil {
 		return out, fmt.Errorf("metric name: %w", err)
