@@ -328,15 +328,15 @@ type run struct {
 
 	reads atomic.Int64 // successful calls
 
-	mu       sync.Mutex
-	groups   map[string]*cwlens.LogGroup
-	filters  map[string][]*cwlens.MetricFilter // by log group name
-	svcs     []*cwlens.Service
-	gaps     []cwlens.Gap
+	mu      sync.Mutex
+	groups  map[string]*cwlens.LogGroup
+	filters map[string][]*cwlens.MetricFilter // by log group name
+	svcs    []*cwlens.Service
+	gaps    []cwlens.Gap
 	// finishers derive series from what the metric calls read, once
 	// they are all done.
 	finishers []func()
-	progress Progress
+	progress  Progress
 }
 
 func newRun(s *Scanner, w cwlens.Window) *run {
