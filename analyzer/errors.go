@@ -36,6 +36,12 @@ func (a *analysis) errorFilters(g *cwlens.LogGroup) {
 		if m.Counts.Period <= 0 || len(m.Counts.Values) == 0 {
 			continue
 		}
+		// A metric several filters publish is a sum over their groups:
+		// it is judged once, with its first publisher, and never counts
+		// one group's requests.
+		if m.Shared() && (isRequestFilter(m) || m.SharedWith[0] != cwlens.FilterSubject(g.Name, m.Name)) {
+			continue
+		}
 		if isRequestFilter(m) {
 			if req == nil {
 				req = m
@@ -88,7 +94,7 @@ func (a *analysis) errorFilters(g *cwlens.LogGroup) {
 		if ef.surge != nil {
 			a.add(a.surgeFinding(g, ef))
 		}
-		if req != nil {
+		if req != nil && !ef.mf.Shared() {
 			if f, ok := a.rateFinding(g, ef, req); ok {
 				a.add(f)
 			}
@@ -115,13 +121,22 @@ func (a *analysis) surgeFinding(g *cwlens.LogGroup, ef *errorFilter) cwlens.Find
 	if s.Period != cwlens.Hour {
 		per = "/" + s.Period.String()
 	}
+	subject, what := g.Name, fmt.Sprintf("filter %s (%s)", ef.mf.Name, ef.mf.Pattern)
+	notes := []string{fmt.Sprintf("%d of the hours since are above %s%s", len(e.points), trimFloat(e.baseline), per)}
+	if ef.mf.Shared() {
+		// The count is the metric's, summed over every publishing
+		// group: the finding is about the metric, not one group.
+		subject = ef.mf.MetricNamespace + "/" + ef.mf.MetricName
+		what = fmt.Sprintf("metric %s (published by %d filters)", subject, len(ef.mf.SharedWith))
+		notes = append(notes, "published by "+strings.Join(ef.mf.SharedWith, ", ")+"; CloudWatch sums them into one metric, so no one group's share is known")
+	}
 	f := cwlens.Finding{
 		Kind:    cwlens.KindErrorSurge,
-		Subject: g.Name,
+		Subject: subject,
 		Filter:  ef.mf.Name,
 		Start:   s.Time(e.start),
-		Summary: fmt.Sprintf("filter %s (%s) %s %s%s against ~%s%s before %s (%s)",
-			ef.mf.Name, ef.mf.Pattern, when, commas(observed), per, trimFloat(e.baseline), per,
+		Summary: fmt.Sprintf("%s %s %s%s against ~%s%s before %s (%s)",
+			what, when, commas(observed), per, trimFloat(e.baseline), per,
 			s.Time(e.start).Format("2006-01-02 15:04 MST"), ratioText(observed, e.baseline)),
 		Evidence: cwlens.Evidence{
 			Baseline: e.baseline,
@@ -131,7 +146,7 @@ func (a *analysis) surgeFinding(g *cwlens.LogGroup, ef *errorFilter) cwlens.Find
 			Unit:     cwlens.UnitCount,
 			Points:   evidencePoints(s, e.points),
 			Series:   seriesCopy(s),
-			Notes:    append([]string{fmt.Sprintf("%d of the hours since are above %s%s", len(e.points), trimFloat(e.baseline), per)}, ef.covered...),
+			Notes:    append(notes, ef.covered...),
 		},
 	}
 	f.Severity = cwlens.SeverityMedium
