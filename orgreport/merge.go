@@ -106,6 +106,11 @@ type MemberRow struct {
 	Status      string `json:"status"`
 	Reason      string `json:"reason,omitempty"`
 	Findings    int    `json:"findings"`
+	// New, Ongoing and Resolved count the member's findings by their label
+	// against its previous run, when its report was labelled.
+	New      int `json:"new"`
+	Ongoing  int `json:"ongoing"`
+	Resolved int `json:"resolved"`
 	// The monthly figures are null when the member failed or was not priced.
 	CurrentMonthly  *decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly *decimal.Decimal `json:"proposed_monthly_usd"`
@@ -150,13 +155,14 @@ type Failure struct {
 // memberReport is the part of a member's report the merge reads; the
 // decoder skips the rest (the inventory, the series).
 type memberReport struct {
-	Schema      string           `json:"schema"`
-	Account     report.Account   `json:"account"`
-	Region      string           `json:"region"`
-	EvaluatedAt time.Time        `json:"evaluated_at"`
-	Partial     bool             `json:"partial"`
-	Gaps        []cwlens.Gap     `json:"gaps"`
-	Findings    []cwlens.Finding `json:"findings"`
+	Schema      string            `json:"schema"`
+	Account     report.Account    `json:"account"`
+	Region      string            `json:"region"`
+	EvaluatedAt time.Time         `json:"evaluated_at"`
+	Partial     bool              `json:"partial"`
+	Gaps        []cwlens.Gap      `json:"gaps"`
+	Findings    []cwlens.Finding  `json:"findings"`
+	Resolved    []json.RawMessage `json:"resolved"`
 	Projection  *struct {
 		Lines []struct {
 			UsageType       string          `json:"usage_type"`
@@ -272,7 +278,14 @@ func (m *merger) addReport(o Object, r io.Reader, row *MemberRow) error {
 		g.Resource = o.Member.String() + ":" + g.Resource
 		m.gaps = append(m.gaps, g)
 	}
+	row.Resolved = len(mr.Resolved)
 	for _, f := range mr.Findings {
+		switch f.Status {
+		case cwlens.StatusNew:
+			row.New++
+		case cwlens.StatusOngoing:
+			row.Ongoing++
+		}
 		m.keep(Finding{Member: o.Member, Finding: f})
 	}
 	if p := mr.Projection; p != nil {

@@ -25,10 +25,10 @@ import (
 // through the environment's credentials; AWS_ENDPOINT_URL and
 // AWS_ENDPOINT_URL_<SERVICE> are honoured, which is how the tests point it at
 // the emulator) and builds the run's clients.
-func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, error) {
+func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, aws.Config, error) {
 	cfg, err := config.LoadDefaultConfig(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("load AWS configuration: %w", err)
+		return nil, cfg, fmt.Errorf("load AWS configuration: %w", err)
 	}
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) {
 		// A custom endpoint (an emulator, MinIO, LocalStack) serves buckets
@@ -43,7 +43,7 @@ func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, error) 
 		CheckScenario: batch.CheckScenario,
 		Stdout:        os.Stdout,
 		Log:           logger,
-	}, nil
+	}, cfg, nil
 }
 
 // s3Store is batch.ObjectStore on S3.

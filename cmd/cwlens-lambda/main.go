@@ -25,6 +25,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"os"
 	"runtime/debug"
@@ -49,7 +50,10 @@ type handler struct {
 	base   batch.Config
 	cfgErr error
 	runner *batch.Runner
-	now    func() time.Time
+	// org runs the steps of an organisation-wide run; nil in a
+	// single-account function (CWLENS_ORG_ROLE_NAME unset).
+	org *batch.OrgRunner
+	now func() time.Time
 }
 
 func newHandler(ctx context.Context, lookupEnv func(string) (string, bool), logger *slog.Logger) *handler {
@@ -59,21 +63,33 @@ func newHandler(ctx context.Context, lookupEnv func(string) (string, bool), logg
 		logger.Error("configuration", "err", h.cfgErr)
 		return h
 	}
-	runner, err := newRunner(ctx, logger)
+	org, isOrg, err := orgConfigFromEnv(lookupEnv)
+	if err != nil {
+		h.cfgErr = err
+		logger.Error("configuration", "err", err)
+		return h
+	}
+	runner, cfg, err := newRunner(ctx, logger)
 	if err != nil {
 		h.cfgErr = err
 		logger.Error("AWS configuration", "err", err)
 		return h
 	}
 	h.runner = runner
+	if isOrg {
+		h.org = newOrgRunner(cfg, runner, org, logger)
+	}
 	return h
 }
 
 // invoke handles one event: an EventBridge scheduled event or a manual
 // payload (json.RawMessage, so both decode).
-func (h *handler) invoke(ctx context.Context, payload json.RawMessage) (batch.Result, error) {
+func (h *handler) invoke(ctx context.Context, payload json.RawMessage) (any, error) {
 	if h.cfgErr != nil {
 		return batch.Result{Status: "error", Errors: []string{h.cfgErr.Error()}}, h.cfgErr
+	}
+	if step, ok, err := batch.ParseOrgStep(payload); ok {
+		return h.orgStep(ctx, step, err)
 	}
 	inv, err := batch.ParseEvent(h.base, payload, h.now())
 	if err != nil {
@@ -99,4 +115,16 @@ func setMemoryLimit(lookupEnv func(string) (string, bool)) int64 {
 	limit := mb << 20 * 9 / 10
 	debug.SetMemoryLimit(limit)
 	return limit
+}
+
+// orgStep runs a step of an organisation-wide run. Its output is the
+// state machine's, so it returns it as is.
+func (h *handler) orgStep(ctx context.Context, step batch.OrgStep, parseErr error) (any, error) {
+	switch {
+	case parseErr != nil:
+		return nil, parseErr
+	case h.org == nil:
+		return nil, fmt.Errorf("an organisation step, but %s is not set: this function scans only its own account", batch.EnvOrgRoleName)
+	}
+	return h.org.Step(ctx, h.base, step, h.now())
 }

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/cwlens/cwlens/internal/batch"
 )
 
 // TestBadConfiguration: the process starts anyway and every invocation
@@ -28,7 +30,7 @@ func TestBadConfiguration(t *testing.T) {
 	if got := strings.Split(err.Error(), "\n"); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("error:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
 	}
-	if res.Status != "error" || len(res.Errors) != 1 {
+	if res, ok := res.(batch.Result); !ok || res.Status != "error" || len(res.Errors) != 1 {
 		t.Errorf("result %+v", res)
 	}
 }
@@ -74,5 +76,46 @@ func TestSetMemoryLimit(t *testing.T) {
 		if tt.want > 0 && debug.SetMemoryLimit(-1) != tt.want {
 			t.Errorf("%v: the runtime's limit is not set", tt.env)
 		}
+	}
+}
+
+func TestOrgConfigFromEnv(t *testing.T) {
+	for _, tc := range []struct {
+		env   map[string]string
+		isOrg bool
+		want  string
+	}{
+		{map[string]string{}, false, ""},
+		{map[string]string{"CWLENS_ORG_ROLE_NAME": "cwlens-member", "CWLENS_ORG_ACCOUNTS": "111111111111, 222222222222", "CWLENS_ORG_CONCURRENCY": "40"}, true, ""},
+		{map[string]string{"CWLENS_ORG_ROLE_NAME": "no/slashes"}, true, `CWLENS_ORG_ROLE_NAME: "no/slashes"`},
+		{map[string]string{"CWLENS_ORG_ROLE_NAME": "r", "CWLENS_ORG_ACCOUNTS": "1234"}, true, `CWLENS_ORG_ACCOUNTS: "1234"`},
+		{map[string]string{"CWLENS_ORG_ROLE_NAME": "r", "CWLENS_ORG_CONCURRENCY": "0"}, true, `CWLENS_ORG_CONCURRENCY: "0"`},
+	} {
+		c, isOrg, err := orgConfigFromEnv(func(k string) (string, bool) { v, ok := tc.env[k]; return v, ok })
+		if isOrg != tc.isOrg || (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%v: isOrg %v, err %v; want %v, %q", tc.env, isOrg, err, tc.isOrg, tc.want)
+		}
+		if tc.want == "" && tc.isOrg && (len(c.Accounts) != 2 || c.Concurrency != 40) {
+			t.Errorf("%v: config %+v", tc.env, c)
+		}
+	}
+}
+
+// TestOrgStepOnSingleAccountFunction: a function deployed for one account
+// refuses the organisation's steps with a clear error.
+func TestOrgStepOnSingleAccountFunction(t *testing.T) {
+	env := map[string]string{"AWS_REGION": "us-east-1", "CWLENS_REPORT_BUCKET": "cwlens-reports",
+		"AWS_ACCESS_KEY_ID": "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY": "secret"}
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	h := newHandler(context.Background(), func(k string) (string, bool) { v, ok := env[k]; return v, ok }, slog.New(slog.DiscardHandler))
+	_, err := h.invoke(context.Background(), json.RawMessage(`{"org":{"step":"plan"}}`))
+	if err == nil || !strings.Contains(err.Error(), "CWLENS_ORG_ROLE_NAME is not set") {
+		t.Errorf("err = %v", err)
+	}
+	_, err = h.invoke(context.Background(), json.RawMessage(`{"org":{"step":"merge","run":"../../x"}}`))
+	if err == nil || !strings.Contains(err.Error(), "org.run") {
+		t.Errorf("bad run name: err = %v", err)
 	}
 }

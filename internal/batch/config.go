@@ -250,6 +250,9 @@ type Invocation struct {
 	At time.Time
 	// Scheduled is true for an EventBridge scheduled event.
 	Scheduled bool
+	// keys, when set, is where the run's one Region writes its reports
+	// (an organisation member's place in its run).
+	keys *reportKeys
 }
 
 // scheduledEvent is the part of an EventBridge event the run reads.

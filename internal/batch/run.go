@@ -138,6 +138,9 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 			rg.snap.Gaps = append(rg.snap.Gaps, cwlens.Gap{API: "cwlens:analyze", Resource: "*", Reason: e.Error()})
 		}
 		rg.keys = newReportKeys(cfg.ReportPrefix, until, rg.name, len(regions) > 1)
+		if inv.keys != nil {
+			rg.keys = *inv.keys
+		}
 		prev, e := r.previous(ctx, cfg, rg)
 		rg.prevOK = e == nil
 		if e != nil {
