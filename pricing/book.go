@@ -26,12 +26,16 @@ import (
 )
 
 // Usage-type suffixes the book prices. On the bill each carries the Region's
-// prefix, e.g. USE1-Fargate-vCPU-Hours:perCPU.
+// prefix, e.g. USE1-Fargate-vCPU-Hours:perCPU; CloudWatch's us-east-1 usage
+// types carry none (see UsageType).
 const (
 	UsageFargateVCPU      = "Fargate-vCPU-Hours:perCPU"
 	UsageFargateGB        = "Fargate-GB-Hours"
 	UsageFargateARMVCPU   = "Fargate-ARM-vCPU-Hours:perCPU"
 	UsageFargateARMGB     = "Fargate-ARM-GB-Hours"
+	UsageFargateWinVCPU   = "Fargate-Windows-vCPU-Hours:perCPU"
+	UsageFargateWinGB     = "Fargate-Windows-GB-Hours"
+	UsageFargateWinOS     = "Fargate-Windows-OS-Hours:perCPU"
 	UsageSpotVCPU         = "SpotUsage-Fargate-vCPU-Hours:perCPU"
 	UsageSpotGB           = "SpotUsage-Fargate-GB-Hours"
 	UsageSpotARMVCPU      = "SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"
@@ -39,22 +43,52 @@ const (
 	UsageEphemeralStorage = "Fargate-EphemeralStorage-GB-Hours"
 	UsageLogsIngestion    = "DataProcessing-Bytes"
 	UsageLogsIngestionIA  = "DataProcessingIA-Bytes"
+	UsageVendedLogs       = "VendedLog-Bytes"
+	UsageVendedLogsIA     = "VendedLogIA-Bytes"
 	UsageLogsStorage      = "TimedStorage-ByteHrs"
+	UsageLogsStorageIA    = "TimedStorage-IA-ByteHrs"
 	UsageInsightsScanned  = "DataScanned-Bytes"
+	UsageDataProtection   = "DataProtection-Bytes"
+	UsageLiveTail         = "Logs-LiveTail"
+	UsageCustomMetrics    = "CW:MetricMonitorUsage"
+	UsageGMDMetrics       = "CW:GMD-Metrics"
 )
 
-// regionPrefixes maps Regions to the prefix AWS puts on their usage types
-// (AWS docs cloudwatch_billing: "EU = Europe (Ireland)"; aws-facts.md §E).
+// cloudWatchSuffixes are the book's AmazonCloudWatch usage types: in
+// us-east-1 the bill writes them without a Region prefix.
+var cloudWatchSuffixes = map[string]bool{
+	UsageLogsIngestion: true, UsageLogsIngestionIA: true, UsageVendedLogs: true, UsageVendedLogsIA: true,
+	UsageLogsStorage: true, UsageLogsStorageIA: true, UsageInsightsScanned: true, UsageDataProtection: true,
+	UsageLiveTail: true, UsageCustomMetrics: true, UsageGMDMetrics: true,
+}
+
+// regionPrefixes maps the commercial Regions the book can hold to the prefix
+// AWS puts on their usage types (AWS docs, "Understanding your AWS billing
+// and usage reports for Amazon S3",
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/aws-usage-report-understand.html;
+// "EU = Europe (Ireland)" in
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html).
 var regionPrefixes = map[string]string{
 	"us-east-1":      "USE1",
 	"us-east-2":      "USE2",
 	"us-west-1":      "USW1",
 	"us-west-2":      "USW2",
-	"eu-west-1":      "EU",
-	"eu-central-1":   "EUC1",
-	"ap-southeast-1": "APS1",
-	"ap-northeast-1": "APN1",
+	"af-south-1":     "AFS1",
+	"ap-east-1":      "APE1",
 	"ap-south-1":     "APS3",
+	"ap-southeast-1": "APS1",
+	"ap-southeast-2": "APS2",
+	"ap-northeast-1": "APN1",
+	"ap-northeast-2": "APN2",
+	"ca-central-1":   "CAN1",
+	"eu-central-1":   "EUC1",
+	"eu-west-1":      "EU",
+	"eu-west-2":      "EUW2",
+	"eu-west-3":      "EUW3",
+	"eu-south-1":     "EUS1",
+	"eu-north-1":     "EUN1",
+	"me-south-1":     "MES1",
+	"sa-east-1":      "SAE1",
 }
 
 // RegionPrefix returns the usage-type prefix of region, e.g. "USE1" for
@@ -64,14 +98,29 @@ func RegionPrefix(region string) (string, bool) {
 	return p, ok
 }
 
-// UsageType returns the full usage type of suffix in region, e.g.
-// "EU-DataProcessing-Bytes", or the bare suffix when the Region's prefix is
-// not known.
+// UsageType returns the usage type of suffix in region as the bill writes
+// it, e.g. "EU-DataProcessing-Bytes". CloudWatch's usage types in us-east-1
+// carry no prefix on a Cost and Usage Report or Cost Explorer row
+// ("DataProcessing-Bytes"); Fargate's do ("USE1-Fargate-GB-Hours"). When
+// the Region's prefix is not known the bare suffix is returned.
 func UsageType(region, suffix string) string {
-	if p, ok := regionPrefixes[region]; ok {
-		return p + "-" + suffix
+	p, ok := regionPrefixes[region]
+	if !ok || region == "us-east-1" && cloudWatchSuffixes[suffix] {
+		return suffix
 	}
-	return suffix
+	return p + "-" + suffix
+}
+
+// BillUsageTypes returns every spelling of suffix in region a bill line may
+// carry: UsageType's, and for us-east-1 CloudWatch also the prefixed one
+// that some Price List SKUs use ("USE1-DataProcessing-Bytes"). A bill row
+// matches a priced line when its usage type is one of these.
+func BillUsageTypes(region, suffix string) []string {
+	ut := UsageType(region, suffix)
+	if p, ok := regionPrefixes[region]; ok && ut == suffix {
+		return []string{ut, p + "-" + suffix}
+	}
+	return []string{ut}
 }
 
 // ErrUnknownPrice is returned (wrapped in an *UnknownPriceError) when the book
@@ -105,6 +154,17 @@ type Price struct {
 	// List API; their date matters more than the others'.
 	Spot   bool
 	Source string
+	// Tiers are the bands of a tiered price (vended logs, custom metrics)
+	// in ascending order, the first at USD; empty for a flat price.
+	Tiers []Tier
+}
+
+// Tier is one band of a tiered price: USD per unit for the usage from From
+// up to To units a month (To is nil for the last, open band).
+type Tier struct {
+	From decimal.Decimal
+	To   *decimal.Decimal
+	USD  decimal.Decimal
 }
 
 // Book is a price book: list prices by Region and usage type. It is
@@ -127,14 +187,25 @@ type bookFile struct {
 }
 
 type priceFile struct {
-	Region    string `json:"region"`
-	UsageType string `json:"usage_type"`
-	Unit      string `json:"unit"`
-	USD       string `json:"usd"`
-	Effective string `json:"effective"`
-	Spot      bool   `json:"spot,omitempty"`
-	Source    string `json:"source"`
+	Region    string     `json:"region"`
+	UsageType string     `json:"usage_type"`
+	Unit      string     `json:"unit"`
+	USD       string     `json:"usd"`
+	Effective string     `json:"effective"`
+	Spot      bool       `json:"spot,omitempty"`
+	Source    string     `json:"source"`
+	Tiers     []tierFile `json:"tiers,omitempty"`
 }
+
+type tierFile struct {
+	From string `json:"from"`
+	To   string `json:"to,omitempty"`
+	USD  string `json:"usd"`
+}
+
+// The embedded book is generated from the offer files under testdata/offers;
+// a test checks that it is the generator's output.
+//go:generate go run ./internal/genbook -offers testdata/offers -out prices.json
 
 //go:embed prices.json
 var embeddedBook []byte
@@ -181,8 +252,8 @@ func ParseBook(data []byte, file string) (*Book, error) {
 		if !ok {
 			return nil, cwlens.Inputf(file, where+".region", p.Region, "unknown Region")
 		}
-		if !strings.HasPrefix(p.UsageType, prefix+"-") {
-			return nil, cwlens.Inputf(file, where+".usage_type", p.UsageType, "usage type in %s must start with %s-", p.Region, prefix)
+		if suffix := strings.TrimPrefix(p.UsageType, prefix+"-"); UsageType(p.Region, suffix) != p.UsageType {
+			return nil, cwlens.Inputf(file, where+".usage_type", p.UsageType, "usage type in %s must be written as on the bill, e.g. %s", p.Region, UsageType(p.Region, suffix))
 		}
 		usd, err := decimal.NewFromString(p.USD)
 		if err != nil || usd.IsNegative() {
@@ -195,13 +266,56 @@ func ParseBook(data []byte, file string) (*Book, error) {
 		if p.Unit == "" {
 			return nil, cwlens.Inputf(file, where+".unit", "", "unit is required")
 		}
+		if !strings.HasPrefix(p.Source, "https://") {
+			return nil, cwlens.Inputf(file, where+".source", p.Source, "want the https address a reader can open")
+		}
+		tiers, err := parseTiers(p.Tiers, usd)
+		if err != nil {
+			return nil, cwlens.Inputf(file, where+".tiers", "", "%v", err)
+		}
 		k := key(p.Region, p.UsageType)
 		if _, dup := b.prices[k]; dup {
 			return nil, cwlens.Inputf(file, where+".usage_type", p.UsageType, "listed twice for %s", p.Region)
 		}
-		b.prices[k] = Price{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: usd, Effective: eff, Spot: p.Spot, Source: p.Source}
+		b.prices[k] = Price{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: usd, Effective: eff, Spot: p.Spot, Source: p.Source, Tiers: tiers}
 	}
 	return b, nil
+}
+
+// parseTiers reads the bands of a tiered price: contiguous from 0, in
+// ascending order, the first at the price's USD, only the last open.
+func parseTiers(tf []tierFile, usd decimal.Decimal) ([]Tier, error) {
+	if len(tf) == 0 {
+		return nil, nil
+	}
+	out := make([]Tier, len(tf))
+	next := decimal.Zero
+	for i, t := range tf {
+		from, err1 := decimal.NewFromString(t.From)
+		price, err2 := decimal.NewFromString(t.USD)
+		if err1 != nil || err2 != nil || price.IsNegative() || !from.Equal(next) {
+			return nil, fmt.Errorf("band %d: want from %s and a non-negative usd", i, next)
+		}
+		out[i] = Tier{From: from, USD: price}
+		if t.To == "" {
+			if i != len(tf)-1 {
+				return nil, fmt.Errorf("band %d: only the last band is open", i)
+			}
+			continue
+		}
+		to, err := decimal.NewFromString(t.To)
+		if err != nil || !to.GreaterThan(from) {
+			return nil, fmt.Errorf("band %d: to %q must exceed from %s", i, t.To, from)
+		}
+		out[i].To, next = &to, to
+	}
+	if out[len(out)-1].To != nil {
+		return nil, fmt.Errorf("the last band must be open (no to)")
+	}
+	if !out[0].USD.Equal(usd) {
+		return nil, fmt.Errorf("the first band's usd %s differs from the price's %s", out[0].USD, usd)
+	}
+	return out, nil
 }
 
 func key(region, usageType string) string { return region + "\x00" + usageType }
@@ -248,6 +362,12 @@ func (b *Book) Prices(region string) []Price {
 	return out
 }
 
+// NewBook returns a book of prices dated asOf; about describes it and absent
+// lists what it lacks.
+func NewBook(asOf time.Time, about string, absent []string, prices ...Price) *Book {
+	return (&Book{AsOf: asOf, About: about, Absent: absent, prices: map[string]Price{}}).With(asOf, about, prices...)
+}
+
 // With returns a copy of the book in which prices replace the entries with
 // the same Region and usage type, and the book's date is asOf.
 func (b *Book) With(asOf time.Time, about string, prices ...Price) *Book {
@@ -277,8 +397,16 @@ func (b *Book) Without(region string) *Book {
 func (b *Book) WriteJSON(w io.Writer) error {
 	f := bookFile{AsOf: b.AsOf.Format(time.DateOnly), Currency: "USD", About: b.About, Sources: b.Sources, Absent: b.Absent}
 	for _, p := range b.Prices("") {
-		f.Prices = append(f.Prices, priceFile{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: p.USD.String(),
-			Effective: p.Effective.Format(time.DateOnly), Spot: p.Spot, Source: p.Source})
+		pf := priceFile{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: p.USD.String(),
+			Effective: p.Effective.Format(time.DateOnly), Spot: p.Spot, Source: p.Source}
+		for _, t := range p.Tiers {
+			tf := tierFile{From: t.From.String(), USD: t.USD.String()}
+			if t.To != nil {
+				tf.To = t.To.String()
+			}
+			pf.Tiers = append(pf.Tiers, tf)
+		}
+		f.Prices = append(f.Prices, pf)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -22,10 +22,15 @@ func TestDefaultBookLookup(t *testing.T) {
 		{"us-east-1", UsageSpotVCPU, "USE1-SpotUsage-Fargate-vCPU-Hours:perCPU", "0.01288871", "vCPU-Hours", true},
 		{"us-east-1", UsageSpotGB, "USE1-SpotUsage-Fargate-GB-Hours", "0.00141527", "GB-Hours", true},
 		{"us-east-1", UsageEphemeralStorage, "USE1-Fargate-EphemeralStorage-GB-Hours", "0.000111", "GB-Hours", false},
-		{"us-east-1", UsageLogsIngestion, "USE1-DataProcessing-Bytes", "0.5", "GB", false},
-		{"us-east-1", UsageLogsIngestionIA, "USE1-DataProcessingIA-Bytes", "0.25", "GB", false},
-		{"us-east-1", UsageLogsStorage, "USE1-TimedStorage-ByteHrs", "0.03", "GB-Mo", false},
-		{"us-east-1", UsageInsightsScanned, "USE1-DataScanned-Bytes", "0.005", "GB", false},
+		// us-east-1 CloudWatch usage types carry no prefix on the bill.
+		{"us-east-1", UsageLogsIngestion, "DataProcessing-Bytes", "0.5", "GB", false},
+		{"us-east-1", UsageLogsIngestionIA, "DataProcessingIA-Bytes", "0.25", "GB", false},
+		{"us-east-1", UsageLogsStorage, "TimedStorage-ByteHrs", "0.03", "GB-Mo", false},
+		{"us-east-1", UsageInsightsScanned, "DataScanned-Bytes", "0.005", "GB", false},
+		{"us-east-1", UsageFargateWinOS, "USE1-Fargate-Windows-OS-Hours:perCPU", "0.046", "vCPU-Hours", false},
+		{"us-east-1", UsageSpotARMVCPU, "USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU", "0.01030969", "vCPU-Hours", true},
+		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes", "0.57", "GB", false},
+		{"sa-east-1", UsageFargateVCPU, "SAE1-Fargate-vCPU-Hours:perCPU", "0.0696", "vCPU-Hours", false},
 		{"eu-west-1", UsageSpotVCPU, "EU-SpotUsage-Fargate-vCPU-Hours:perCPU", "0.01224056", "vCPU-Hours", true},
 		{"ap-southeast-1", UsageFargateVCPU, "APS1-Fargate-vCPU-Hours:perCPU", "0.05056", "vCPU-Hours", false},
 		{"ap-southeast-1", UsageLogsIngestion, "APS1-DataProcessing-Bytes", "0.7", "GB", false},
@@ -49,9 +54,9 @@ func TestDefaultBookLookup(t *testing.T) {
 func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
-		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes"},                    // unverified: absent
-		{"us-east-1", UsageSpotARMVCPU, "USE1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"}, // name unverified
-		{"sa-east-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                    // Region not in the book
+		{"sa-east-1", UsageLogsIngestion, "SAE1-DataProcessing-Bytes"},  // no source found: absent
+		{"us-east-1", UsageLogsStorageIA, "TimedStorage-IA-ByteHrs"},    // sources disagree: absent
+		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"}, // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {
@@ -79,12 +84,13 @@ func TestBookRoundTrip(t *testing.T) {
 		t.Fatalf("round trip lost prices: %d vs %d", len(b2.Prices("")), len(b.Prices("")))
 	}
 	for _, p := range b.Prices("") {
-		q, err := b2.Lookup(p.Region, strings.SplitN(p.UsageType, "-", 2)[1])
-		if err != nil || !q.USD.Equal(p.USD) || !q.Effective.Equal(p.Effective) || q.Spot != p.Spot {
+		prefix, _ := RegionPrefix(p.Region)
+		q, err := b2.Lookup(p.Region, strings.TrimPrefix(p.UsageType, prefix+"-"))
+		if err != nil || !q.USD.Equal(p.USD) || !q.Effective.Equal(p.Effective) || q.Spot != p.Spot || len(q.Tiers) != len(p.Tiers) {
 			t.Errorf("%s: %+v vs %+v (%v)", p.UsageType, q, p, err)
 		}
 	}
-	if got := b.Regions(); strings.Join(got, ",") != "ap-southeast-1,eu-west-1,us-east-1,us-west-2" {
+	if got := b.Regions(); len(got) != 20 || got[0] != "af-south-1" {
 		t.Errorf("Regions() = %v", got)
 	}
 }
@@ -127,4 +133,53 @@ func FuzzParseBook(f *testing.F) {
 			t.Fatalf("a parsed book does not parse again: %v\n%s", err, buf.Bytes())
 		}
 	})
+}
+
+// TestUsageTypesAsTheBillWrites: us-east-1 CloudWatch lines carry no
+// Region prefix on a Cost and Usage Report or Cost Explorer row; Fargate's
+// do; a bill row matches in either spelling.
+func TestUsageTypesAsTheBillWrites(t *testing.T) {
+	for _, c := range []struct {
+		region, suffix, want string
+		bill                 []string
+	}{
+		{"us-east-1", UsageLogsIngestion, "DataProcessing-Bytes", []string{"DataProcessing-Bytes", "USE1-DataProcessing-Bytes"}},
+		{"us-east-1", UsageCustomMetrics, "CW:MetricMonitorUsage", []string{"CW:MetricMonitorUsage", "USE1-CW:MetricMonitorUsage"}},
+		{"us-east-1", UsageFargateGB, "USE1-Fargate-GB-Hours", []string{"USE1-Fargate-GB-Hours"}},
+		{"eu-west-1", UsageLogsIngestion, "EU-DataProcessing-Bytes", []string{"EU-DataProcessing-Bytes"}},
+		{"us-east-2", UsageLogsStorage, "USE2-TimedStorage-ByteHrs", []string{"USE2-TimedStorage-ByteHrs"}},
+		{"mars-1", UsageLogsStorage, "TimedStorage-ByteHrs", []string{"TimedStorage-ByteHrs"}},
+	} {
+		if got := UsageType(c.region, c.suffix); got != c.want {
+			t.Errorf("UsageType(%s, %s) = %s, want %s", c.region, c.suffix, got, c.want)
+		}
+		if got := BillUsageTypes(c.region, c.suffix); strings.Join(got, " ") != strings.Join(c.bill, " ") {
+			t.Errorf("BillUsageTypes(%s, %s) = %v, want %v", c.region, c.suffix, got, c.bill)
+		}
+	}
+	// A book that writes a us-east-1 CloudWatch usage type with a prefix is
+	// refused: it would never match the bill.
+	_, err := ParseBook([]byte(`{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"USE1-DataProcessing-Bytes","unit":"GB","usd":"0.5","effective":"2026-01-01","source":"https://aws.amazon.com/cloudwatch/pricing/"}]}`), "b.json")
+	if !cwlens.IsInputError(err) || !strings.Contains(err.Error(), "DataProcessing-Bytes") {
+		t.Errorf("prefixed us-east-1 CloudWatch usage type: %v", err)
+	}
+}
+
+func TestParseBookTiers(t *testing.T) {
+	const head = `{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"VendedLog-Bytes","unit":"GB","usd":"0.5","effective":"2026-01-01","source":"https://aws.amazon.com/cloudwatch/pricing/","tiers":`
+	for _, c := range []struct {
+		tiers string
+		ok    bool
+	}{
+		{`[{"from":"0","to":"10240","usd":"0.5"},{"from":"10240","usd":"0.25"}]`, true},
+		{`[{"from":"0","to":"10240","usd":"0.5"},{"from":"20000","usd":"0.25"}]`, false}, // a gap
+		{`[{"from":"0","usd":"0.5"},{"from":"10240","usd":"0.25"}]`, false},              // open band first
+		{`[{"from":"0","to":"10240","usd":"0.4"},{"from":"10240","usd":"0.25"}]`, false}, // first band is not the price
+		{`[{"from":"0","to":"10240","usd":"0.5"}]`, false},                               // last band closed
+	} {
+		_, err := ParseBook([]byte(head+c.tiers+`}]}`), "b.json")
+		if (err == nil) != c.ok {
+			t.Errorf("tiers %s: err %v, want ok %v", c.tiers, err, c.ok)
+		}
+	}
 }

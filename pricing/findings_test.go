@@ -33,9 +33,9 @@ func TestPriceFindings(t *testing.T) {
 			t.Errorf("finding %d (%s) = %q, want %q", i, fs[i].Kind, got, w)
 		}
 	}
-	snap.Region = "eu-west-1" // no Logs prices: unknown, not $0
+	snap.Region = "sa-east-1" // no Logs prices: unknown, not $0
 	PriceFindings(fs[:1], snap, Default(), Options{})
 	if fs[0].MonthlyCostUSD != nil {
-		t.Errorf("eu-west-1 ingestion priced at %s; the book has no price", fs[0].MonthlyCostUSD)
+		t.Errorf("sa-east-1 ingestion priced at %s; the book has no price", fs[0].MonthlyCostUSD)
 	}
 }

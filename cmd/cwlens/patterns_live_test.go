@@ -62,7 +62,7 @@ func TestPatternsLive(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	for _, s := range []string{"COST / MONTH", "ERROR settle payment <*>: execution reverted: FiatTokenV2: invalid signature network=base",
-		"3,000 events (every event of the window)", "AWS/Logs IncomingBytes", "USE1-DataProcessing-Bytes", "$"} {
+		"3,000 events (every event of the window)", "AWS/Logs IncomingBytes", "(DataProcessing-Bytes, us-east-1", "$"} {
 		if !strings.Contains(out, s) {
 			t.Errorf("stdout lacks %q:\n%s", s, out)
 		}
@@ -92,7 +92,7 @@ func TestPatternsInsights(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	if !strings.Contains(errs, "Logs Insights would scan about") || !strings.Contains(errs, "USE1-DataScanned-Bytes") {
+	if !strings.Contains(errs, "Logs Insights would scan about") || !strings.Contains(errs, "DataScanned-Bytes") {
 		t.Errorf("no scan estimate on stderr:\n%s", errs)
 	}
 	for _, s := range []string{"Logs Insights patterns of", "FiatTokenV2: invalid signature", "Error", "scanned"} {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,13 +19,17 @@ func newPricesCmd(stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "prices",
 		Short: "Show the price book: AWS list prices by Region and usage type",
-		Long: `prices shows the price book cwlens prices with: each AWS usage type (as on the
-bill, e.g. USE1-Fargate-vCPU-Hours:perCPU) with its unit, price, the date it
-took effect and its source. A usage type the book lacks is priced as unknown,
-never as $0. Fargate Spot prices float; their date is shown.
+		Long: `prices shows the price book cwlens prices with: each AWS usage type as the
+bill writes it (USE1-Fargate-vCPU-Hours:perCPU; us-east-1 CloudWatch usage
+types such as DataProcessing-Bytes carry no Region prefix) with its unit,
+price (every band of a tiered price), the date it took effect and its source:
+the AWS Price List offer or page it belongs to, by address, and where the
+figure was read. A usage type the book lacks is priced as unknown, never as
+$0; the book's list of what it lacks closes the output. Fargate Spot prices
+float; their date is shown.
 
-The built-in book is pricing/prices.json; --prices uses another, such as one
-written by 'cwlens prices refresh'.`,
+The built-in book is generated from AWS Price List offer files; --prices uses
+another, such as one written by 'cwlens prices refresh'.`,
 		Example: `  cwlens prices --region us-east-1
   cwlens prices refresh --region eu-west-1 --out prices.json`,
 		Args: exactArgs(),
@@ -51,24 +54,33 @@ func writePrices(w io.Writer, book *pricing.Book, region string) error {
 	t := table.NewWriter()
 	t.SetOutputMirror(w)
 	t.SetStyle(table.StyleLight)
-	t.SetTitle(fmt.Sprintf("Price book as of %s (USD)", book.AsOf.Format(time.DateOnly)))
+	regions := book.Regions()
+	if region != "" {
+		regions = []string{region}
+	}
+	t.SetTitle(fmt.Sprintf("Price book as of %s (USD): %d Region(s)", book.AsOf.Format(time.DateOnly), len(regions)))
 	t.AppendHeader(table.Row{"region", "usage type", "unit", "price", "effective", "", "source"})
+	// Sources are long addresses: each is written once, in full, under the
+	// table, and a row names it by number.
+	var sources []string
+	index := map[string]int{}
 	for _, p := range book.Prices(region) {
 		spot := ""
 		if p.Spot {
 			spot = "Spot"
 		}
-		t.AppendRow(table.Row{p.Region, p.UsageType, p.Unit, p.USD.String(), p.Effective.Format(time.DateOnly), spot, p.Source})
+		n, ok := index[p.Source]
+		if !ok {
+			sources = append(sources, p.Source)
+			n = len(sources)
+			index[p.Source] = n
+		}
+		t.AppendRow(table.Row{p.Region, p.UsageType, p.Unit, priceText(p), p.Effective.Format(time.DateOnly), spot, fmt.Sprintf("[%d]", n)})
 	}
-	t.SetColumnConfigs([]table.ColumnConfig{{Number: 4, Align: text.AlignRight}, {Number: 7, WidthMax: 60}})
+	t.SetColumnConfigs([]table.ColumnConfig{{Number: 4, Align: text.AlignRight}})
 	t.Render()
-	keys := make([]string, 0, len(book.Sources))
-	for k := range book.Sources {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if _, err := fmt.Fprintf(w, "  [%s] %s\n", k, book.Sources[k]); err != nil {
+	for i, s := range sources {
+		if _, err := fmt.Fprintf(w, "  [%d] %s\n", i+1, s); err != nil {
 			return err
 		}
 	}
@@ -78,6 +90,23 @@ func writePrices(w io.Writer, book *pricing.Book, region string) error {
 		}
 	}
 	return nil
+}
+
+// priceText writes a price, and each band of a tiered one: "0.5 to 10240,
+// 0.25 to 30720, 0.05 above".
+func priceText(p pricing.Price) string {
+	if len(p.Tiers) == 0 {
+		return p.USD.String()
+	}
+	parts := make([]string, len(p.Tiers))
+	for i, t := range p.Tiers {
+		if t.To != nil {
+			parts[i] = t.USD.String() + " to " + t.To.String()
+		} else {
+			parts[i] = t.USD.String() + " above"
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func newPricesRefreshCmd(stdout, stderr io.Writer) *cobra.Command {

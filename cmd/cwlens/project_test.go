@@ -61,7 +61,9 @@ func TestProjectRefusesBadScenarios(t *testing.T) {
 
 func TestPrices(t *testing.T) {
 	r := run(t, "prices", "--region", "us-east-1")
-	for _, want := range []string{"USE1-Fargate-vCPU-Hours:perCPU", "0.04048", "USE1-SpotUsage-Fargate-GB-Hours", "2026-09-28", "Spot", "absent (priced as unknown)"} {
+	for _, want := range []string{"USE1-Fargate-vCPU-Hours:perCPU", "0.04048", "USE1-SpotUsage-Fargate-GB-Hours", "2026-09-28", "Spot", "absent (priced as unknown)",
+		"│ DataProcessing-Bytes ", "0.5 to 10240, 0.25 to 30720, 0.1 to 51200, 0.05 above",
+		"[1] https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("prices lacks %q:\n%s", want, r.stdout)
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/pricing"
 )
 
 // reRegioned writes the reference account with its Region set to region.
@@ -65,5 +66,65 @@ func TestRegionMissingFromBook(t *testing.T) {
 				t.Errorf("%s: shows $0.00 for an account it could not price", f)
 			}
 		}
+	}
+}
+
+// TestReferenceInOtherRegions: the reference account re-Regioned is priced
+// line by line in every format where the book has the Region's Fargate and
+// Logs prices, and says "unknown" (never $0) where it lacks some.
+func TestReferenceInOtherRegions(t *testing.T) {
+	for _, c := range []struct {
+		region   string
+		complete bool
+	}{
+		{"us-east-2", true},
+		{"eu-west-1", true},
+		{"ap-northeast-1", true},
+		// No source a reader can open was found for eu-central-1's Logs
+		// storage, nor for any of sa-east-1's Logs prices.
+		{"eu-central-1", false},
+		{"sa-east-1", false},
+	} {
+		t.Run(c.region, func(t *testing.T) {
+			path := reRegioned(t, c.region)
+			r := run(t, "report", path, "--format", "json")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			var doc struct {
+				Projection struct {
+					Lines []struct {
+						UsageType string `json:"usage_type"`
+					} `json:"lines"`
+					Totals struct {
+						Complete       bool    `json:"complete"`
+						CurrentMonthly *string `json:"current_monthly_usd"`
+						Text           string  `json:"text"`
+					} `json:"totals"`
+				} `json:"projection"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatal(err)
+			}
+			p := doc.Projection
+			if p.Totals.Complete != c.complete || p.Totals.CurrentMonthly == nil || *p.Totals.CurrentMonthly == "0" {
+				t.Fatalf("totals %+v, want complete %v and a priced sum", p.Totals, c.complete)
+			}
+			prefix, _ := pricing.RegionPrefix(c.region)
+			for _, l := range p.Lines {
+				if !strings.HasPrefix(l.UsageType, prefix+"-") {
+					t.Errorf("line %s is not keyed in %s", l.UsageType, c.region)
+				}
+			}
+			for _, f := range []string{"table", "markdown", "csv", "html"} {
+				out := run(t, "report", path, "--format", f).stdout
+				if strings.Contains(out, "unknown (") == c.complete {
+					t.Errorf("%s: says unknown %v, want %v", f, !c.complete, !c.complete)
+				}
+				if f != "csv" && !strings.Contains(out, strings.SplitN(p.Totals.Text, " ", 2)[0]) {
+					t.Errorf("%s does not show the total %s", f, p.Totals.Text)
+				}
+			}
+		})
 	}
 }

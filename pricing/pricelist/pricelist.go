@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -19,7 +18,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/pricing/types"
-	"github.com/shopspring/decimal"
 
 	"github.com/cwlens/cwlens/pricing"
 )
@@ -49,11 +47,21 @@ var meters = []meter{
 	{ServiceECS, pricing.UsageFargateGB, "GB-Hours", ""},
 	{ServiceECS, pricing.UsageFargateARMVCPU, "vCPU-Hours", ""},
 	{ServiceECS, pricing.UsageFargateARMGB, "GB-Hours", ""},
+	{ServiceECS, pricing.UsageFargateWinVCPU, "vCPU-Hours", ""},
+	{ServiceECS, pricing.UsageFargateWinGB, "GB-Hours", ""},
+	{ServiceECS, pricing.UsageFargateWinOS, "vCPU-Hours", ""},
 	{ServiceECS, pricing.UsageEphemeralStorage, "GB-Hours", ""},
 	{ServiceCloudWatch, pricing.UsageLogsIngestion, "GB", "PutLogEvents"},
 	{ServiceCloudWatch, pricing.UsageLogsIngestionIA, "GB", "PutLogEvents"},
+	{ServiceCloudWatch, pricing.UsageVendedLogs, "GB", "PutLogEvents"},
+	{ServiceCloudWatch, pricing.UsageVendedLogsIA, "GB", "PutLogEvents"},
 	{ServiceCloudWatch, pricing.UsageLogsStorage, "GB-Mo", "HourlyStorageMetering"},
+	{ServiceCloudWatch, pricing.UsageLogsStorageIA, "GB-Mo", "HourlyStorageMetering"},
 	{ServiceCloudWatch, pricing.UsageInsightsScanned, "GB", "StartQuery"},
+	{ServiceCloudWatch, pricing.UsageDataProtection, "GB", ""},
+	{ServiceCloudWatch, pricing.UsageLiveTail, "Session-Minutes", ""},
+	{ServiceCloudWatch, pricing.UsageCustomMetrics, "Metrics", ""},
+	{ServiceCloudWatch, pricing.UsageGMDMetrics, "Metrics", ""},
 }
 
 // Report says what a refresh found.
@@ -80,7 +88,7 @@ func Refresh(ctx context.Context, api API, base *pricing.Book, region string, as
 		return nil, nil, fmt.Errorf("refresh prices: Region %q has no known usage-type prefix", region)
 	}
 	rep := &Report{Region: region, Products: map[string]int{}}
-	cands := map[string][]candidate{} // by full usage type
+	cands := map[string][]candidate{} // by usage-type suffix
 	for _, svc := range []string{ServiceECS, ServiceCloudWatch} {
 		n, err := readService(ctx, api, svc, region, prefix, cands)
 		if err != nil {
@@ -90,8 +98,8 @@ func Refresh(ctx context.Context, api API, base *pricing.Book, region string, as
 	}
 	var found []pricing.Price
 	for _, m := range meters {
-		ut := prefix + "-" + m.suffix
-		p, note, ok := choose(cands[ut], m)
+		ut := pricing.UsageType(region, m.suffix)
+		p, note, ok := choose(cands[m.suffix], m)
 		if note != "" {
 			rep.Notes = append(rep.Notes, ut+": "+note)
 		}
@@ -155,22 +163,14 @@ type item struct {
 		SKU           string            `json:"sku"`
 	} `json:"product"`
 	Terms struct {
-		OnDemand map[string]struct {
-			EffectiveDate   string `json:"effectiveDate"`
-			PriceDimensions map[string]struct {
-				Unit         string            `json:"unit"`
-				BeginRange   string            `json:"beginRange"`
-				EndRange     string            `json:"endRange"`
-				Description  string            `json:"description"`
-				PricePerUnit map[string]string `json:"pricePerUnit"`
-			} `json:"priceDimensions"`
-		} `json:"OnDemand"`
+		OnDemand map[string]offerTerm `json:"OnDemand"`
 	} `json:"terms"`
 	PublicationDate string `json:"publicationDate"`
 }
 
 // parseItem reads one PriceList entry, returning the candidate price and its
-// full usage type when it is one the book keeps.
+// usage-type suffix when it is one the book keeps. Some us-east-1
+// CloudWatch SKUs carry no Region prefix; regionCode says where they apply.
 func parseItem(raw, service, region, prefix string) (candidate, string, bool, error) {
 	var it item
 	if err := json.Unmarshal([]byte(raw), &it); err != nil {
@@ -180,60 +180,28 @@ func parseItem(raw, service, region, prefix string) (candidate, string, bool, er
 	if a["regionCode"] != "" && a["regionCode"] != region {
 		return candidate{}, "", false, nil
 	}
-	ut := a["usagetype"]
-	// Some us-east-1 CloudWatch SKUs carry no Region prefix; regionCode says
-	// where they apply.
-	if !strings.HasPrefix(ut, prefix+"-") {
-		ut = prefix + "-" + ut
-	}
+	suffix := strings.TrimPrefix(a["usagetype"], prefix+"-")
 	wanted := false
 	for _, m := range meters {
-		if m.service == service && ut == prefix+"-"+m.suffix {
-			wanted = true
-		}
+		wanted = wanted || m.service == service && suffix == m.suffix
 	}
 	if !wanted {
 		return candidate{}, "", false, nil
 	}
 	if len(it.Terms.OnDemand) != 1 {
-		return candidate{}, "", false, fmt.Errorf("%s: want one OnDemand term, got %d", ut, len(it.Terms.OnDemand))
+		return candidate{}, "", false, fmt.Errorf("%s: want one OnDemand term, got %d", a["usagetype"], len(it.Terms.OnDemand))
 	}
 	for _, term := range it.Terms.OnDemand {
-		type dim struct {
-			begin decimal.Decimal
-			usd   decimal.Decimal
-			end   string
-		}
-		var dims []dim
-		for _, d := range term.PriceDimensions {
-			usd, err := decimal.NewFromString(d.PricePerUnit["USD"])
-			if err != nil {
-				return candidate{}, "", false, fmt.Errorf("%s: price %q: %w", ut, d.PricePerUnit["USD"], err)
-			}
-			begin := decimal.Zero
-			if d.BeginRange != "" {
-				if begin, err = decimal.NewFromString(d.BeginRange); err != nil {
-					return candidate{}, "", false, fmt.Errorf("%s: beginRange %q: %w", ut, d.BeginRange, err)
-				}
-			}
-			dims = append(dims, dim{begin, usd, d.EndRange})
-		}
-		if len(dims) == 0 {
-			return candidate{}, "", false, fmt.Errorf("%s: no price dimensions", ut)
-		}
-		// Tiered usage types list one dimension per band; the first band is
-		// the one a single account's usage starts in.
-		sort.Slice(dims, func(i, j int) bool { return dims[i].begin.LessThan(dims[j].begin) })
-		eff, err := time.Parse(time.RFC3339, term.EffectiveDate)
+		p, err := termPrice(term)
 		if err != nil {
-			return candidate{}, "", false, fmt.Errorf("%s: effectiveDate %q: %w", ut, term.EffectiveDate, err)
+			return candidate{}, "", false, fmt.Errorf("%s: %w", a["usagetype"], err)
 		}
-		src := fmt.Sprintf("AWS Price List API GetProducts %s SKU %s, publication %s", service, it.Product.SKU, it.PublicationDate)
-		if len(dims) > 1 {
-			src += fmt.Sprintf("; tiered: first band 0–%s", dims[0].end)
+		p.Source = fmt.Sprintf("https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/%s/current/%s/index.json (AWS Price List API GetProducts %s SKU %s, publication %s)",
+			service, region, service, it.Product.SKU, it.PublicationDate)
+		if len(p.Tiers) > 1 {
+			p.Source += fmt.Sprintf("; tiered: %d bands", len(p.Tiers))
 		}
-		p := pricing.Price{USD: dims[0].usd, Effective: eff.UTC().Truncate(24 * time.Hour), Source: src}
-		return candidate{price: p, operation: a["operation"], tiers: len(dims)}, ut, true, nil
+		return candidate{price: p, operation: a["operation"], tiers: len(p.Tiers)}, suffix, true, nil
 	}
 	return candidate{}, "", false, nil
 }

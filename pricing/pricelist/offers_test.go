@@ -1,0 +1,148 @@
+package pricelist
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/cwlens/cwlens/pricing"
+)
+
+const offersDir = "../testdata/offers"
+
+// TestCommittedBookIsGenerated: pricing/prices.json is exactly what the
+// generator writes from the offer files (`go generate ./pricing`).
+func TestCommittedBookIsGenerated(t *testing.T) {
+	book, err := BuildBook(os.DirFS(offersDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got bytes.Buffer
+	if err := book.WriteJSON(&got); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("../prices.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want) {
+		t.Errorf("pricing/prices.json is not the generator's output; run go generate ./pricing")
+	}
+}
+
+// TestOfferFilesAreSmall: the offers are trimmed to the products the book
+// keeps (each well under 1 MiB, all under 3 MiB).
+func TestOfferFilesAreSmall(t *testing.T) {
+	var total int64
+	err := fs.WalkDir(os.DirFS(offersDir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if info.Size() > 256<<10 {
+			t.Errorf("%s is %d bytes; trim it to the products the book keeps", p, info.Size())
+		}
+		total += info.Size()
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if total > 3<<20 {
+		t.Errorf("offers total %d bytes, want under 3 MiB", total)
+	}
+}
+
+// TestEveryPriceIsSourced: every price names an https source a reader can
+// open, a date and a unit; Spot prices say they float.
+func TestEveryPriceIsSourced(t *testing.T) {
+	book := pricing.Default()
+	if len(book.Prices("")) == 0 {
+		t.Fatal("empty book")
+	}
+	for _, p := range book.Prices("") {
+		if !strings.HasPrefix(p.Source, "https://") || p.Unit == "" || p.Effective.IsZero() || p.Effective.After(book.AsOf) {
+			t.Errorf("%s %s: source %q, unit %q, effective %s", p.Region, p.UsageType, p.Source, p.Unit, p.Effective)
+		}
+		if p.Spot != strings.Contains(p.Source, "Spot prices float") {
+			t.Errorf("%s %s: Spot %v but source %q", p.Region, p.UsageType, p.Spot, p.Source)
+		}
+	}
+}
+
+// TestBookCoverage pins what the generated book prices: Fargate in 20
+// commercial Regions, and the figures the issue names.
+func TestBookCoverage(t *testing.T) {
+	book := pricing.Default()
+	fargate := 0
+	for _, r := range book.Regions() {
+		_, e1 := book.Lookup(r, pricing.UsageFargateVCPU)
+		_, e2 := book.Lookup(r, pricing.UsageFargateGB)
+		if e1 == nil && e2 == nil {
+			fargate++
+		}
+	}
+	if fargate < 20 {
+		t.Errorf("Fargate priced in %d Regions, want at least 20", fargate)
+	}
+	for _, c := range []struct{ region, suffix, usageType, usd string }{
+		{"eu-west-1", pricing.UsageLogsIngestion, "EU-DataProcessing-Bytes", "0.57"},
+		{"us-east-1", pricing.UsageLogsIngestion, "DataProcessing-Bytes", "0.5"},
+		{"us-east-1", pricing.UsageFargateVCPU, "USE1-Fargate-vCPU-Hours:perCPU", "0.04048"},
+		{"ap-northeast-1", pricing.UsageLogsIngestion, "APN1-DataProcessing-Bytes", "0.76"},
+		{"sa-east-1", pricing.UsageFargateVCPU, "SAE1-Fargate-vCPU-Hours:perCPU", "0.0696"},
+	} {
+		p, err := book.Lookup(c.region, c.suffix)
+		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
+			t.Errorf("%s %s = %s %s (%v), want %s %s", c.region, c.suffix, p.UsageType, p.USD, err, c.usageType, c.usd)
+		}
+	}
+	vended, err := book.Lookup("us-east-1", pricing.UsageVendedLogs)
+	if err != nil || len(vended.Tiers) != 4 || vended.Tiers[1].From.String() != "10240" || vended.Tiers[3].USD.String() != "0.05" {
+		t.Errorf("vended logs = %+v, %v; want four bands from 0, 10 TB, 30 TB, 50 TB", vended, err)
+	}
+}
+
+func TestBuildBookRefusesBadOffers(t *testing.T) {
+	good, err := os.ReadFile(offersDir + "/AmazonECS/sa-east-1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest := func(url string) []byte {
+		return []byte(`{"as_of":"2026-12-07","about":"x","offers":[{"file":"o.json","url":"` + url + `"}],"spot":[]}`)
+	}
+	for _, c := range []struct {
+		name, want string
+		files      fstest.MapFS
+	}{
+		{"no manifest", "sources.json", fstest.MapFS{}},
+		{"url not https", "https address", fstest.MapFS{"sources.json": {Data: manifest("/work/offer.json")}, "o.json": {Data: good}}},
+		{"not an offer", "not a Price List offer", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: []byte("[")}}},
+		{"other service", "offerCode", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.Replace(good, []byte(`"AmazonECS"`), []byte(`"AmazonEC2"`), 1)}}},
+		{"bad price", "price", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.Replace(good, []byte(`"0.0076"`), []byte(`"cheap"`), 1)}}},
+		{"unknown usage type", "not one the book keeps", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.ReplaceAll(good, []byte(`"SAE1-Fargate-GB-Hours"`), []byte(`"SAE1-Fargate-TB-Hours"`))}}},
+	} {
+		_, err := BuildBook(c.files)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err %v, want one naming %q", c.name, err, c.want)
+		}
+	}
+}
+
+func TestTieredTermPrice(t *testing.T) {
+	p, err := termPrice(offerTerm{EffectiveDate: "2025-09-01T00:00:00Z", PriceDimensions: map[string]priceDimension{
+		"b": {BeginRange: "10240", EndRange: "Inf", PricePerUnit: map[string]string{"USD": "0.25"}},
+		"a": {BeginRange: "0", EndRange: "10240", PricePerUnit: map[string]string{"USD": "0.5"}},
+	}})
+	if err != nil || len(p.Tiers) != 2 || p.USD.String() != "0.5" || p.Tiers[1].To != nil || p.Tiers[0].To.String() != "10240" ||
+		!p.Effective.Equal(time.Date(2025, 9, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("termPrice = %+v, %v", p, err)
+	}
+}
