@@ -12,7 +12,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/batch"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // cfn converts a YAML node of a CloudFormation template into plain values

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/cwlens/cwlens"
 )
