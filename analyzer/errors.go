@@ -273,19 +273,10 @@ func wilson(k, n, confidence float64) (lo, hi float64) {
 	return math.Max(0, c-h), math.Min(1, c+h)
 }
 
-// normalQuantile returns the standard normal quantile of p by bisection on
-// the CDF; it is called once per finding.
+// normalQuantile returns the standard normal quantile of p, Φ⁻¹(p), from
+// the identity Φ(x) = erfc(−x/√2)/2.
 func normalQuantile(p float64) float64 {
-	lo, hi := -10.0, 10.0
-	for range 100 {
-		mid := (lo + hi) / 2
-		if 0.5*math.Erfc(-mid/math.Sqrt2) < p {
-			lo = mid
-		} else {
-			hi = mid
-		}
-	}
-	return (lo + hi) / 2
+	return -math.Sqrt2 * math.Erfcinv(2*p)
 }
 
 func pct(p float64) string { return trimFloat(100 * p) }
