@@ -2,11 +2,17 @@ package cwlens
 
 import (
 	"bytes"
-	"encoding/json"
+	jsonv1 "encoding/json"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"time"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/cwlens/cwlens/internal/jsonin"
 )
 
 // Units of a Series, as CloudWatch names them.
@@ -124,16 +130,16 @@ func (s Series) Slice(from, to time.Time) Series {
 	return out
 }
 
-// seriesInJSON is what UnmarshalJSON accepts: the regular form (values), or
-// the sparse form (points, and optionally end) that a hand-written file or a
-// GetMetricData result looks like.
+// seriesInJSON is what UnmarshalJSONFrom accepts: the regular form
+// (values), or the sparse form (points, and optionally end) that a
+// hand-written file or a GetMetricData result looks like.
 type seriesInJSON struct {
-	Start         time.Time         `json:"start"`
-	PeriodSeconds int64             `json:"period_seconds"`
-	Unit          string            `json:"unit"`
-	Values        *pointsJSON       `json:"values"`
-	Points        []json.RawMessage `json:"points"`
-	End           *time.Time        `json:"end"`
+	Start         time.Time   `json:"start"`
+	PeriodSeconds int64       `json:"period_seconds"`
+	Unit          string      `json:"unit"`
+	Values        *valuesJSON `json:"values"`
+	Points        []pointJSON `json:"points"`
+	End           *time.Time  `json:"end"`
 }
 
 // MarshalJSON writes the regular form, missing points as null, as
@@ -190,7 +196,7 @@ func appendJSONFloat(b []byte, v float64) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always marshals
+			q, _ := jsonv1.Marshal(s) // a string always marshals
 			return append(b, q...)
 		}
 	}
@@ -207,8 +213,9 @@ func appendJSONString(b []byte, s string) []byte {
 // 100,800 datapoints per call.
 const MaxSeriesPoints = 100_800
 
-// UnmarshalJSON reads either form. In the regular form a null point is
-// missing. In the sparse form
+// UnmarshalJSONFrom reads either form from dec (encoding/json/v2's
+// UnmarshalerFrom). In the regular form a null point is missing. In the
+// sparse form
 //
 //	{"start": …, "period_seconds": …, "unit": …, "end": …,
 //	 "points": [["2025-10-01T00:00:00Z", 123], …]}
@@ -218,20 +225,51 @@ const MaxSeriesPoints = 100_800
 // without a point are missing. The series ends at end, or after the last
 // point when end is absent.
 //
-// Errors are *InputError values whose Where is relative to the series (e.g.
-// "points[3]"); DecodeSnapshot prefixes the series' own path.
-func (s *Series) UnmarshalJSON(b []byte) error {
+// A problem is reported at its place in dec's document (see jsonin).
+func (s *Series) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	at := dec.StackPointer() // the member or element the series is
+	off := dec.InputOffset()
 	var w seriesInJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
+	// A series has no other members, whoever reads it (encoding/json
+	// itself calls this method from Go 1.27 on).
+	if err := json.UnmarshalDecode(dec, &w, json.RejectUnknownMembers(true)); err != nil {
 		return err
 	}
+	out, err := w.series(at, off)
+	if err != nil {
+		return err
+	}
+	*s = out
+	return nil
+}
+
+// UnmarshalJSON reads either form for encoding/json (v1); see
+// UnmarshalJSONFrom. Errors are *InputError values whose Where is relative
+// to the series (e.g. "points[3]").
+func (s *Series) UnmarshalJSON(b []byte) error {
+	return inputError(seriesDoc.Decode(bytes.NewReader(b), s), "")
+}
+
+// seriesDoc is a series read on its own, by the rules of a snapshot.
+var seriesDoc = jsonin.Doc{
+	What:    "series object",
+	Options: json.JoinOptions(json.RejectUnknownMembers(true), json.MatchCaseInsensitiveNames(true)),
+	Forms:   seriesForm,
+}
+
+// seriesForm tells paths that a Series is read as a seriesInJSON.
+var seriesForm = map[reflect.Type]reflect.Type{reflect.TypeFor[Series](): reflect.TypeFor[seriesInJSON]()}
+
+// series checks w and expands it; at and off place the series for errors.
+func (w *seriesInJSON) series(at jsontext.Pointer, off int64) (Series, error) {
+	fail := func(sub, value, format string, args ...any) error {
+		return jsonin.Invalid(at+jsontext.Pointer(sub), off, value, format, args...)
+	}
 	if w.PeriodSeconds <= 0 {
-		return Inputf("", "period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "must be a positive whole number of seconds")
+		return Series{}, fail("/period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "must be a positive whole number of seconds")
 	}
 	if w.PeriodSeconds > math.MaxInt64/int64(time.Second) {
-		return Inputf("", "period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "too long")
+		return Series{}, fail("/period_seconds", strconv.FormatInt(w.PeriodSeconds, 10), "too long")
 	}
 	out := Series{
 		Start:  w.Start.UTC(),
@@ -240,18 +278,17 @@ func (s *Series) UnmarshalJSON(b []byte) error {
 	}
 	switch {
 	case w.Points != nil && w.Values != nil:
-		return Inputf("", "points", "", "a series has either values or points, not both")
+		return Series{}, fail("/points", "", "a series has either values or points, not both")
 	case w.Points == nil && w.End != nil:
-		return Inputf("", "end", w.End.Format(time.RFC3339), "end belongs to the sparse form (points); the regular form ends after its last value")
+		return Series{}, fail("/end", w.End.Format(time.RFC3339), "end belongs to the sparse form (points); the regular form ends after its last value")
 	case w.Points != nil:
-		if err := out.fillPoints(w.Points, w.End); err != nil {
-			return err
+		if err := out.fillPoints(w.Points, w.End, fail); err != nil {
+			return Series{}, err
 		}
 	case w.Values != nil:
 		out.Values = *w.Values
 	}
-	*s = out
-	return nil
+	return out, nil
 }
 
 // gridIndex returns k such that t = Start + k*Period, and whether there is
@@ -265,69 +302,48 @@ func (s *Series) gridIndex(t time.Time) (int64, bool) {
 	return secs / period, secs%period == 0
 }
 
-// fillPoints expands the sparse form into s.Values.
-func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
-	type point struct {
-		i int
-		v float64
-	}
-	ps := make([]point, 0, len(points))
+// fillPoints expands the sparse form into s.Values. fail reports a problem
+// at a path under the series.
+func (s *Series) fillPoints(points []pointJSON, end *time.Time, fail func(sub, value, format string, args ...any) error) error {
 	last := -1
-	for k, raw := range points {
-		where := fmt.Sprintf("points[%d]", k)
-		var pair []json.RawMessage
-		if err := json.Unmarshal(raw, &pair); err != nil || len(pair) != 2 {
-			return Inputf("", where, string(raw), "a point is [timestamp, value]")
-		}
-		var t time.Time
-		if err := json.Unmarshal(pair[0], &t); err != nil {
-			return Inputf("", where+"[0]", string(pair[0]), "not an RFC 3339 timestamp")
-		}
-		var v *float64
-		if err := json.Unmarshal(pair[1], &v); err != nil {
-			return Inputf("", where+"[1]", string(pair[1]), "not a number or null")
-		}
-		t = t.UTC()
+	idx := make([]int, len(points))
+	for k, p := range points {
+		t := p.t.UTC()
 		ts := t.Format(time.RFC3339Nano)
 		if t.Before(s.Start) {
-			return Inputf("", where+"[0]", ts, "before the series start %s", s.Start.Format(time.RFC3339))
+			return p.fail(ts, "before the series start %s", s.Start.Format(time.RFC3339))
 		}
 		i64, ok := s.gridIndex(t)
 		if !ok {
-			return Inputf("", where+"[0]", ts, "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
+			return p.fail(ts, "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
 		if i64 >= MaxSeriesPoints {
-			return Inputf("", where+"[0]", ts, "more than %d periods after the series start", MaxSeriesPoints)
+			return p.fail(ts, "more than %d periods after the series start", MaxSeriesPoints)
 		}
 		i := int(i64)
 		if i == last {
-			return Inputf("", where+"[0]", ts, "duplicate timestamp")
+			return p.fail(ts, "duplicate timestamp")
 		}
 		if i < last {
-			return Inputf("", where+"[0]", ts, "timestamps out of order: after %s", s.Time(last).Format(time.RFC3339))
+			return p.fail(ts, "timestamps out of order: after %s", s.Time(last).Format(time.RFC3339))
 		}
 		if end != nil && !t.Before(*end) {
-			return Inputf("", where+"[0]", ts, "not before the series end %s", end.UTC().Format(time.RFC3339))
+			return p.fail(ts, "not before the series end %s", end.UTC().Format(time.RFC3339))
 		}
-		last = i
-		val := Missing()
-		if v != nil {
-			val = *v
-		}
-		ps = append(ps, point{i, val})
+		last, idx[k] = i, i
 	}
 	n := last + 1
 	if end != nil {
 		e := end.UTC()
 		if e.Before(s.Start) {
-			return Inputf("", "end", e.Format(time.RFC3339), "before the series start %s", s.Start.Format(time.RFC3339))
+			return fail("/end", e.Format(time.RFC3339), "before the series start %s", s.Start.Format(time.RFC3339))
 		}
 		k, ok := s.gridIndex(e)
 		if !ok {
-			return Inputf("", "end", e.Format(time.RFC3339), "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
+			return fail("/end", e.Format(time.RFC3339), "not on the series' %s grid from %s", PeriodText(s.Period), s.Start.Format(time.RFC3339))
 		}
 		if k > MaxSeriesPoints {
-			return Inputf("", "end", e.Format(time.RFC3339), "more than %d periods after the series start", MaxSeriesPoints)
+			return fail("/end", e.Format(time.RFC3339), "more than %d periods after the series start", MaxSeriesPoints)
 		}
 		n = int(k)
 	}
@@ -335,174 +351,156 @@ func (s *Series) fillPoints(points []json.RawMessage, end *time.Time) error {
 	for i := range s.Values {
 		s.Values[i] = Missing()
 	}
-	for _, p := range ps {
-		s.Values[p.i] = p.v
+	for k, p := range points {
+		s.Values[idx[k]] = p.v
 	}
 	return nil
 }
 
-// pointsJSON is the values array of the regular form, parsed by hand: a
-// snapshot holds millions of points, and decoding each into a *float64
-// costs an allocation apiece.
-type pointsJSON []float64
+// valuesJSON is the values array of the regular form, read token by token:
+// a snapshot holds millions of points, and decoding each into a *float64
+// would cost an allocation apiece.
+type valuesJSON []float64
 
-// UnmarshalJSON reads an array of numbers and nulls; null is a missing point.
-func (p *pointsJSON) UnmarshalJSON(b []byte) error {
-	b = bytes.TrimSpace(b)
-	if string(b) == "null" {
-		return nil
+// UnmarshalJSONFrom reads an array of numbers and nulls; null is a missing
+// point.
+func (p *valuesJSON) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() == 'n' {
+		_, err := dec.ReadToken()
+		*p = nil
+		return err
 	}
-	v, n, err := scanPoints(b)
+	if _, err := expectArray(dec, "want an array of numbers and nulls"); err != nil {
+		return err
+	}
+	// Read into a buffer on the stack, then keep an exact copy: a few
+	// months of daily points need no growing slices.
+	var buf [256]float64
+	out := buf[:0]
+	for dec.PeekKind() != ']' {
+		v, err := readPoint(dec, "want a number or null")
+		if err != nil {
+			return err
+		}
+		out = append(out, v)
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*p = append(make([]float64, 0, len(out)), out...)
+	return nil
+}
+
+// expectArray reads the '[' that opens an array, or refuses what is there:
+// want says what the value must be. It returns the offset of the '['.
+func expectArray(dec *jsontext.Decoder, want string) (int64, error) {
+	if dec.PeekKind() == '[' {
+		_, err := dec.ReadToken()
+		return dec.InputOffset() - 1, err
+	}
+	v, err := dec.ReadValue()
+	if err != nil {
+		return 0, err
+	}
+	return 0, jsonin.Invalid(dec.StackPointer(), dec.InputOffset()-int64(len(v)), short(v), "%s", want)
+}
+
+// readPoint reads one value of a series: a finite number, or null for a
+// missing point. want says what a point must be.
+func readPoint(dec *jsontext.Decoder, want string) (float64, error) {
+	switch dec.PeekKind() {
+	case '"', '[', '{':
+		v, err := dec.ReadValue()
+		if err != nil {
+			return 0, err
+		}
+		got := "a string (" + jsonin.NoNaN + ")"
+		if v.Kind() != '"' {
+			got = "an array or object"
+		}
+		return 0, jsonin.Invalid(dec.StackPointer(), dec.InputOffset()-int64(len(v)), short(v), "%s, got %s", want, got)
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return 0, err
+	}
+	switch tok.Kind() {
+	case 'n':
+		return Missing(), nil
+	case '0':
+		v, err := tok.Float()
+		if err != nil || math.IsInf(v, 0) {
+			raw := tok.String()
+			return 0, jsonin.Invalid(dec.StackPointer(), dec.InputOffset()-int64(len(raw)), raw, "number out of range")
+		}
+		return v, nil
+	}
+	raw := tok.String()
+	return 0, jsonin.Invalid(dec.StackPointer(), dec.InputOffset()-int64(len(raw)), raw, "%s, got a boolean", want)
+}
+
+// short returns a value as written, shortened to at most 40 bytes for a
+// message, or its first character when it is an array or object.
+func short(v jsontext.Value) string {
+	switch {
+	case v.Kind() == '[' || v.Kind() == '{':
+		return v.Kind().String()
+	case len(v) > 40:
+		return string(v[:37]) + "..."
+	}
+	return string(v)
+}
+
+// pointJSON is one point of the sparse form, [timestamp, value], and where
+// it is, for the checks made once the series' grid is known.
+type pointJSON struct {
+	t   time.Time
+	v   float64
+	ptr jsontext.Pointer // the point
+	off int64            // its timestamp
+}
+
+// fail reports a problem with the point's timestamp.
+func (p *pointJSON) fail(value, format string, args ...any) error {
+	return jsonin.Invalid(p.ptr+"/0", p.off, value, format, args...)
+}
+
+// UnmarshalJSONFrom reads [timestamp, value].
+func (p *pointJSON) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	const want = "a point is [timestamp, value]: two elements"
+	open, err := expectArray(dec, want)
 	if err != nil {
 		return err
 	}
-	if len(bytes.TrimSpace(b[n:])) > 0 {
-		return Inputf("", "values", abbreviate(b[n:]), "unexpected data after the array")
+	p.ptr = dec.StackPointer()
+	n := 0
+	for ; dec.PeekKind() != ']'; n++ {
+		if n == 1 {
+			if p.v, err = readPoint(dec, "not a number or null"); err != nil {
+				return err
+			}
+			continue
+		}
+		v, err := dec.ReadValue()
+		if err != nil {
+			return err
+		}
+		off := dec.InputOffset() - int64(len(v))
+		if n > 1 {
+			return jsonin.Invalid(dec.StackPointer(), off, short(v), want)
+		}
+		p.off = off
+		if v.Kind() != '"' || p.t.UnmarshalJSON(v) != nil {
+			return jsonin.Invalid(dec.StackPointer(), off, short(v), "not an RFC 3339 timestamp such as 2025-10-31T00:00:00Z")
+		}
 	}
-	*p = v
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	if n < 2 {
+		return jsonin.Invalid(p.ptr, open, "", want)
+	}
 	return nil
-}
-
-// scanPoints parses the JSON array of numbers and nulls at the start of b
-// and returns its values and its length in bytes. It stops at the first
-// element that is not a finite number or null and returns an *InputError
-// naming it (values[i]) and, instead of the length, the offset in b of the
-// problem.
-func scanPoints(b []byte) ([]float64, int, error) {
-	fail := func(i, off int, value, msg string) ([]float64, int, error) {
-		return nil, off, Inputf("", fmt.Sprintf("values[%d]", i), value, "%s", msg)
-	}
-	ws := func(j int) int {
-		for j < len(b) && (b[j] == ' ' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r') {
-			j++
-		}
-		return j
-	}
-	j := ws(0)
-	if j >= len(b) || b[j] != '[' {
-		return nil, j, Inputf("", "values", abbreviate(b[j:]), "want an array of numbers and nulls")
-	}
-	// Size the slice from the commas before the first ']' (a hint only:
-	// the rest of b may be the rest of a whole snapshot).
-	hint := b
-	if k := bytes.IndexByte(b, ']'); k >= 0 {
-		hint = b[:k]
-	}
-	out := make([]float64, 0, bytes.Count(hint, []byte{','})+1)
-	j = ws(j + 1)
-	if j < len(b) && b[j] == ']' {
-		return out, j + 1, nil
-	}
-	for i := 0; ; i++ {
-		j = ws(j)
-		if j >= len(b) {
-			return fail(i, j, "", "truncated: the array ends here")
-		}
-		start := j
-		switch b[j] {
-		case '"':
-			k := j + 1
-			for k < len(b) && b[k] != '"' {
-				if b[k] == '\\' {
-					k++
-				}
-				k++
-			}
-			return fail(i, start, abbreviate(b[start:min(k+1, len(b))]), "want a number or null, got a string (JSON has no NaN or Infinity; write null for a missing point)")
-		case '[', '{':
-			return fail(i, start, string(b[j]), "want a number or null, got an array or object")
-		}
-		for j < len(b) && !isDelim(b[j]) {
-			j++
-		}
-		word := b[start:j]
-		if len(word) == 0 {
-			return fail(i, start, abbreviate(b[start:min(start+1, len(b))]), "want a number or null")
-		}
-		if string(word) == "null" {
-			out = append(out, Missing())
-		} else {
-			v, err := parseJSONNumber(word)
-			if err != nil {
-				return fail(i, start, abbreviate(word), err.Error())
-			}
-			out = append(out, v)
-		}
-		j = ws(j)
-		if j >= len(b) {
-			return fail(i+1, j, "", "truncated: the array ends here")
-		}
-		switch b[j] {
-		case ',':
-			j++
-		case ']':
-			return out, j + 1, nil
-		default:
-			return fail(i+1, j, abbreviate(b[j:min(j+1, len(b))]), "want ',' or ']' after a value")
-		}
-	}
-}
-
-func isDelim(c byte) bool {
-	return c == ',' || c == ']' || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '}' || c == '"' || c == '[' || c == '{'
-}
-
-// parseJSONNumber parses a JSON number literal into a finite float64.
-func parseJSONNumber(b []byte) (float64, error) {
-	if !validJSONNumber(b) {
-		return 0, fmt.Errorf("want a number or null (JSON has no NaN or Infinity; write null for a missing point)")
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	if err != nil {
-		return 0, fmt.Errorf("number out of range")
-	}
-	return v, nil
-}
-
-// validJSONNumber reports whether b is a number as JSON writes it:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? — stricter than ParseFloat,
-// which also takes "Inf", "0x1p3" and "1_000".
-func validJSONNumber(b []byte) bool {
-	i := 0
-	digits := func() bool {
-		j := i
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-		return i > j
-	}
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	if i < len(b) && b[i] == '0' {
-		i++
-	} else if !digits() {
-		return false
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		if !digits() {
-			return false
-		}
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		if !digits() {
-			return false
-		}
-	}
-	return i == len(b)
-}
-
-// abbreviate returns b, shortened to at most 40 bytes for an error message.
-func abbreviate(b []byte) string {
-	if len(b) > 40 {
-		return string(b[:37]) + "..."
-	}
-	return string(b)
 }
 
 // PeriodText writes a period as people say it: "1 day", "1 hour", "5 min",

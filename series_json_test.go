@@ -2,6 +2,7 @@ package cwlens
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -45,13 +46,18 @@ func TestSeriesUnmarshalJSON(t *testing.T) {
 		{"zero period", `{"start":"2025-10-29T00:00:00Z","period_seconds":0,"unit":"Bytes","values":[]}`, nil, "period_seconds: 0: must be a positive whole number of seconds"},
 		{"negative period", `{"start":"2025-10-29T00:00:00Z","period_seconds":-60,"unit":"Bytes","values":[]}`, nil, "period_seconds: -60"},
 		{"huge period", `{"start":"2025-10-29T00:00:00Z","period_seconds":9223372036854775807,"unit":"Bytes","values":[]}`, nil, "too long"},
-		{"unknown field", `{` + head + `,"value":[1]}`, nil, `unknown field "value"`},
+		{"unknown field", `{` + head + `,"value":[1]}`, nil, `value: "value": unknown field (known: start, period_seconds, unit, values, points, end) (line 1, column 71)`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// As a snapshot reads a series; v1 below reads one the same.
 			var s Series
-			err := json.Unmarshal([]byte(tt.in), &s)
+			err := inputError(seriesDoc.Decode(strings.NewReader(tt.in), &s), "")
 			if tt.err != "" {
+				var v1 Series
+				if json.Unmarshal([]byte(tt.in), &v1) == nil {
+					t.Errorf("encoding/json accepted %s", tt.in)
+				}
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("got %v, want %q", err, tt.err)
 				}
@@ -105,39 +111,34 @@ func TestPeriodText(t *testing.T) {
 	}
 }
 
-func TestScanPoints(t *testing.T) {
-	m := math.NaN()
-	tests := []struct {
-		in   string
-		want []float64
-		n    int    // bytes consumed, or the offset of the problem
-		err  string // "" = valid
-	}{
-		{`[]`, []float64{}, 2, ""},
-		{` [ 1 , null,2.5e3,-0 ] ,"x"`, []float64{1, m, 2500, 0}, 22, ""},
-		{`[1,]`, nil, 3, "values[1]: ]: want a number or null"},
-		{`[1 2]`, nil, 3, "values[1]: 2: want ',' or ']'"},
-		{`[0x10]`, nil, 1, "values[0]: 0x10: want a number or null"},
-		{`[01]`, nil, 1, "values[0]: 01: want a number or null"},
-		{`[1.]`, nil, 1, "values[0]: 1.: want a number or null"},
-		{`[Infinity]`, nil, 1, "values[0]: Infinity: want a number or null (JSON has no NaN"},
-		{`[1e400]`, nil, 1, "values[0]: 1e400: number out of range"},
-		{`[1, "a,b"]`, nil, 4, `values[1]: "a,b": want a number or null, got a string`},
-		{`[[1]]`, nil, 1, "values[0]: [: want a number or null, got an array"},
-		{`[1, 2`, nil, 5, "values[2]: truncated"},
-		{`[`, nil, 1, "values[0]: truncated"},
-		{`{}`, nil, 0, "values: {}: want an array"},
+// TestValuesErrors reads bad values arrays: each problem is named at its
+// element, with the value as written and its column.
+func TestValuesErrors(t *testing.T) {
+	const head = `{"start":"2025-10-29T00:00:00Z","period_seconds":86400,"unit":"Bytes","values":`
+	col := func(n int) string { return fmt.Sprintf("(line 1, column %d)", len(head)+n) }
+	tests := []struct{ in, want string }{
+		// Syntax: the decoder places it, at the array or the element.
+		{`[1,]}`, "values: ,: malformed JSON: "},
+		{`[1 2]}`, "values: 2: malformed JSON: "},
+		{`[0x10]}`, "values: x10: malformed JSON: "},
+		{`[1.]}`, "values[0]: ]: malformed JSON: "},
+		{`[1,Infinity]}`, "values[1]: Infinity: malformed JSON: "},
+		{`[1, 2`, "values: truncated JSON: the file ends inside this value (line 1, column 85)"},
+		// Values: refused at the element.
+		{`[1e400]}`, "values[0]: 1e400: number out of range " + col(2)},
+		{`[1, "a,b"]}`, `values[1]: "a,b": want a number or null, got a string (JSON has no NaN or Infinity; write null for a missing point) ` + col(5)},
+		{`[[1]]}`, "values[0]: [: want a number or null, got an array or object " + col(2)},
+		{`[true]}`, "values[0]: true: want a number or null, got a boolean " + col(2)},
+		{`{}}`, "values: {: want an array of numbers and nulls " + col(1)},
+		{`"x"}`, `values: "x": want an array of numbers and nulls ` + col(1)},
 	}
 	for _, tt := range tests {
-		v, n, err := scanPoints([]byte(tt.in))
-		if tt.err != "" {
-			if err == nil || !strings.Contains(err.Error(), tt.err) || n != tt.n {
-				t.Errorf("scanPoints(%q) = %v, %d, %v; want offset %d, error %q", tt.in, v, n, err, tt.n, tt.err)
-			}
-			continue
-		}
-		if err != nil || n != tt.n || !sameValues(v, tt.want) {
-			t.Errorf("scanPoints(%q) = %v, %d, %v; want %v, %d", tt.in, v, n, err, tt.want, tt.n)
+		// Through v2, as a snapshot reads it: v1 refuses bad syntax itself
+		// before it calls UnmarshalJSON.
+		var s Series
+		err := inputError(seriesDoc.Decode(strings.NewReader(head+tt.in), &s), "")
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("values %s: got %v, want %q", tt.in, err, tt.want)
 		}
 	}
 }

@@ -19,3 +19,18 @@ func TestDecodeNamesTheSeries(t *testing.T) {
 		t.Errorf("error %q names %q in %q, want %q in s.json", err, ie.Where, ie.File, want)
 	}
 }
+
+// TestDecodeRefusesWhatV2Refuses: a member named twice and invalid UTF-8,
+// which encoding/json (v1) let through, are refused where they are.
+func TestDecodeRefusesWhatV2Refuses(t *testing.T) {
+	tests := []struct{ doc, want string }{
+		{"{\"schema_version\": 1,\n \"region\": \"us-east-1\", \"region\": \"eu-west-1\"}", `s.json: region: "region": duplicate member name (line 2, column 25)`},
+		{"{\"schema_version\": 1, \"region\": \"us-east-1\xff\"}", "s.json: region: \uFFFD: malformed JSON: "},
+	}
+	for _, tt := range tests {
+		_, err := DecodeSnapshot(strings.NewReader(tt.doc), "s.json")
+		if !IsInputError(err) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("DecodeSnapshot(%q) = %v, want an *InputError %q", tt.doc, err, tt.want)
+		}
+	}
+}

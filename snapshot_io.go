@@ -8,48 +8,40 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/cwlens/cwlens/internal/atomicfile"
+	"github.com/cwlens/cwlens/internal/jsonin"
 )
 
 // ReadSnapshot reads, decodes and validates the snapshot file at path. Bad
 // content is reported as one *InputError naming path, the JSON path of the
-// offending field and its value.
+// offending field, its value and its line and column.
 func ReadSnapshot(path string) (*Snapshot, error) {
-	data, err := os.ReadFile(path) // sized from the file: no growing copies
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
 	}
-	return decodeSnapshot(data, path)
+	defer f.Close()
+	return DecodeSnapshot(f, path)
 }
 
-// DecodeSnapshot decodes and validates a snapshot from r; name is the file
-// name errors report. Bad content is reported as one *InputError; an error
-// reading r is returned wrapped.
+// DecodeSnapshot decodes and validates a snapshot from r, read as a stream;
+// name is the file name errors report. Bad content is reported as one
+// *InputError; an error reading r is returned wrapped.
 func DecodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
-	data, err := io.ReadAll(r)
-	if err != nil {
+	var s Snapshot
+	err := snapshotDoc.Decode(r, &s)
+	var je *jsonin.Error
+	if err != nil && !errors.As(err, &je) {
 		return nil, fmt.Errorf("read snapshot %s: %w", name, err)
 	}
-	return decodeSnapshot(data, name)
-}
-
-func decodeSnapshot(data []byte, name string) (*Snapshot, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, Inputf(name, "", "", "empty file: want a snapshot (a JSON object, schema version %d)", SchemaVersion)
-	}
-	var s Snapshot
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(&s)
-	if err == nil {
-		err = expectEOF(dec)
-	}
 	if err != nil {
-		if lerr := locate(data, name); lerr != nil {
-			return nil, lerr
-		}
-		return nil, locateError(data, name, err)
+		return nil, inputError(err, name)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, withFile(err, name)
@@ -57,12 +49,50 @@ func decodeSnapshot(data []byte, name string) (*Snapshot, error) {
 	return &s, nil
 }
 
-// expectEOF rejects anything but white space after the snapshot object.
-func expectEOF(dec *json.Decoder) error {
-	if _, err := dec.Token(); err != io.EOF {
-		return &json.SyntaxError{Offset: dec.InputOffset()}
+// snapshotDoc holds the rules a snapshot is read by: encoding/json/v2's
+// (duplicate names and invalid UTF-8 refused), no unknown members, names
+// matched regardless of case as encoding/json (v1) matched them, and the
+// schema version checked as soon as it is read.
+var snapshotDoc = jsonin.Doc{
+	What: "snapshot object",
+	Options: jsonv2.JoinOptions(
+		jsonv2.RejectUnknownMembers(true),
+		jsonv2.MatchCaseInsensitiveNames(true),
+		jsonv2.WithUnmarshalers(jsonv2.UnmarshalFromFunc(checkVersion)),
+	),
+	Forms: seriesForm,
+}
+
+// checkVersion reads the top-level schema_version and refuses any but
+// SchemaVersion there and then: a newer file may add fields this reader
+// does not know, and the version is the problem to name, not them. Other
+// whole numbers are left to the decoder.
+func checkVersion(dec *jsontext.Decoder, v *int) error {
+	if !strings.EqualFold(string(dec.StackPointer()), "/schema_version") {
+		return errors.ErrUnsupported
 	}
+	if dec.PeekKind() != '0' {
+		return errors.ErrUnsupported // the decoder names the kind
+	}
+	tok, err := dec.ReadToken()
+	if err != nil {
+		return err
+	}
+	raw := tok.String()
+	if raw != strconv.Itoa(SchemaVersion) {
+		return jsonin.Invalid("/schema_version", dec.InputOffset()-int64(len(raw)), raw, "unsupported schema version (this cwlens reads version %d)", SchemaVersion)
+	}
+	*v = SchemaVersion
 	return nil
+}
+
+// inputError turns a *jsonin.Error into an *InputError of file name.
+func inputError(err error, name string) error {
+	var je *jsonin.Error
+	if !errors.As(err, &je) {
+		return err
+	}
+	return Inputf(name, je.Path, je.Value, "%s", je.Detail())
 }
 
 // withFile sets the file name of an *InputError that lacks one.
@@ -74,42 +104,6 @@ func withFile(err error, name string) error {
 		return &c
 	}
 	return err
-}
-
-// locateError turns an encoding/json error into an *InputError with the
-// line and column where decoding stopped. It is the fallback for an error
-// the token walk (locate) did not find, which should not happen.
-func locateError(data []byte, name string, err error) error {
-	var (
-		syn *json.SyntaxError
-		typ *json.UnmarshalTypeError
-		ie  *InputError
-	)
-	switch {
-	case errors.As(err, &ie):
-		return withFile(err, name)
-	case errors.As(err, &syn):
-		return Inputf(name, lineCol(data, syn.Offset), "", "malformed JSON: %v", err)
-	case errors.As(err, &typ):
-		return Inputf(name, typ.Field, typ.Value, "want a %s (%s)", typ.Type, lineCol(data, typ.Offset))
-	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return Inputf(name, lineCol(data, int64(len(data))), "", "truncated JSON: the file ends inside a value")
-	}
-	return Inputf(name, "", "", "%v", err)
-}
-
-// lineCol renders a byte offset as "line L, column C" (both from 1).
-func lineCol(data []byte, off int64) string {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	before := data[:off]
-	line := bytes.Count(before, []byte{'\n'}) + 1
-	col := int(off) - bytes.LastIndexByte(before, '\n')
-	return fmt.Sprintf("line %d, column %d", line, col)
 }
 
 // EncodeSnapshot returns s as indented JSON, each series' points on one line

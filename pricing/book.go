@@ -20,9 +20,11 @@ import (
 	"strings"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/shopspring/decimal"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/jsonin"
 )
 
 // Usage-type suffixes the book prices. On the bill each carries the Region's
@@ -229,14 +231,20 @@ func LoadBook(path string) (*Book, error) {
 	return ParseBook(data, path)
 }
 
+// bookDoc is how a price book is read: on encoding/json/v2 rules (names as
+// written, each once), no unknown members.
+var bookDoc = jsonin.Doc{What: "price book object", Options: jsonv2.RejectUnknownMembers(true)}
+
 // ParseBook parses a price book in the JSON form of pricing/prices.json.
 // Problems are reported as *cwlens.InputError naming file and field.
 func ParseBook(data []byte, file string) (*Book, error) {
 	var f bookFile
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&f); err != nil {
-		return nil, cwlens.Inputf(file, "", "", "not a price book: %v", err)
+	if err := bookDoc.Decode(bytes.NewReader(data), &f); err != nil {
+		var je *jsonin.Error
+		if errors.As(err, &je) {
+			return nil, cwlens.Inputf(file, je.Path, je.Value, "not a price book: %s", je.Detail())
+		}
+		return nil, fmt.Errorf("read price book %s: %w", file, err)
 	}
 	if f.Currency != "" && f.Currency != "USD" {
 		return nil, cwlens.Inputf(file, "currency", f.Currency, "only USD prices are supported")

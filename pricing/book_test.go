@@ -101,7 +101,9 @@ func TestParseBookRefusesBadInput(t *testing.T) {
 		{"bad date", `{"as_of":"yesterday","prices":[]}`, "as_of"},
 		{"prefix", `{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"EU-Fargate-GB-Hours","unit":"GB-Hours","usd":"1","effective":"2026-01-01"}]}`, "prices[0].usage_type"},
 		{"price", `{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"USE1-Fargate-GB-Hours","unit":"GB-Hours","usd":"-1","effective":"2026-01-01"}]}`, "prices[0].usd"},
-		{"unknown field", `{"as_of":"2026-01-01","prices":[],"extra":1}`, ""},
+		{"unknown field", `{"as_of":"2026-01-01","prices":[],"extra":1}`, "extra"},
+		{"duplicate", `{"as_of":"2026-01-01","prices":[],"prices":[]}`, "prices"},
+		{"bad type", `{"as_of":"2026-01-01","prices":[{"spot":"yes"}]}`, "prices[0].spot"},
 		{"region", `{"as_of":"2026-01-01","prices":[{"region":"mars-1","usage_type":"X","unit":"GB","usd":"1","effective":"2026-01-01"}]}`, "prices[0].region"},
 	}
 	for _, tt := range tests {

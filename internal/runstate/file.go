@@ -13,6 +13,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/atomicfile"
+	"github.com/cwlens/cwlens/internal/jsonin"
 	"github.com/shopspring/decimal"
 )
 
@@ -108,16 +109,17 @@ type fileFinding struct {
 // is the file or object the data came from, for errors, which are
 // *cwlens.InputError naming the field and value.
 func Decode(name string, r io.Reader) (*State, error) {
-	b, err := io.ReadAll(io.LimitReader(r, maxStateBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read state %s: %w", name, err)
-	}
-	if len(b) > maxStateBytes {
-		return nil, cwlens.Inputf(name, "", "", "larger than %d MB; not a state file", maxStateBytes>>20)
-	}
 	var doc fileDoc
-	if err := json.Unmarshal(b, &doc); err != nil {
-		return nil, jsonInputError(name, err)
+	lr := &limitReader{r: r, n: maxStateBytes}
+	err := stateDoc.Decode(lr, &doc)
+	var je *jsonin.Error
+	switch {
+	case errors.Is(err, errTooLarge):
+		return nil, cwlens.Inputf(name, "", "", "larger than %d MB; not a state file", maxStateBytes>>20)
+	case errors.As(err, &je):
+		return nil, cwlens.Inputf(name, je.Path, je.Value, "%s", je.Detail())
+	case err != nil:
+		return nil, fmt.Errorf("read state %s: %w", name, err)
 	}
 	var runAt time.Time
 	switch doc.Schema {
@@ -168,18 +170,31 @@ func Decode(name string, r io.Reader) (*State, error) {
 	return st, nil
 }
 
-// jsonInputError turns a JSON decoding error into an InputError naming the
-// field, or the byte offset of a syntax error.
-func jsonInputError(name string, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		return cwlens.Inputf(name, fmt.Sprintf("offset %d", se.Offset), "", "malformed JSON: %v", err)
-	case errors.As(err, &te):
-		return cwlens.Inputf(name, te.Field, te.Value, "want a %s", te.Type)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return cwlens.Inputf(name, "", "", "truncated JSON")
+// stateDoc is how a state is read: on encoding/json/v2 rules, members it
+// does not use (the rest of a report) ignored.
+var stateDoc = jsonin.Doc{What: "state object"}
+
+// errTooLarge is what limitReader returns past its limit.
+var errTooLarge = errors.New("input too large")
+
+// limitReader reads at most n bytes from r, and fails past them rather
+// than end: a cut input must not pass for a short one.
+type limitReader struct {
+	r io.Reader
+	n int64
+}
+
+func (l *limitReader) Read(p []byte) (int, error) {
+	if l.n < 0 {
+		return 0, errTooLarge
 	}
-	return cwlens.Inputf(name, "", "", "%v", err)
+	if int64(len(p)) > l.n+1 {
+		p = p[:l.n+1]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	if l.n < 0 {
+		return n, errTooLarge
+	}
+	return n, err
 }

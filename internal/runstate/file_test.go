@@ -2,6 +2,7 @@ package runstate
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,14 +106,15 @@ func TestDecodeReport(t *testing.T) {
 
 func TestDecodeErrors(t *testing.T) {
 	tests := []struct{ doc, want string }{
-		{`{"schema":"cwlens.state/v1","findings":[`, "s.json: offset"},
+		{`{"schema":"cwlens.state/v1","findings":[`, "s.json: findings: truncated JSON: the file ends inside this value (line 1, column 41)"},
+		{`{"schema":"cwlens.state/v1","findings":[],"findings":[]}`, `s.json: findings: "findings": duplicate member name (line 1, column 43)`},
 		{`{"schema":"cwlens.state/v9","findings":[]}`, `s.json: schema: "cwlens.state/v9": want "cwlens.state/v1" or "cwlens.report/v1"`},
 		{`{"findings":[]}`, `s.json: schema: "": want`},
 		{`{"schema":"cwlens.state/v1","findings":[{"kind":"","subject":"x","severity":"low"}]}`, `s.json: findings[0].kind: "": must not be empty`},
 		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":"x","severity":"low"},{"kind":"k","subject":"","severity":"low"}]}`, `s.json: findings[1].subject: "": must not be empty`},
 		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":"x","severity":"urgent"}]}`, `s.json: findings[0].severity: "urgent": unknown severity`},
 		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":"x","severity":"low","status":"open"}]}`, `s.json: findings[0].status: "open": want new, ongoing or resolved`},
-		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":7,"severity":"low"}]}`, `s.json: findings.subject: number: want a string`},
+		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":7,"severity":"low"}]}`, `s.json: findings[0].subject: 7: want a string, got a number (line 1, column 63)`},
 		{`{"schema":"cwlens.state/v1","findings":[{"kind":"k","subject":"x","severity":"low","monthly_cost_impact_usd":"lots"}]}`, `s.json: `},
 	}
 	for _, tt := range tests {
@@ -198,5 +200,20 @@ func TestDecodeOwner(t *testing.T) {
 	b, err := Encode(&State{AccountID: "123456789012", Region: "eu-west-1"})
 	if err != nil || !strings.Contains(string(b), `"account_id": "123456789012"`) || !strings.Contains(string(b), `"region": "eu-west-1"`) {
 		t.Errorf("Encode: %v\n%s", err, b)
+	}
+}
+
+// TestLimitReader: past its limit the reader fails; up to it, it ends as
+// its source ends.
+func TestLimitReader(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		n    int64
+		fail bool
+	}{{"abcd", 4, false}, {"abcde", 4, true}, {"", 0, false}, {"a", 0, true}} {
+		_, err := io.ReadAll(&limitReader{r: strings.NewReader(tt.in), n: tt.n})
+		if got := errors.Is(err, errTooLarge); got != tt.fail {
+			t.Errorf("%q with limit %d: err = %v, want too large %v", tt.in, tt.n, err, tt.fail)
+		}
 	}
 }
