@@ -61,3 +61,47 @@ func BenchmarkMinerCold(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(lines))/b.Elapsed().Seconds(), "lines/s")
 }
+
+// oneOffs are messages of one shape whose third word is a different
+// unmasked word each time (a name no rule recognises), so that every one
+// starts a template in the same leaf of the tree.
+func oneOffs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		w := []byte("zz")
+		for k := i; k > 0; k /= 26 {
+			w = append(w, byte('a'+k%26))
+		}
+		out[i] = "cache refill " + string(w) + " done from primary replica"
+	}
+	return out
+}
+
+// BenchmarkLeafOfManyTemplates adds messages to a leaf that holds 10,000
+// templates. "recent": the stream repeats its recent templates; the cost
+// per line is that of a small leaf (maxCandidates), where Drain's scan
+// would compare each line with all 10,000. "new": every line is a new
+// template, past the template cap: eviction's cost, amortised.
+func BenchmarkLeafOfManyTemplates(b *testing.B) {
+	cfg := DefaultConfig()
+	cfg.SimThreshold = 1 // every one-off stays its own template
+	all := oneOffs(20000)
+	for _, bc := range []struct {
+		name  string
+		lines []string
+	}{{"recent", all[10000-32 : 10000]}, {"new", all[10000:]}} {
+		b.Run(bc.name, func(b *testing.B) {
+			m, _ := New(cfg)
+			for _, l := range all[:10000] {
+				m.Add(l)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				m.Add(bc.lines[i%len(bc.lines)])
+			}
+			reportCPURate(b, cpu, b.N)
+		})
+	}
+}

@@ -68,7 +68,8 @@ type evicted struct {
 
 type node struct {
 	children map[string]*node
-	clusters []*cluster // at the leaves
+	clusters []*cluster // at the leaves, least recently matched first
+	dead     int        // evicted clusters still in clusters
 }
 
 type cluster struct {
@@ -83,6 +84,7 @@ type cluster struct {
 	keyPos []int // positions of the tokens the tree branched on
 	n      int
 	root   rootKey
+	dead   bool // evicted, still in its leaf until pruned
 }
 
 // slot is a position that became a variable: the constant text around the
@@ -256,23 +258,36 @@ func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []in
 	return n, path, keys, pos
 }
 
-// best returns the most similar cluster in leaf that clears the
-// threshold, with its similarity.
+// maxCandidates bounds the templates a message is compared with: the
+// most recently matched ones of its leaf. Drain compares a message with
+// every template of its leaf, which costs O(templates) per line where a
+// leaf fills up (thousands of one-off templates of an unmasked id); 64 keep
+// the cost per line bounded whatever the number of templates, and the
+// templates a stream repeats stay near the front.
+const maxCandidates = 64
+
+// best returns the most similar cluster among the maxCandidates most
+// recent of leaf (its last ones) that clears the threshold, with its
+// similarity, and moves it to the end of the leaf, the most recent place.
 func (m *Miner) best(leaf *node, toks []string) (*cluster, float64) {
 	if leaf == nil {
 		return nil, 0
 	}
-	var best *cluster
+	cs := leaf.clusters
+	bestAt := -1
 	bestSim, bestConst := -1.0, -1
-	for _, c := range leaf.clusters {
-		sim, cons := similarity(c, toks)
+	for i := len(cs) - 1; i >= max(0, len(cs)-maxCandidates); i-- {
+		sim, cons := similarity(cs[i], toks)
 		if sim > bestSim || sim == bestSim && cons > bestConst {
-			best, bestSim, bestConst = c, sim, cons
+			bestAt, bestSim, bestConst = i, sim, cons
 		}
 	}
-	if best == nil || bestSim < m.cfg.SimThreshold {
+	if bestAt < 0 || bestSim < m.cfg.SimThreshold {
 		return nil, bestSim
 	}
+	best := cs[bestAt]
+	copy(cs[bestAt:], cs[bestAt+1:])
+	cs[len(cs)-1] = best
 	return best, bestSim
 }
 
@@ -462,11 +477,19 @@ func (m *Miner) evict() {
 		}
 		return int(a.id - b.id)
 	})
-	for _, c := range live[:max(0, m.live-target)] {
-		m.remove(c)
+	victims := live[:max(0, m.live-target)]
+	for _, c := range victims {
+		c.dead = true
+		c.path[len(c.path)-1].dead++
+		m.clusters[c.id] = nil
+		m.live--
 		m.evicted.templates++
 		m.evicted.counts[0].add(c.counts[0])
 		m.evicted.counts[1].add(c.counts[1])
+	}
+	// One pass over each leaf that lost templates, not one per template.
+	for _, c := range victims {
+		m.prune(c)
 	}
 }
 
@@ -480,12 +503,14 @@ func cmpInt64(a, b int64) int {
 	return 0
 }
 
-// remove takes c out of the tree, pruning nodes left empty.
-func (m *Miner) remove(c *cluster) {
-	m.clusters[c.id] = nil
-	m.live--
+// prune takes the dead clusters out of c's leaf, then removes the nodes
+// left empty on c's path.
+func (m *Miner) prune(c *cluster) {
 	leaf := c.path[len(c.path)-1]
-	leaf.clusters = slices.DeleteFunc(leaf.clusters, func(x *cluster) bool { return x == c })
+	if leaf.dead > 0 {
+		leaf.clusters = slices.DeleteFunc(leaf.clusters, func(x *cluster) bool { return x.dead })
+		leaf.dead = 0
+	}
 	for d := len(c.path) - 1; d > 0; d-- {
 		n := c.path[d]
 		if len(n.clusters) > 0 || len(n.children) > 0 {
@@ -493,7 +518,7 @@ func (m *Miner) remove(c *cluster) {
 		}
 		delete(c.path[d-1].children, c.key[d-1])
 	}
-	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 {
+	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 && m.root[c.root] == n {
 		delete(m.root, c.root)
 	}
 }

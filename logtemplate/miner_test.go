@@ -418,3 +418,31 @@ func TestMinerKeysSkipVariables(t *testing.T) {
 		t.Fatalf("templates\n%q\nwant\n%q", texts, want)
 	}
 }
+
+// TestCandidatesBounded checks that a message is compared with the most
+// recently matched templates of its leaf only, and that a match makes its
+// template the most recent.
+func TestCandidatesBounded(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.SimThreshold = 1
+	m, _ := New(cfg)
+	msgs := oneOffs(maxCandidates + 10)
+	first := m.Add(msgs[0])
+	for _, s := range msgs[1:] {
+		m.Add(s)
+	}
+	leaf := m.find(m.tok.tokens(msgs[0]))
+	if len(leaf.clusters) != len(msgs) {
+		t.Fatalf("%d templates in the leaf, want %d", len(leaf.clusters), len(msgs))
+	}
+	// The first template is past the candidates now: its message starts
+	// another; a recent one is matched and moved to the front.
+	if again := m.Add(msgs[0]); again == first {
+		t.Errorf("a template beyond the %d candidates was compared", maxCandidates)
+	}
+	recent := msgs[len(msgs)-5]
+	id := m.Add(recent)
+	if m.Add(recent) != id || leaf.clusters[len(leaf.clusters)-1].id != id {
+		t.Errorf("matched template not moved to the most recent place")
+	}
+}
