@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bufio"
 	"cmp"
 	_ "embed"
 	"fmt"
@@ -625,7 +626,13 @@ func writeHTML(w io.Writer, r *Report, sections Sections) error {
 	if !sections.has(SectionProjection) {
 		v.Projection = nil
 	}
-	if err := htmlTemplate.Execute(w, v); err != nil {
+	// The template writes each piece of text and each escaped value on its
+	// own: for 10,000 log groups, two million writes straight to a file.
+	bw := bufio.NewWriterSize(w, 64<<10)
+	if err := htmlTemplate.Execute(bw, v); err != nil {
+		return fmt.Errorf("write HTML report: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("write HTML report: %w", err)
 	}
 	return nil
