@@ -95,11 +95,17 @@ func (r *run) services(ctx context.Context) {
 
 	for _, s := range found {
 		td := taskDefs[aws.ToString(s.TaskDefinition)]
-		if td == nil {
+		if td == nil && aws.ToString(s.TaskDefinition) != "" {
 			// The service's size is unknown without its task definition;
 			// the task definition's gap says why it is left out.
 			continue
 		}
+		// A service of the EXTERNAL deployment controller may have no
+		// task definition ("A task definition must be specified if the
+		// service uses either the ECS or CODE_DEPLOY deployment
+		// controllers", CreateService API reference,
+		// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html):
+		// it is listed with its size unknown.
 		sv, err := toService(s, td)
 		if err != nil {
 			r.gap("ecs:DescribeTaskDefinition", aws.ToString(s.TaskDefinition), err.Error())
@@ -184,32 +190,37 @@ func (r *run) addService(sv *cwlens.Service) {
 	}
 }
 
-// toService converts an ECS service and its task definition.
+// toService converts an ECS service and its task definition (nil when the
+// service has none).
 func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service, error) {
-	cpu, err := cpuUnits(aws.ToString(td.Cpu))
-	if err != nil {
-		return nil, err
-	}
-	mem, err := memoryMiB(aws.ToString(td.Memory))
-	if err != nil {
-		return nil, err
-	}
 	sv := &cwlens.Service{
 		Cluster:        clusterName(aws.ToString(s.ClusterArn)),
 		Name:           aws.ToString(s.ServiceName),
 		ARN:            aws.ToString(s.ServiceArn),
 		LaunchType:     string(s.LaunchType),
 		TaskDefinition: aws.ToString(s.TaskDefinition),
-		CPUUnits:       cpu,
-		MemoryMiB:      mem,
-		// A task definition without runtimePlatform runs as Linux on
-		// X86_64 (the RegisterTaskDefinition default).
-		Architecture:    cwlens.ArchX86_64,
-		OperatingSystem: "LINUX",
-		DesiredCount:    int(s.DesiredCount),
-		RunningCount:    int(s.RunningCount),
-		PendingCount:    int(s.PendingCount),
+		DesiredCount:   int(s.DesiredCount),
+		RunningCount:   int(s.RunningCount),
+		PendingCount:   int(s.PendingCount),
 	}
+	if dc := s.DeploymentController; dc != nil && dc.Type != ecstypes.DeploymentControllerTypeEcs {
+		sv.DeploymentController = string(dc.Type)
+	}
+	for _, c := range s.CapacityProviderStrategy {
+		sv.CapacityProviderStrategy = append(sv.CapacityProviderStrategy, cwlens.CapacityProviderItem{
+			CapacityProvider: aws.ToString(c.CapacityProvider), Base: int(c.Base), Weight: int(c.Weight),
+		})
+	}
+	sv.Deployments = toDeployments(s.Deployments)
+	if td == nil {
+		return sv, nil
+	}
+	if err := taskSize(sv, td); err != nil {
+		return nil, err
+	}
+	// A task definition without runtimePlatform runs as Linux on X86_64
+	// (the RegisterTaskDefinition default).
+	sv.Architecture, sv.OperatingSystem = cwlens.ArchX86_64, "LINUX"
 	if rp := td.RuntimePlatform; rp != nil {
 		if rp.CpuArchitecture != "" {
 			sv.Architecture = string(rp.CpuArchitecture)
@@ -221,12 +232,38 @@ func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service
 	if td.EphemeralStorage != nil {
 		sv.EphemeralStorageGiB = int(td.EphemeralStorage.SizeInGiB)
 	}
-	for _, c := range s.CapacityProviderStrategy {
-		sv.CapacityProviderStrategy = append(sv.CapacityProviderStrategy, cwlens.CapacityProviderItem{
-			CapacityProvider: aws.ToString(c.CapacityProvider), Base: int(c.Base), Weight: int(c.Weight),
-		})
+	containers(sv, td.ContainerDefinitions)
+	return sv, nil
+}
+
+// taskSize reads the task-level CPU and memory. Fargate requires both;
+// outside Fargate both are optional ("This field is optional for tasks
+// using EC2 or External launch types", RegisterTaskDefinition cpu and
+// memory, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html),
+// and a task sized only per container has its task size unknown, 0.
+func taskSize(sv *cwlens.Service, td *ecstypes.TaskDefinition) error {
+	cpuText, memText := aws.ToString(td.Cpu), aws.ToString(td.Memory)
+	if !sv.OnFargate() && cpuText == "" && memText == "" {
+		return nil
 	}
-	for _, d := range s.Deployments {
+	var err error
+	if !sv.OnFargate() && cpuText == "" {
+		sv.MemoryMiB, err = memoryMiB(memText)
+		return err
+	}
+	if sv.CPUUnits, err = cpuUnits(cpuText); err != nil {
+		return err
+	}
+	if !sv.OnFargate() && memText == "" {
+		return nil
+	}
+	sv.MemoryMiB, err = memoryMiB(memText)
+	return err
+}
+
+func toDeployments(ds []ecstypes.Deployment) []cwlens.Deployment {
+	var out []cwlens.Deployment
+	for _, d := range ds {
 		dep := cwlens.Deployment{
 			ID: aws.ToString(d.Id), Status: aws.ToString(d.Status), RolloutState: string(d.RolloutState),
 			TaskDefinition: aws.ToString(d.TaskDefinition),
@@ -239,9 +276,15 @@ func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service
 		if d.UpdatedAt != nil {
 			dep.UpdatedAt = d.UpdatedAt.UTC()
 		}
-		sv.Deployments = append(sv.Deployments, dep)
+		out = append(out, dep)
 	}
-	for _, c := range td.ContainerDefinitions {
+	return out
+}
+
+// containers reads the essential container's health check and the awslogs
+// log group.
+func containers(sv *cwlens.Service, cs []ecstypes.ContainerDefinition) {
+	for _, c := range cs {
 		if hc := c.HealthCheck; hc != nil && sv.HealthCheck == nil {
 			// Absent members take ECS's defaults: interval 30 s, timeout
 			// 5 s, 3 retries, no start period (SDK types.HealthCheck doc).
@@ -255,7 +298,6 @@ func toService(s ecstypes.Service, td *ecstypes.TaskDefinition) (*cwlens.Service
 			sv.LogGroup = lc.Options["awslogs-group"]
 		}
 	}
-	return sv, nil
 }
 
 func orDefault(p *int32, def int32) int32 {

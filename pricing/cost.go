@@ -1,6 +1,7 @@
 package pricing
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -64,11 +65,15 @@ type taskState struct {
 	Tasks        int
 	Strategy     []cwlens.CapacityProviderItem
 	EphemeralGiB int
+	// Windows tasks are metered on their own usage types, with an OS
+	// licence per vCPU-hour (AWS Fargate pricing,
+	// https://aws.amazon.com/fargate/pricing/): never as Linux.
+	Windows bool
 }
 
 func currentTaskState(s *cwlens.Service) taskState {
 	st := taskState{CPUUnits: s.CPUUnits, MemoryMiB: s.MemoryMiB, Architecture: s.Architecture,
-		Tasks: s.DesiredCount, Strategy: s.CapacityProviderStrategy, EphemeralGiB: s.EphemeralStorageGiB}
+		Tasks: s.DesiredCount, Strategy: s.CapacityProviderStrategy, EphemeralGiB: s.EphemeralStorageGiB, Windows: s.IsWindows()}
 	if len(st.Strategy) == 0 {
 		lt := s.LaunchType
 		if lt == "" {
@@ -187,7 +192,16 @@ func computeUsages(st taskState, hours int64) ([]usage, error) {
 			if arm {
 				vs, gs = UsageFargateARMVCPU, UsageFargateARMGB
 			}
+			if st.Windows {
+				vs, gs = UsageFargateWinVCPU, UsageFargateWinGB
+			}
 		case cwlens.ProviderSpot:
+			if st.Windows {
+				// "Fargate Spot isn't supported for Windows containers"
+				// (Fargate capacity providers, Amazon ECS guide,
+				// https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html).
+				return nil, errors.New("a Windows task cannot run on Fargate Spot")
+			}
 			vs, gs, label = UsageSpotVCPU, UsageSpotGB, " (Spot)"
 			if arm {
 				vs, gs = UsageSpotARMVCPU, UsageSpotARMGB
@@ -199,6 +213,10 @@ func computeUsages(st taskState, hours int64) ([]usage, error) {
 		out = append(out,
 			usage{Resource: "vCPU", Provider: it.CapacityProvider, Suffix: vs, Unit: "vCPU-Hours", Quantity: vcpu.Mul(tasks).Mul(h), Component: "vCPU" + label},
 			usage{Resource: "memory", Provider: it.CapacityProvider, Suffix: gs, Unit: "GB-Hours", Quantity: gb.Mul(tasks).Mul(h), Component: "memory" + label})
+		if st.Windows {
+			out = append(out, usage{Resource: "OS licence", Provider: it.CapacityProvider, Suffix: UsageFargateWinOS, Unit: "vCPU-Hours",
+				Quantity: vcpu.Mul(tasks).Mul(h), Component: "Windows licence"})
+		}
 		if extra := st.EphemeralGiB - includedEphemeralGiB; extra > 0 {
 			out = append(out, usage{Resource: "ephemeral storage", Provider: it.CapacityProvider, Suffix: UsageEphemeralStorage, Unit: "GB-Hours",
 				Quantity: decimal.NewFromInt(int64(extra)).Mul(tasks).Mul(h), Component: "ephemeral storage" + label})

@@ -73,6 +73,7 @@ type projector struct {
 	p         *cwlens.Projection
 	used      map[string]Price
 	extra     []string // assumptions stated by scenario changes
+	outside   []string // services not on Fargate, not priced
 	lineCount int
 	prices    map[string]priceResult
 	buf       []float64 // scratch for medians
@@ -99,6 +100,7 @@ type priceResult struct {
 type stateKey struct {
 	cpu, mem, tasks, eph int
 	arch, strategy       string
+	windows              bool
 }
 
 type pricedState struct {
@@ -118,7 +120,7 @@ func (pr *projector) priced(st taskState) ([]usage, []Price, error) {
 		b = strconv.AppendInt(b, int64(it.Weight), 10)
 		b = append(b, ';')
 	}
-	k := stateKey{st.CPUUnits, st.MemoryMiB, st.Tasks, st.EphemeralGiB, st.Architecture, string(b)}
+	k := stateKey{st.CPUUnits, st.MemoryMiB, st.Tasks, st.EphemeralGiB, st.Architecture, string(b), st.Windows}
 	if r, ok := pr.states[k]; ok {
 		return r.us, r.ps, r.err
 	}
@@ -176,6 +178,12 @@ func strategyFor(c Change) []cwlens.CapacityProviderItem {
 
 func (pr *projector) service(s *cwlens.Service, changes []Change) {
 	subject := s.ID()
+	if !s.OnFargate() {
+		// EC2 (and EXTERNAL) capacity is the instances', billed per
+		// instance: not a Fargate cost, and not an unknown price.
+		pr.outside = append(pr.outside, subject)
+		return
+	}
 	cur := currentTaskState(s)
 	curUs, curPs, err := pr.priced(cur)
 	if err != nil {
@@ -651,6 +659,9 @@ func (pr *projector) assumptions() {
 		fmt.Sprintf("CloudWatch Logs: a GB is 10^9 bytes; current ingestion is the IncomingBytes of the 24 hours before %s UTC × hours per month / 24, beside the baseline (the median whole day before then); storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted", pr.at.Format("2006-01-02 15:04")),
 		"Rounding: each line's monthly figure is quantity × price rounded to the cent; totals are the sums of the shown lines; yearly = 12 × monthly",
 	)
+	if len(pr.outside) > 0 {
+		a = append(a, fmt.Sprintf("Not priced: %s run outside Fargate (EC2, EXTERNAL or their own capacity providers); EC2 capacity is billed per instance, outside this report", strings.Join(pr.outside, ", ")))
+	}
 	a = append(a, pr.extra...)
 	pr.p.Assumptions = a
 }

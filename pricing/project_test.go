@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -311,8 +312,53 @@ func TestProjectEphemeralAndEC2(t *testing.T) {
 	if len(ls) != 3 || ls[2].Component != "ephemeral storage" || ls[2].CurrentQuantity.String() != "21900" || ls[2].CurrentMonthly.StringFixed(2) != "2.43" {
 		t.Errorf("validator lines = %+v", ls)
 	}
-	if len(subjectLines(p, "karmacadabra-prod/karma-hello")) != 0 || len(p.Unknown) != 1 || !strings.Contains(p.Unknown[0].Reason, "EC2") {
-		t.Errorf("EC2 service priced: unknown = %+v", p.Unknown)
+	// Not priced as Fargate, not an unknown price either: outside the
+	// report, and the assumptions say so.
+	if len(subjectLines(p, "karmacadabra-prod/karma-hello")) != 0 || len(p.Unknown) != 0 {
+		t.Errorf("EC2 service priced or unknown: unknown = %+v", p.Unknown)
+	}
+	if !slices.ContainsFunc(p.Assumptions, func(a string) bool {
+		return strings.Contains(a, "karmacadabra-prod/karma-hello run outside Fargate") && strings.Contains(a, "EC2 capacity is billed per instance, outside this report")
+	}) {
+		t.Errorf("assumptions do not name the EC2 service: %q", p.Assumptions)
+	}
+}
+
+// TestProjectWindowsNeverLinux: a Windows Fargate task is priced on the
+// Windows usage types with its OS licence, or is unknown where the book
+// lacks them; never at the Linux rates; and Fargate Spot, which does not
+// run Windows, is refused.
+func TestProjectWindowsNeverLinux(t *testing.T) {
+	snap := refSnapshot()
+	snap.Services[1].OperatingSystem = "WINDOWS_SERVER_2022_CORE"
+	snap.Services[1].CPUUnits, snap.Services[1].MemoryMiB = 1024, 2048
+	snap.Services[2].OperatingSystem = "WINDOWS_SERVER_2019_FULL" // on FARGATE_SPOT
+	book := Default()
+	p, err := Project(snap, nil, book, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	unknown := map[string]string{}
+	for _, u := range p.Unknown {
+		unknown[u.Subject] = u.UsageType + " " + u.Reason
+	}
+	if !strings.Contains(unknown["karmacadabra-prod/karma-hello"], "a Windows task cannot run on Fargate Spot") {
+		t.Errorf("Windows on Spot: %q", unknown["karmacadabra-prod/karma-hello"])
+	}
+	ls := subjectLines(p, "karmacadabra-prod/validator")
+	if _, err := book.Lookup("us-east-1", UsageFargateWinVCPU); err != nil {
+		// Until the book has Windows rates the service is unknown.
+		if len(ls) != 0 || !strings.Contains(unknown["karmacadabra-prod/validator"], "Windows") {
+			t.Errorf("Windows without Windows prices: lines %+v, unknown %q", ls, unknown["karmacadabra-prod/validator"])
+		}
+		return
+	}
+	var types []string
+	for _, l := range ls {
+		types = append(types, l.UsageType)
+	}
+	if len(ls) != 3 || !strings.HasSuffix(types[0], UsageFargateWinVCPU) || !strings.HasSuffix(types[1], UsageFargateWinGB) || !strings.HasSuffix(types[2], UsageFargateWinOS) {
+		t.Errorf("Windows lines %q, want vCPU, GB and OS licence on the Windows usage types", types)
 	}
 }
 

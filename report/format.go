@@ -122,6 +122,11 @@ func FormatRetention(days *int) string {
 // ECS takes: "2 vCPU / 4 GiB (2048/4096)". 1024 CPU units are one vCPU;
 // task memory is in MiB, so 4096 MiB is 4 GiB.
 func FormatTaskSize(cpuUnits, memoryMiB int) string {
+	if cpuUnits <= 0 {
+		// Outside Fargate a task definition may size only its
+		// containers, or have none (cwlens.Service.CPUUnits).
+		return "size unknown"
+	}
 	vcpu := strconv.FormatFloat(float64(cpuUnits)/1024, 'f', -1, 64)
 	gib := strconv.FormatFloat(float64(memoryMiB)/1024, 'f', -1, 64)
 	return vcpu + " vCPU / " + gib + " GiB (" + itoa(cpuUnits) + "/" + itoa(memoryMiB) + ")"

@@ -192,3 +192,41 @@ func TestScanCommandUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestScanCommandEveryLaunchType: an account with an EC2 service sized
+// only by its containers and an EXTERNAL-controller service with no task
+// definition scans with exit 0 (no gap) and lists both; the report lists
+// them too, with their size unknown, and says they are not priced as
+// Fargate.
+func TestScanCommandEveryLaunchType(t *testing.T) {
+	fakeAWSEnv(t)
+	want := referenceSnapshot(t)
+	ec2, ext := &want.Services[1], &want.Services[3]
+	ec2.LaunchType, ec2.CPUUnits, ec2.MemoryMiB = cwlens.LaunchEC2, 0, 0
+	ext.LaunchType, ext.DeploymentController, ext.TaskDefinition = cwlens.LaunchExternal, "EXTERNAL", ""
+	ext.CPUUnits, ext.MemoryMiB, ext.Architecture, ext.OperatingSystem, ext.HealthCheck, ext.LogGroup = 0, 0, "", "", nil, ""
+	srv := emulator(t, want, "")
+	out := filepath.Join(t.TempDir(), "snap.json")
+	code, _, stderr := runCLI(context.Background(), scanArgs(srv.URL, out)...)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0; stderr:\n%s", code, stderr)
+	}
+	got, err := cwlens.ReadSnapshot(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []*cwlens.Service{ec2, ext} {
+		if g := got.Service(s.Cluster, s.Name); g == nil || g.LaunchType != s.LaunchType {
+			t.Errorf("%s (%s) not listed: %+v", s.ID(), s.LaunchType, g)
+		}
+	}
+	code, stdout, stderr := runCLI(context.Background(), "report", out, "--format", "markdown")
+	if code != exitOK {
+		t.Fatalf("report: exit %d; stderr:\n%s", code, stderr)
+	}
+	for _, w := range []string{ec2.ID(), ext.ID(), "size unknown", "EC2 capacity is billed per instance, outside this report"} {
+		if !strings.Contains(stdout, w) {
+			t.Errorf("report does not say %q", w)
+		}
+	}
+}

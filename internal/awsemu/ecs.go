@@ -36,7 +36,9 @@ func newECS(snap *cwlens.Snapshot) *ecs {
 			e.clusters = append(e.clusters, s.Cluster)
 		}
 		e.services[s.Cluster] = append(e.services[s.Cluster], s)
-		e.taskDefs[e.taskDefARN(s)] = s
+		if arn := e.taskDefARN(s); arn != "" {
+			e.taskDefs[arn] = s
+		}
 	}
 	sort.Strings(e.clusters)
 	for _, ss := range e.services {
@@ -88,9 +90,18 @@ func (e *ecs) serviceARN(s cwlens.Service) string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:service/%s/%s", e.region, e.account, s.Cluster, s.Name)
 }
 
+// taskDefARN returns the service's task definition: the snapshot's, one
+// made up for it, or none for a service of the EXTERNAL deployment
+// controller without one ("A task definition must be specified if the
+// service uses either the ECS or CODE_DEPLOY deployment controllers";
+// an EXTERNAL service's task sets carry theirs: CreateService API
+// reference, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html).
 func (e *ecs) taskDefARN(s cwlens.Service) string {
 	if s.TaskDefinition != "" {
 		return s.TaskDefinition
+	}
+	if s.DeploymentController == "EXTERNAL" {
+		return ""
 	}
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:task-definition/%s:1", e.region, e.account, s.Name)
 }
@@ -220,9 +231,17 @@ type serviceOut struct {
 	LaunchType               string                `json:"launchType,omitempty"`
 	CapacityProviderStrategy []capacityProviderOut `json:"capacityProviderStrategy,omitempty"`
 	PlatformVersion          string                `json:"platformVersion,omitempty"`
-	TaskDefinition           string                `json:"taskDefinition"`
+	TaskDefinition           string                `json:"taskDefinition,omitempty"`
 	Deployments              []deploymentOut       `json:"deployments"`
 	SchedulingStrategy       string                `json:"schedulingStrategy"`
+	DeploymentController     deploymentController  `json:"deploymentController"`
+}
+
+// deploymentController is DescribeServices' deploymentController: type
+// ECS, CODE_DEPLOY or EXTERNAL (DeploymentController,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeploymentController.html).
+type deploymentController struct {
+	Type string `json:"type"`
 }
 
 // jsonTime renders t as AWS JSON's default timestamp (epoch seconds), or
@@ -282,12 +301,17 @@ func (e *ecs) serviceOut(s cwlens.Service) serviceOut {
 		ServiceArn: e.serviceARN(s), ServiceName: s.Name, ClusterArn: e.clusterARN(s.Cluster),
 		Status: "ACTIVE", DesiredCount: s.DesiredCount, RunningCount: s.RunningCount, PendingCount: s.PendingCount,
 		LaunchType: s.LaunchType, TaskDefinition: e.taskDefARN(s), SchedulingStrategy: "REPLICA",
-		Deployments: []deploymentOut{},
+		Deployments: []deploymentOut{}, DeploymentController: deploymentController{Type: s.DeploymentController},
+	}
+	if o.DeploymentController.Type == "" {
+		o.DeploymentController.Type = "ECS"
 	}
 	for _, c := range s.CapacityProviderStrategy {
 		o.CapacityProviderStrategy = append(o.CapacityProviderStrategy, capacityProviderOut{c.CapacityProvider, c.Base, c.Weight})
 	}
-	if s.LaunchType == cwlens.LaunchFargate || len(s.CapacityProviderStrategy) > 0 {
+	// platformVersion is "Only specified for tasks that are hosted on
+	// Fargate" (Service, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html).
+	if s.OnFargate() {
 		o.PlatformVersion = "LATEST"
 	}
 	for _, d := range s.Deployments {
@@ -317,6 +341,8 @@ type logConfigurationOut struct {
 type containerOut struct {
 	Name             string               `json:"name"`
 	Image            string               `json:"image"`
+	CPU              int                  `json:"cpu,omitempty"`
+	Memory           int                  `json:"memory,omitempty"`
 	Essential        bool                 `json:"essential"`
 	HealthCheck      *healthCheckOut      `json:"healthCheck,omitempty"`
 	LogConfiguration *logConfigurationOut `json:"logConfiguration,omitempty"`
@@ -329,8 +355,8 @@ type taskDefinitionOut struct {
 	Status                  string         `json:"status"`
 	NetworkMode             string         `json:"networkMode"`
 	RequiresCompatibilities []string       `json:"requiresCompatibilities"`
-	CPU                     string         `json:"cpu"`
-	Memory                  string         `json:"memory"`
+	CPU                     string         `json:"cpu,omitempty"`
+	Memory                  string         `json:"memory,omitempty"`
 	ContainerDefinitions    []containerOut `json:"containerDefinitions"`
 	RuntimePlatform         *struct {
 		CPUArchitecture       string `json:"cpuArchitecture"`
@@ -371,8 +397,25 @@ func (e *ecs) describeTaskDefinition(body []byte) (any, error) {
 	}
 	td := taskDefinitionOut{
 		TaskDefinitionArn: arn, Family: family, Revision: rev, Status: "ACTIVE", NetworkMode: "awsvpc",
-		RequiresCompatibilities: []string{"FARGATE"},
-		CPU:                     fmt.Sprint(s.CPUUnits), Memory: fmt.Sprint(s.MemoryMiB),
+		RequiresCompatibilities: []string{compatibility(s)},
+	}
+	// Task-level cpu and memory are required on Fargate and optional on
+	// EC2 and EXTERNAL, where the containers may carry the only sizes
+	// (RegisterTaskDefinition,
+	// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html;
+	// TaskDefinition, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html).
+	// A task the snapshot sizes 0 gets a container reservation the
+	// snapshot does not hold, so the shape is exercised.
+	var containerCPU, containerMemory int
+	if s.CPUUnits > 0 {
+		td.CPU = fmt.Sprint(s.CPUUnits)
+	} else {
+		containerCPU = 256
+	}
+	if s.MemoryMiB > 0 {
+		td.Memory = fmt.Sprint(s.MemoryMiB)
+	} else {
+		containerMemory = 512
 	}
 	// runtimePlatform is optional; ECS treats its absence as Linux on
 	// X86_64, so it is left out for those tasks to exercise the default.
@@ -388,7 +431,7 @@ func (e *ecs) describeTaskDefinition(body []byte) (any, error) {
 			SizeInGiB int `json:"sizeInGiB"`
 		}{s.EphemeralStorageGiB}
 	}
-	c := containerOut{Name: s.Name, Image: "public.ecr.aws/example/" + s.Name + ":latest", Essential: true}
+	c := containerOut{Name: s.Name, Image: "public.ecr.aws/example/" + s.Name + ":latest", Essential: true, CPU: containerCPU, Memory: containerMemory}
 	if hc := s.HealthCheck; hc != nil {
 		if hc.Container != "" {
 			c.Name = hc.Container
@@ -404,4 +447,18 @@ func (e *ecs) describeTaskDefinition(body []byte) (any, error) {
 	return struct {
 		TaskDefinition taskDefinitionOut `json:"taskDefinition"`
 	}{td}, nil
+}
+
+// compatibility names the launch type a task definition is registered for
+// (requiresCompatibilities: EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES).
+func compatibility(s cwlens.Service) string {
+	switch {
+	case s.OnFargate():
+		return "FARGATE"
+	case s.LaunchType == cwlens.LaunchExternal:
+		return "EXTERNAL"
+	case s.LaunchType == "MANAGED_INSTANCES":
+		return "MANAGED_INSTANCES"
+	}
+	return "EC2"
 }
