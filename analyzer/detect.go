@@ -238,6 +238,12 @@ type Detector struct {
 
 	scratch []float64
 	acfBuf  []float64
+
+	// scaleFloor bounds the scale below, in the series' units: the Scorer
+	// sets it to half the precision the values are written with, so a
+	// mostly-zero count does not divide by a collapsed scale. The analyzer
+	// leaves it 0.
+	scaleFloor float64
 }
 
 // NewDetector returns a Detector with the given configuration.
@@ -369,6 +375,7 @@ func (d *Detector) Judge(v float64) Judgement {
 	if f := d.cfg.RelFloor * math.Abs(expected); scale < f {
 		scale = f
 	}
+	scale = max(scale, d.scaleFloor)
 	if scale < 1e-9 {
 		scale = 1e-9
 	}

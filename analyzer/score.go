@@ -107,10 +107,12 @@ type Scorer struct {
 	spreadShort, spreadLong float64
 	spreadTail              tailCal
 
-	decShort, decLong float64
-	decTail           tailCal
+	decLong    float64 // long-run mean of decimals
+	coarseRate float64 // long-run rate of values coarser than the finest
+	decCUSUM   float64
 
-	lo, hi float64 // range of the values seen
+	lo, hi         float64 // range of the values seen
+	extremeHistory int     // points seen before a new extreme counts
 
 	gates [nChannels]gate
 }
@@ -130,10 +132,16 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	if cfg.EpisodeHalfLife > 0 {
 		s.decay = math.Pow(0.5, 1/cfg.EpisodeHalfLife)
 	}
+	// a new extreme needs the Detector's history, and at least a day of
+	// it: a sparse one-minute count reaches its ordinary highs only once
+	// a day or so
+	s.extremeHistory = dc.ExtremeHistory
+	if st := cfg.Detector.Step; st > 0 && st < 24*time.Hour {
+		s.extremeHistory = max(s.extremeHistory, int(24*time.Hour/st))
+	}
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
-	s.decTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
 	s.Reset()
 	return s
 }
@@ -149,8 +157,7 @@ func (s *Scorer) Reset() {
 	s.decimals = 0
 	s.spreadShort, s.spreadLong = 0, 0
 	s.spreadTail.reset()
-	s.decShort, s.decLong = 0, 0
-	s.decTail.reset()
+	s.decLong, s.coarseRate, s.decCUSUM = 0, 0.1, 0
 	s.gates = [nChannels]gate{}
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 }
@@ -167,8 +174,8 @@ func (s *Scorer) Score(values []float64) []float64 {
 
 // Update scores the next point: NaN when it is missing (NaN or infinite).
 func (s *Scorer) Update(v float64) float64 {
-	j := s.det.Judge(v)
 	if math.IsNaN(v) || math.IsInf(v, 0) {
+		s.det.Judge(v)
 		return math.NaN()
 	}
 	s.present++
@@ -176,6 +183,8 @@ func (s *Scorer) Update(v float64) float64 {
 		s.decimals = d
 	}
 	quantum := math.Pow10(-s.decimals)
+	s.det.scaleFloor = 0.5 * quantum
+	j := s.det.Judge(v)
 
 	var sur [nChannels]float64
 	// likelihood: already a score; its surprise is recovered for the gate
@@ -221,7 +230,7 @@ func (s *Scorer) Update(v float64) float64 {
 func (s *Scorer) extremeSurprise(v float64) float64 {
 	dc := &s.cfg.Detector
 	tol := dc.ExtremeTolerance * (s.hi - s.lo)
-	extreme := s.present > dc.ExtremeHistory && (v > s.hi+tol || v < s.lo-tol)
+	extreme := s.present > s.extremeHistory && (v > s.hi+tol || v < s.lo-tol)
 	s.lo, s.hi = min(s.lo, v), max(s.hi, v)
 	if !extreme {
 		return 0
@@ -269,18 +278,45 @@ func (s *Scorer) spreadSurprise(v, expected float64) float64 {
 	return s.spreadTail.surprise(math.Log((s.spreadShort + 1e-12) / (s.spreadLong + 1e-12)))
 }
 
-// quantSurprise compares the recent number of decimals with its long run,
-// on series written with few decimals.
+// quantSurprise watches, on series written with few decimals, for values
+// coarser than usual (fewer decimals) coming in a run: a CUSUM
+// of the log-likelihood ratio of "coarse at rate quantAlt" against "coarse
+// at the long-run rate", so its value is about the surprise of the run (a
+// fractional KPI sitting on whole numbers alarms within a few points, while
+// the odd whole number of an ordinary day does not).
 func (s *Scorer) quantSurprise(v float64) float64 {
-	d := float64(decimalsOf(v))
-	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
-	s.decLong += a * (d - s.decLong)
-	s.decShort += max(a, 1/s.cfg.TextureSpan) * (d - s.decShort)
-	if s.present < 3*int(s.cfg.TextureSpan) || s.decLong > s.cfg.MaxDecimals {
+	if v == 0 {
+		// zero is a level, not a coarser value: sparse series sit on it
 		return 0
 	}
-	return s.decTail.surprise(math.Abs(s.decShort - s.decLong))
+	d := float64(decimalsOf(v))
+	coarse := 0.0
+	if d < s.decLong-0.5 {
+		coarse = 1 // fewer decimals than the series usually has
+	}
+	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
+	s.decLong += a * (d - s.decLong)
+	p := min(max(s.coarseRate, 1e-3), 0.5)
+	if coarse == 1 {
+		s.decCUSUM += math.Log(quantAlt / p)
+	} else {
+		s.decCUSUM += math.Log((1 - quantAlt) / (1 - p))
+	}
+	s.decCUSUM = max(0, s.decCUSUM)
+	// the rate learns with a prior of one coarse value in ten points
+	s.coarseRate += 1 / (float64(s.present) + 10) * (coarse - s.coarseRate)
+	// only on series with a texture to lose: a few decimals, and coarse
+	// values rare
+	if s.present < s.cfg.Warmup*10 || s.decLong > s.cfg.MaxDecimals || s.decLong < 1 || s.coarseRate > 0.3 {
+		s.decCUSUM = 0
+		return 0
+	}
+	return s.decCUSUM
 }
+
+// quantAlt is the rate of coarse values the quantisation channel's CUSUM
+// looks for: most of them.
+const quantAlt = 0.9
 
 // decimalsOf returns how many decimals v is written with, up to 7 (7 for
 // any value finer than that).
@@ -330,7 +366,12 @@ func (p *pointChan) surprise(y, floor float64) float64 {
 	z := min(r/scale, maxZ)
 	p.n++
 	a := max(1/p.n, 1/p.span)
-	p.absMean += a * (min(r, 3.5*scale) - p.absMean)
+	if p.n > 10 {
+		// clipped once the scale means something, so an outlier does
+		// not teach the channel that outliers are normal
+		r = min(r, 3.5*scale)
+	}
+	p.absMean += a * (r - p.absMean)
 	p.med.push(y)
 	return p.tail.surprise(z)
 }

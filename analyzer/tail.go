@@ -25,7 +25,8 @@ type tailCal struct {
 	n        float64
 
 	excRate float64 // forgotten rate of z > u
-	excMean float64 // forgotten mean of the clipped excess over u
+	excMean float64 // forgotten mean of the clipped log excess over u
+	excN    float64 // exceedances learned, up to tailShapeMemory
 	qu      float64 // body tail probability at u
 }
 
@@ -36,6 +37,10 @@ const (
 	tailPrior   = 200.0
 	tailMinBeta = 0.1
 	tailClip    = 3.5
+	// The tail's shape is learned from up to 50 exceedances, after a prior
+	// worth 20.
+	tailShapeMemory = 50.0
+	tailShapePrior  = 20.0
 )
 
 func newTailCal(magnitude bool, u, span, minSigma float64) tailCal {
@@ -52,6 +57,7 @@ func (t *tailCal) reset() {
 	t.mean, t.m2, t.n = 0, 0, 0
 	t.excRate = t.qu
 	t.excMean = 0.15
+	t.excN = 0
 }
 
 // z standardises x.
@@ -106,10 +112,11 @@ func (t *tailCal) learn(x, z float64) {
 	if z > t.u {
 		exc = 1
 		e := min(math.Log(z/t.u), tailClip*max(t.excMean, tailMinBeta))
-		// the mean excess learns only from exceedances
-		w := max(1/(t.n*t.excRate+5), b/max(t.excRate, 1e-6))
-		w = min(w, 0.2)
-		t.excMean += w * (e - t.excMean)
+		// the mean excess learns only from exceedances, each weighing
+		// like one of the last few dozen: a handful of them (one
+		// incident) moves the tail's shape only a little
+		t.excN = min(t.excN+1, tailShapeMemory)
+		t.excMean += (e - t.excMean) / (t.excN + tailShapePrior)
 	}
 	t.excRate += b * (exc - t.excRate)
 }
