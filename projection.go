@@ -16,8 +16,16 @@ type Projection struct {
 
 	Lines []ProjectionLine `json:"lines"`
 
+	// CurrentMonthly is "monthly cost now": log ingestion at the mean day
+	// of the cost window, CostFrom to CostTo (the 7 whole UTC days before
+	// the evaluation time).
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
+	// RunRateMonthly is the current total "if the last 24 h continued":
+	// each ingestion line at its RunRateMonthly, every other line as is.
+	RunRateMonthly decimal.Decimal `json:"run_rate_monthly_usd"`
+	CostFrom       time.Time       `json:"cost_from"`
+	CostTo         time.Time       `json:"cost_to"`
 	// CurrentYearly and ProposedYearly are twelve times the monthly totals
 	// (and the sums of the lines' yearly figures).
 	CurrentYearly  decimal.Decimal `json:"current_yearly_usd"`
@@ -62,6 +70,11 @@ type ProjectionLine struct {
 	// CurrentMonthly. They are shown for comparison and are not in the totals.
 	BaselineQuantity *decimal.Decimal `json:"baseline_quantity,omitempty"`
 	BaselineMonthly  *decimal.Decimal `json:"baseline_monthly_usd,omitempty"`
+	// RunRateQuantity and RunRateMonthly price a log group's ingestion "if
+	// the last 24 h continued", beside the mean day in CurrentQuantity;
+	// they are not in the totals but in Projection.RunRateMonthly.
+	RunRateQuantity *decimal.Decimal `json:"run_rate_quantity,omitempty"`
+	RunRateMonthly  *decimal.Decimal `json:"run_rate_monthly_usd,omitempty"`
 
 	// Change names the scenario change behind the proposed figure; Note says
 	// anything a reader must know (e.g. "a metric filter never drops lines").

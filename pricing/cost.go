@@ -148,6 +148,7 @@ type usage struct {
 	Unit      string
 	Quantity  decimal.Decimal
 	Baseline  *decimal.Decimal // ingestion at the baseline rate
+	RunRate   *decimal.Decimal // ingestion if the last 24 h continued
 	Component string
 	// monthly caches Quantity × price to the cent once priced; a change to
 	// the usage must clear it.
@@ -261,26 +262,107 @@ func ingestionSuffix(class string) (string, bool) {
 	return "", false
 }
 
-// DailyRunRate returns the bytes a log group ingested in the 24 hours before
-// at, from its hourly series, or, when those 24 hours are not all present,
-// on the last whole day before at; ok is false when neither is known.
-func DailyRunRate(g *cwlens.LogGroup, at time.Time) (bytes float64, ok bool) {
-	h := g.HourlyIncomingBytes
-	if h.Period == time.Hour {
-		if last, ok := h.Index(at.Add(-time.Hour)); ok && last >= 23 && h.Time(last+1).Equal(at) {
-			sum, n := cwlens.Series{Values: h.Values[last-23 : last+1]}.Sum()
-			if n == 24 {
-				return sum, true
-			}
+// CostDays is how many whole days "monthly cost now" averages: a week, so
+// that a weekday or a weekend, or one day of a flood, moves it by a seventh
+// at most instead of the whole.
+const CostDays = 7
+
+// CostWindow returns the days "monthly cost now" is the mean of: the
+// CostDays whole UTC days before at, [from, to).
+func CostWindow(at time.Time) (from, to time.Time) {
+	to = at.UTC().Truncate(cwlens.Day)
+	return to.Add(-CostDays * cwlens.Day), to
+}
+
+// MeanDay returns a log group's mean daily ingestion over the cost window
+// before at (CostWindow), exactly, and how many of its days had data: a
+// day's IncomingBytes, or the sum of its 24 hourly points when the daily one
+// is missing and those are all there. ok is false when no day had data.
+func MeanDay(g *cwlens.LogGroup, at time.Time) (bytes decimal.Decimal, days int, ok bool) {
+	from, to := CostWindow(at)
+	sum := decimal.Zero
+	for d := from; d.Before(to); d = d.Add(cwlens.Day) {
+		v, ok := dayBytes(g, d)
+		if !ok {
+			continue
 		}
+		sum = sum.Add(bytesDecimal(v))
+		days++
+	}
+	if days == 0 {
+		return decimal.Zero, 0, false
+	}
+	return sum.Div(decimal.NewFromInt(int64(days))), days, true
+}
+
+// dayBytes returns the bytes g ingested on the UTC day starting at day.
+func dayBytes(g *cwlens.LogGroup, day time.Time) (float64, bool) {
+	if d := g.DailyIncomingBytes; d.Period == cwlens.Day {
+		if i, ok := d.Index(day); ok && d.Time(i).Equal(day) && !cwlens.IsMissing(d.Values[i]) {
+			return d.Values[i], true
+		}
+	}
+	return hoursSum(g.HourlyIncomingBytes, day.Add(cwlens.Day))
+}
+
+// hoursSum returns the sum of the 24 hourly points of h that end by end,
+// and whether they are all there.
+func hoursSum(h cwlens.Series, end time.Time) (float64, bool) {
+	if h.Period != time.Hour {
+		return 0, false
+	}
+	last, ok := h.Index(end.Add(-time.Hour))
+	if !ok || last < 23 || !h.Time(last+1).Equal(end) {
+		return 0, false
+	}
+	sum, n := cwlens.Series{Values: h.Values[last-23 : last+1]}.Sum()
+	return sum, n == 24
+}
+
+// RunRate is a log group's last day of ingestion: the 24 hours before the
+// evaluation time when the hourly series has them all, else the last whole
+// day with data.
+type RunRate struct {
+	Bytes float64
+	// From and To bound the 24 hours or the day the figure is from.
+	From, To time.Time
+	// Fallback is true when the 24 hours before the evaluation time were
+	// not all in the snapshot and the figure is an earlier whole day's.
+	Fallback bool
+}
+
+// Where says which day the figure came from, for a note: "over the 24 h
+// before 2025-11-01 00:00 UTC", or "on 2025-10-30, the last whole day with
+// data (the 24 h before … are not all in the snapshot)".
+func (r RunRate) Where(at time.Time) string {
+	if !r.Fallback {
+		return "over the 24 h before " + at.UTC().Format("2006-01-02 15:04") + " UTC"
+	}
+	return "on " + r.From.Format(time.DateOnly) + ", the last whole day with data (the 24 h before " +
+		at.UTC().Format("2006-01-02 15:04") + " UTC are not all in the snapshot)"
+}
+
+// LastDay returns the run-rate of g at at: the bytes it ingested in the 24
+// hours before at, from its hourly series, or, when those 24 hours are not
+// all present, on the last whole day before at with data; ok is false when
+// neither is known.
+func LastDay(g *cwlens.LogGroup, at time.Time) (RunRate, bool) {
+	if sum, ok := hoursSum(g.HourlyIncomingBytes, at); ok {
+		return RunRate{Bytes: sum, From: at.Add(-cwlens.Day), To: at}, true
 	}
 	d := g.DailyIncomingBytes
 	for i := wholeDays(d, at) - 1; i >= 0; i-- {
 		if v := d.Values[i]; !cwlens.IsMissing(v) {
-			return v, true
+			return RunRate{Bytes: v, From: d.Time(i), To: d.Time(i + 1), Fallback: true}, true
 		}
 	}
-	return 0, false
+	return RunRate{}, false
+}
+
+// DailyRunRate returns LastDay's bytes.
+func DailyRunRate(g *cwlens.LogGroup, at time.Time) (bytes float64, ok bool) {
+	r, ok := LastDay(g, at)
+	return r.Bytes, ok
 }
 
 // wholeDays returns how many points of the daily series d end by at.

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,5 +106,63 @@ func TestRunRateAndBaseline(t *testing.T) {
 	}
 	if _, ok := DailyRunRate(g, snap.Window.Start); ok {
 		t.Error("run-rate known before the window starts")
+	}
+}
+
+func TestMeanDay(t *testing.T) {
+	snap := refSnapshot() // facilitator: 2, 5, 8, 6, 555, 2886, 2886 MB on Oct 24–30
+	end := snap.Window.End
+	tests := []struct {
+		name string
+		edit func(g *cwlens.LogGroup)
+		at   time.Time
+		want string // MB, and the days with data
+	}{
+		{"seven days", nil, end, "906.857143 MB, 7 days"},
+		{"mid-day: the whole days before", nil, end.Add(9 * time.Hour), "906.857143 MB, 7 days"},
+		// Oct 30's daily point is missing; its 24 hourly points (2,886 MB) stand in.
+		{"a day from its hours", func(g *cwlens.LogGroup) { g.DailyIncomingBytes.Values[6] = cwlens.Missing() }, end, "906.857143 MB, 7 days"},
+		// Oct 24 has neither: the mean of the other six.
+		{"a day without data", func(g *cwlens.LogGroup) { g.DailyIncomingBytes.Values[0] = cwlens.Missing() }, end, "1057.666667 MB, 6 days"},
+		// A day later the window is Oct 25–31, and Oct 31 has no data.
+		{"a day later", nil, end.Add(24 * time.Hour), "1057.666667 MB, 6 days"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			snap := refSnapshot()
+			g := &snap.LogGroups[0]
+			if tt.edit != nil {
+				tt.edit(g)
+			}
+			m, days, ok := MeanDay(g, tt.at)
+			if got := m.Shift(-6).StringFixed(6) + " MB, " + fmt.Sprint(days) + " days"; !ok || got != tt.want {
+				t.Errorf("MeanDay = %s (%v), want %s", got, ok, tt.want)
+			}
+		})
+	}
+	if _, _, ok := MeanDay(&snap.LogGroups[0], snap.Window.Start); ok {
+		t.Error("a mean day before the window starts")
+	}
+}
+
+// TestRunRateNoteNamesItsDay: when the 24 hours before the evaluation time
+// are not all in the snapshot, the note says which day the run-rate is.
+func TestRunRateNoteNamesItsDay(t *testing.T) {
+	snap := refSnapshot()
+	// The last hour was not read: missing, and a gap says so (without the
+	// gap, a missing hour inside the group's life is zero).
+	snap.LogGroups[0].HourlyIncomingBytes.Values[47] = cwlens.Missing()
+	snap.Gaps = []cwlens.Gap{{API: "cloudwatch:GetMetricData", Subject: snap.LogGroups[0].Name, Start: snap.Window.End.Add(-time.Hour), Reason: "throttled"}}
+	p, err := Project(snap, nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")[0]
+	want := "if the last 24 h continued: 2886.0 MB/day on 2025-10-30, the last whole day with data (the 24 h before 2025-10-31 00:00 UTC are not all in the snapshot)"
+	if !strings.Contains(in.Note, want) {
+		t.Errorf("note %q lacks %q", in.Note, want)
+	}
+	if r, ok := LastDay(&snap.AsOf(time.Time{}).LogGroups[0], snap.Window.End); !ok || !r.Fallback || !r.From.Equal(snap.Window.End.Add(-24*time.Hour)) {
+		t.Errorf("LastDay = %+v, %v", r, ok)
 	}
 }

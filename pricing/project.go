@@ -47,6 +47,7 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 		lineCount: len(snap.Services)*3 + len(snap.LogGroups)*2,
 	}
 	pr.p.Lines = make([]cwlens.ProjectionLine, 0, pr.lineCount)
+	pr.p.CostFrom, pr.p.CostTo = CostWindow(pr.at)
 	for i := range snap.Services {
 		pr.service(&snap.Services[i], res.services[i])
 	}
@@ -58,6 +59,11 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 		l.CurrentYearly, l.ProposedYearly = l.CurrentMonthly.Mul(d12), l.ProposedMonthly.Mul(d12)
 		pr.p.CurrentMonthly = pr.p.CurrentMonthly.Add(l.CurrentMonthly)
 		pr.p.ProposedMonthly = pr.p.ProposedMonthly.Add(l.ProposedMonthly)
+		if l.RunRateMonthly != nil {
+			pr.p.RunRateMonthly = pr.p.RunRateMonthly.Add(*l.RunRateMonthly)
+		} else {
+			pr.p.RunRateMonthly = pr.p.RunRateMonthly.Add(l.CurrentMonthly)
+		}
 	}
 	pr.p.CurrentYearly, pr.p.ProposedYearly = pr.p.CurrentMonthly.Mul(d12), pr.p.ProposedMonthly.Mul(d12)
 	pr.assumptions()
@@ -403,6 +409,10 @@ func (pr *projector) line(subject string, cu, pu *usage, cp, pp *Price, change, 
 			bm := Cents(cu.Baseline.Mul(cp.USD))
 			l.BaselineQuantity, l.BaselineMonthly = cu.Baseline, &bm
 		}
+		if cu.RunRate != nil {
+			rm := Cents(cu.RunRate.Mul(cp.USD))
+			l.RunRateQuantity, l.RunRateMonthly = cu.RunRate, &rm
+		}
 	default:
 		l.Component, l.UsageType, l.Unit = pu.Component, pp.UsageType, pu.Unit
 		l.CurrentPrice = pp.USD
@@ -431,19 +441,23 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		return
 	}
 	curUs := make([]usage, 0, 2)
-	run, okRun := DailyRunRate(g, pr.at)
+	mean, days, okRun := MeanDay(g, pr.at)
+	run, okLast := LastDay(g, pr.at)
 	base, okBase := median(g.DailyIncomingBytes.Values[:wholeDays(g.DailyIncomingBytes, pr.at)], pr.buf)
-	var runBytes decimal.Decimal
 	if okRun {
-		runBytes = bytesDecimal(run)
-		u := usage{Resource: "ingestion", Component: "ingestion", Suffix: inSuffix, Unit: "GB", Quantity: monthlyGB(runBytes, pr.hours)}
+		u := usage{Resource: "ingestion", Component: "ingestion", Suffix: inSuffix, Unit: "GB", Quantity: monthlyGB(mean, pr.hours)}
 		if okBase {
 			b := monthlyGB(bytesDecimal(base), pr.hours)
 			u.Baseline = &b
 		}
+		if okLast {
+			r := monthlyGB(bytesDecimal(run.Bytes), pr.hours)
+			u.RunRate = &r
+		}
 		curUs = append(curUs, u)
 	} else {
-		pr.unknown(subject, UsageType(pr.region, inSuffix), "no ingestion data in the snapshot")
+		from, to := CostWindow(pr.at)
+		pr.unknown(subject, UsageType(pr.region, inSuffix), fmt.Sprintf("no ingestion data in the snapshot for %s to %s", from.Format(time.DateOnly), to.Add(-cwlens.Day).Format(time.DateOnly)))
 	}
 	stored := decimal.New(g.StoredBytes, -9)
 	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: UsageLogsStorage, Unit: "GB-Mo", Quantity: stored})
@@ -517,20 +531,7 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		pr.used[p.UsageType] = p
 	}
 	if okRun {
-		day := Cents(runBytes.Shift(-9).Mul(curPs[0].USD))
-		msg := "run-rate " + mb(run) + " MB/day over the 24 h before " + pr.at.Format("2006-01-02 15:04") + " UTC"
-		if !day.IsZero() {
-			msg += " = $" + day.StringFixed(2) + "/day"
-		}
-		if peak, day, ok := PeakDay(g, pr.at, 7); ok && peak > 1.5*run {
-			pb := bytesDecimal(peak)
-			msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(peak),
-				Cents(pb.Shift(-9).Mul(curPs[0].USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(curPs[0].USD)).StringFixed(2))
-		}
-		if okBase {
-			msg += "; baseline " + mb(base) + " MB/day (median day)"
-		}
-		notes[0] = joinNote(msg, notes[0])
+		notes[0] = joinNote(pr.ingestionNote(g, mean, days, run, okLast, base, okBase, curPs[0]), notes[0])
 	}
 	for i := range curUs {
 		pr.line(subject, &curUs[i], &propUs[i], &curPs[i], &propPs[i], changeText[i], notes[i])
@@ -538,6 +539,38 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	for _, c := range zeroLines {
 		pr.zeroLine(subject, inSuffix, c)
 	}
+}
+
+// ingestionNote says where each ingestion figure of a log group came from:
+// the mean day of the cost window, the last 24 h (or the day it fell back
+// to), the peak day of the window when well above the run-rate, and the
+// baseline.
+func (pr *projector) ingestionNote(g *cwlens.LogGroup, mean decimal.Decimal, days int, run RunRate, okLast bool, base float64, okBase bool, p Price) string {
+	from, to := CostWindow(pr.at)
+	perDay := func(b decimal.Decimal) string {
+		if d := Cents(b.Shift(-9).Mul(p.USD)); !d.IsZero() {
+			return " = $" + d.StringFixed(2) + "/day"
+		}
+		return ""
+	}
+	m, _ := mean.Float64()
+	msg := fmt.Sprintf("now: mean day %s MB of %s to %s", mb(m), from.Format(time.DateOnly), to.Add(-cwlens.Day).Format(time.DateOnly))
+	if days < CostDays {
+		msg += fmt.Sprintf(" (%d of %d days with data)", days, CostDays)
+	}
+	msg += perDay(mean)
+	if okLast {
+		msg += "; if the last 24 h continued: " + mb(run.Bytes) + " MB/day " + run.Where(pr.at) + perDay(bytesDecimal(run.Bytes))
+	}
+	if peak, day, ok := PeakDay(g, pr.at, CostDays); ok && peak > 1.5*m {
+		pb := bytesDecimal(peak)
+		msg += fmt.Sprintf("; peak day of the last 7, %s: %s MB = $%s/day ($%s/month at that rate)", day.Format(time.DateOnly), mb(peak),
+			Cents(pb.Shift(-9).Mul(p.USD)).StringFixed(2), Cents(monthlyGB(pb, pr.hours).Mul(p.USD)).StringFixed(2))
+	}
+	if okBase {
+		msg += "; baseline " + mb(base) + " MB/day (median day)"
+	}
+	return msg
 }
 
 // mb formats a byte count in MB (10^6 bytes) for a note; it is not money.
@@ -627,6 +660,13 @@ func (pr *projector) rejectRetention(g *cwlens.LogGroup, c Change, p Price) {
 	pr.p.Rejected = append(pr.p.Rejected, rc)
 }
 
+// costWindowAssumption defines "monthly cost now" and its run-rate.
+func (pr *projector) costWindowAssumption() string {
+	from, to := CostWindow(pr.at)
+	return fmt.Sprintf("Monthly cost now: log ingestion at the mean day of the %d whole UTC days before the evaluation time (%s to %s; IncomingBytes) × %d h / 24, beside the baseline (the median whole day before then); \"if the last 24 h continued\" prices instead the IncomingBytes of the 24 hours before %s UTC (or the last whole day with data) the same way",
+		CostDays, from.Format(time.DateOnly), to.Add(-cwlens.Day).Format(time.DateOnly), pr.hours, pr.at.Format("2006-01-02 15:04"))
+}
+
 func (pr *projector) assumptions() {
 	var lo, hi, spot time.Time
 	var spotTypes []string
@@ -656,7 +696,8 @@ func (pr *projector) assumptions() {
 	a = append(a,
 		fmt.Sprintf("A month is %d hours; a year is 12 months", pr.hours),
 		"Fargate: the configured task size is billed (vCPU = CPU units / 1024; GB = MiB / 1024, i.e. GiB) for the desired tasks, in steady state; tasks are split across the capacity provider strategy as ECS does (base first, the rest by weight, whole tasks)",
-		fmt.Sprintf("CloudWatch Logs: a GB is 10^9 bytes; current ingestion is the IncomingBytes of the 24 hours before %s UTC × hours per month / 24, beside the baseline (the median whole day before then); storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted", pr.at.Format("2006-01-02 15:04")),
+		pr.costWindowAssumption(),
+		"CloudWatch Logs: a GB is 10^9 bytes; storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted",
 		"Rounding: each line's monthly figure is quantity × price rounded to the cent; totals are the sums of the shown lines; yearly = 12 × monthly",
 	)
 	if len(pr.outside) > 0 {

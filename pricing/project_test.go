@@ -54,12 +54,26 @@ func TestProjectCurrent(t *testing.T) {
 	if !strings.Contains(ts[0].Note, "2 tasks running for 1 desired") {
 		t.Errorf("test-seller note = %q, want the rollout noted", ts[0].Note)
 	}
-	// facilitator ingestion: 2,886 MB/day at $0.50/GB = $1.443/day; × 730/24 = 87.7825 GB → $43.89.
+	// facilitator ingestion now: the mean day of Oct 24–30, (2 + 5 + 8 + 6 +
+	// 555 + 2,886 + 2,886) MB / 7 = 906.857… MB; × 730/24 = 27.5836 GB → $13.79.
+	// If the last 24 h continued: 2,886 MB/day at $0.50/GB = $1.443/day;
+	// × 730/24 = 87.7825 GB → $43.89.
 	fl := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")
 	in := fl[0]
-	if in.Component != "ingestion" || in.UsageType != "DataProcessing-Bytes" || in.CurrentQuantity.String() != "87.7825" ||
-		in.CurrentMonthly.StringFixed(2) != "43.89" || !strings.Contains(in.Note, "$1.44/day") {
+	if in.Component != "ingestion" || in.UsageType != "DataProcessing-Bytes" || in.CurrentQuantity.StringFixed(4) != "27.5836" ||
+		in.CurrentMonthly.StringFixed(2) != "13.79" ||
+		!strings.Contains(in.Note, "now: mean day 906.9 MB of 2025-10-24 to 2025-10-30 = $0.45/day") ||
+		!strings.Contains(in.Note, "if the last 24 h continued: 2886.0 MB/day over the 24 h before 2025-10-31 00:00 UTC = $1.44/day") {
 		t.Errorf("facilitator ingestion = %+v", in)
+	}
+	if in.RunRateQuantity == nil || in.RunRateQuantity.String() != "87.7825" || in.RunRateMonthly == nil || in.RunRateMonthly.StringFixed(2) != "43.89" {
+		t.Errorf("facilitator run-rate = %v GB, $%v; want 87.7825 GB, $43.89", in.RunRateQuantity, in.RunRateMonthly)
+	}
+	// The run-rate total is the current total with each ingestion line at
+	// its run-rate: the facilitator's $43.89 for $13.79, the validator's
+	// 4 MB/day ($0.06) for its mean 3.714 MB/day ($0.06).
+	if want := p.CurrentMonthly.Add(dec(t, "30.10")); !p.RunRateMonthly.Equal(want) {
+		t.Errorf("run-rate total %s, want %s", p.RunRateMonthly, want)
 	}
 	// baseline: median day 8 MB → 0.2433… GB → $0.12
 	if in.BaselineMonthly == nil || in.BaselineMonthly.StringFixed(2) != "0.12" {
@@ -121,7 +135,8 @@ func TestProjectReferenceScenario(t *testing.T) {
 	}
 	// The facilitator group: −90 % ingestion, and a metric filter that saves $0.
 	fl := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")
-	if fl[0].ProposedQuantity.String() != "8.77825" || fl[0].ProposedMonthly.StringFixed(2) != "4.39" {
+	// 10 % of the mean day's 27.5836 GB.
+	if fl[0].ProposedQuantity.StringFixed(4) != "2.7584" || fl[0].ProposedMonthly.StringFixed(2) != "1.38" {
 		t.Errorf("facilitator ingestion after RUST_LOG=warn = %s GB, $%s", fl[0].ProposedQuantity, fl[0].ProposedMonthly)
 	}
 	var mf *cwlens.ProjectionLine
@@ -262,13 +277,13 @@ func TestProjectChanges(t *testing.T) {
 			[]string{"USE1-Fargate-vCPU-Hours:perCPU", "USE1-Fargate-GB-Hours"}},
 		{"resize in vCPU and GB", "service: validator\n    resize: {cpu: 1 vCPU, memory: 2 GB}", svc, "36.04",
 			[]string{"USE1-Fargate-vCPU-Hours:perCPU", "USE1-Fargate-GB-Hours"}},
-		// 87.7825 GB at $0.25 = 21.945625 → 21.95; storage 0.01
-		{"Infrequent Access", "log_group: " + grp + "\n    log_class: INFREQUENT_ACCESS", grp, "21.96",
+		// 27.5836 GB (the mean day) at $0.25 = 6.8959 → 6.90; storage 0.01
+		{"Infrequent Access", "log_group: " + grp + "\n    log_class: INFREQUENT_ACCESS", grp, "6.91",
 			[]string{"DataProcessingIA-Bytes", "TimedStorage-ByteHrs"}},
-		{"drop pattern saves nothing", "log_group: " + grp + "\n    drop_pattern: DEBUG", grp, "43.90",
+		{"drop pattern saves nothing", "log_group: " + grp + "\n    drop_pattern: DEBUG", grp, "13.80",
 			[]string{"DataProcessing-Bytes", "TimedStorage-ByteHrs", "DataProcessing-Bytes"}},
-		// 50 % of 87.7825 GB: 43.89125 × 0.5 = 21.945625 → 21.95
-		{"half the volume", "log_group: " + grp + "\n    log_volume: 50 %", grp, "21.96",
+		// 50 % of 27.5836 GB: 13.7918 × 0.5 = 6.8959 → 6.90
+		{"half the volume", "log_group: " + grp + "\n    log_volume: 50 %", grp, "6.91",
 			[]string{"DataProcessing-Bytes", "TimedStorage-ByteHrs"}},
 	}
 	for _, tt := range tests {

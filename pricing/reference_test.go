@@ -6,6 +6,7 @@ import (
 	"flag"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,24 +49,55 @@ func referenceProjectionAt(t testing.TB, at time.Time) *cwlens.Projection {
 }
 
 // TestReferenceOct30RunRate evaluates the account at the end of Oct 30, as
-// the source analysis did: the facilitator's run-rate is then Oct 30's
-// 2,886 MB, $1.443 a day at $0.50/GB, 87.7825 GB and $43.89 a month, beside
-// its baseline.
+// the source analysis did: "monthly cost now" is the mean day of Oct 24–30,
+// and beside it the run-rate is Oct 30's 2,886 MB, $1.443 a day at $0.50/GB,
+// 87.7825 GB and $43.89 a month.
 func TestReferenceOct30RunRate(t *testing.T) {
 	p := referenceProjectionAt(t, time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC))
 	fl, _, _ := linesOf(p, "/ecs/karmacadabra-prod/facilitator")
 	in := fl[0]
-	if in.CurrentQuantity.String() != "87.7825" || in.CurrentMonthly.StringFixed(2) != "43.89" ||
-		!strings.Contains(in.Note, "run-rate 2886.0 MB/day over the 24 h before 2025-10-31 00:00 UTC = $1.44/day") {
-		t.Errorf("facilitator ingestion on Oct 30 = %s GB, $%s (%s)", in.CurrentQuantity, in.CurrentMonthly, in.Note)
+	if in.RunRateQuantity == nil || in.RunRateQuantity.String() != "87.7825" || in.RunRateMonthly.StringFixed(2) != "43.89" ||
+		!strings.Contains(in.Note, "if the last 24 h continued: 2886.0 MB/day over the 24 h before 2025-10-31 00:00 UTC = $1.44/day") {
+		t.Errorf("facilitator run-rate on Oct 30 = %v GB, $%v (%s)", in.RunRateQuantity, in.RunRateMonthly, in.Note)
+	}
+	// Now: the mean of Oct 24–30, 494.9 MB/day: 15.05 GB, $7.53 a month.
+	if in.CurrentQuantity.StringFixed(2) != "15.05" || in.CurrentMonthly.StringFixed(2) != "7.53" ||
+		!strings.Contains(in.Note, "now: mean day 494.9 MB of 2025-10-24 to 2025-10-30") {
+		t.Errorf("facilitator now = %s GB, $%s (%s)", in.CurrentQuantity, in.CurrentMonthly, in.Note)
 	}
 	// Baseline: the median whole day before Oct 31 is about 5.1 MB: $0.08 a month.
 	if in.BaselineMonthly == nil || in.BaselineMonthly.StringFixed(2) != "0.08" {
 		t.Errorf("baseline = %v", in.BaselineMonthly)
 	}
-	// RUST_LOG=warn at that rate: −90 %, $4.39.
-	if in.ProposedMonthly.StringFixed(2) != "4.39" {
+	// RUST_LOG=warn on the mean day: −90 %, $0.75.
+	if in.ProposedMonthly.StringFixed(2) != "0.75" {
 		t.Errorf("proposed = %s", in.ProposedMonthly)
+	}
+}
+
+// TestReferenceMonthlyCostSteady is the test of "monthly cost now":
+// evaluated at the start of Oct 31 and a day later, the account's monthly
+// cost differs by less than 5 %, although the run-rate (the last 24 h) moves
+// by far more as the flood eases.
+func TestReferenceMonthlyCostSteady(t *testing.T) {
+	a := referenceProjectionAt(t, time.Date(2025, 10, 31, 0, 0, 0, 0, time.UTC))
+	b := referenceProjectionAt(t, time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC))
+	change := func(x, y decimal.Decimal) float64 {
+		f, _ := y.Sub(x).Div(x).Abs().Float64()
+		return f
+	}
+	if c := change(a.CurrentMonthly, b.CurrentMonthly); c >= 0.05 {
+		t.Errorf("monthly cost now %s → %s: %.1f %% apart, want < 5 %%", a.CurrentMonthly, b.CurrentMonthly, 100*c)
+	}
+	if c := change(a.RunRateMonthly, b.RunRateMonthly); c < 0.2 {
+		t.Errorf("run-rate %s → %s moved only %.1f %%: the fixture no longer shows the swing", a.RunRateMonthly, b.RunRateMonthly, 100*c)
+	}
+	for _, p := range []*cwlens.Projection{a, b} {
+		want := "Monthly cost now: log ingestion at the mean day of the 7 whole UTC days before the evaluation time (" +
+			p.CostFrom.Format(time.DateOnly) + " to " + p.CostTo.AddDate(0, 0, -1).Format(time.DateOnly) + "; IncomingBytes)"
+		if !slices.ContainsFunc(p.Assumptions, func(s string) bool { return strings.HasPrefix(s, want) }) {
+			t.Errorf("assumptions %q lack %q", p.Assumptions, want)
+		}
 	}
 }
 
@@ -114,8 +146,12 @@ func TestReferenceProjection(t *testing.T) {
 		t.Errorf("facilitator ingestion note = %q, baseline %v", in.Note, in.BaselineMonthly)
 	}
 	// The last 24 h (Oct 31) ingested 150 MB: 4.5625 GB a month, $2.28.
-	if in.CurrentQuantity.String() != "4.5625" || in.CurrentMonthly.StringFixed(2) != "2.28" {
-		t.Errorf("facilitator run-rate = %s GB, $%s", in.CurrentQuantity, in.CurrentMonthly)
+	if in.RunRateQuantity == nil || in.RunRateQuantity.String() != "4.5625" || in.RunRateMonthly.StringFixed(2) != "2.28" {
+		t.Errorf("facilitator run-rate = %v GB, $%v", in.RunRateQuantity, in.RunRateMonthly)
+	}
+	// Now: the mean day of Oct 25–31, flood days included.
+	if in.CurrentMonthly.StringFixed(2) != "7.84" {
+		t.Errorf("facilitator now = %s GB, $%s", in.CurrentQuantity, in.CurrentMonthly)
 	}
 	if len(p.Rejected) != 1 || p.Rejected[0].Subject != c+"validator" || !strings.Contains(p.Rejected[0].Alternative, "1024 MiB") ||
 		p.Rejected[0].AlternativeMonthly == nil || p.Rejected[0].AlternativeMonthly.StringFixed(2) != "10.63" {

@@ -59,6 +59,10 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 		t := p.Totals
 		rows = append(rows, []string{"projection", "total", "", "", "", "", "", "", "", "",
 			decimalOrEmpty(t.CurrentMonthly), decimalOrEmpty(t.ProposedMonthly), decimalOrEmpty(t.DeltaMonthly), totalNote(p)})
+		if b := p.NowBasis(); b != "" {
+			rows = append(rows, []string{"projection", "total " + RunRateWords, "", "", "", "", "", "", "", "",
+				decimalOrEmpty(t.RunRateMonthly), "", "", "monthly cost now is " + p.TotalUSD(p.CurrentMonthly) + ", " + b})
+		}
 		block([]string{"subject", "component", "usage_type", "proposed_usage_type", "unit", "current_quantity", "proposed_quantity",
 			"current_price_usd", "proposed_price_usd", "current_monthly_usd", "proposed_monthly_usd", "delta_monthly_usd", "note"}, rows)
 		if len(p.Unknown) > 0 {

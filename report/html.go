@@ -158,7 +158,10 @@ type htmlView struct {
 	Gaps        []cwlens.Gap
 
 	Now, After, Delta *figure
-	Flood             *floodView
+	// NowBasis says what "monthly cost now" rests on, with the run-rate
+	// beside it, as the table and Markdown summaries say it.
+	NowBasis string
+	Flood    *floodView
 
 	Findings []findingView
 	// Since is set when the report compares with a previous run (Lambda or
@@ -309,6 +312,7 @@ func newHTMLView(r *Report) (*htmlView, error) {
 		after := totalFigure(p, "/projection/proposed_monthly_usd", p.ProposedMonthly)
 		delta := totalDeltaFigure(p, "/projection/delta_monthly_usd", p.DeltaMonthly)
 		v.Now, v.After, v.Delta = &now, &after, &delta
+		v.NowBasis = p.NowBasis()
 	}
 	// The flood's cost is the analyzer's monthly impact at the observed rate.
 	if i := sum.Flood; i >= 0 {

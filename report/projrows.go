@@ -112,14 +112,15 @@ func lineRow(l *ProjectionLine) projRow {
 
 // lineNote is what the human views say about a line: its note, after its
 // cost at the baseline rate when it has one. An unchanged ingestion line
-// whose run-rate costs what its baseline costs, to the cent, has nothing to
-// say: the assumptions explain the run-rate once for all lines.
+// whose baseline and last 24 h cost what it costs now, within a cent (a
+// rounding apart), has nothing to say: the assumptions explain "now" and
+// the run-rate once for all lines.
 func lineNote(l ProjectionLine) string {
 	b := l.BaselineMonthly
 	if b == nil {
 		return l.Note
 	}
-	if unchanged(l) && b.Round(2).Equal(l.CurrentMonthly.Round(2)) {
+	if unchanged(l) && withinCent(*b, l.CurrentMonthly) && (l.RunRateMonthly == nil || withinCent(*l.RunRateMonthly, l.CurrentMonthly)) {
 		return ""
 	}
 	n := "at the baseline rate " + FormatUSD(*b) + "/month"
@@ -127,6 +128,14 @@ func lineNote(l ProjectionLine) string {
 		n += "; " + l.Note
 	}
 	return n
+}
+
+var cent = decimal.New(1, -2)
+
+// withinCent reports whether two amounts shown to the cent are at most a
+// cent apart.
+func withinCent(a, b decimal.Decimal) bool {
+	return a.Round(2).Sub(b.Round(2)).Abs().LessThanOrEqual(cent)
 }
 
 // usageCell shows a row's usage type, with the one it moves to.

@@ -109,9 +109,15 @@ type Projection struct {
 	HoursPerMonth int              `json:"hours_per_month"`
 	Lines         []ProjectionLine `json:"lines"`
 
+	// CurrentMonthly is "monthly cost now": log ingestion at the mean day
+	// of CostFrom to CostTo (the 7 whole UTC days before the evaluation
+	// time); RunRateMonthly is the same total "if the last 24 h continued".
 	CurrentMonthly  decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly decimal.Decimal `json:"proposed_monthly_usd"`
 	DeltaMonthly    decimal.Decimal `json:"delta_monthly_usd"`
+	RunRateMonthly  decimal.Decimal `json:"run_rate_monthly_usd"`
+	CostFrom        time.Time       `json:"cost_from"`
+	CostTo          time.Time       `json:"cost_to"`
 	// The yearly figures are twelve times the monthly ones.
 	CurrentYearly  decimal.Decimal `json:"current_yearly_usd"`
 	ProposedYearly decimal.Decimal `json:"proposed_yearly_usd"`
@@ -264,6 +270,9 @@ func newProjection(p *cwlens.Projection) *Projection {
 		CurrentMonthly:  p.CurrentMonthly,
 		ProposedMonthly: p.ProposedMonthly,
 		DeltaMonthly:    p.ProposedMonthly.Sub(p.CurrentMonthly),
+		RunRateMonthly:  p.RunRateMonthly,
+		CostFrom:        p.CostFrom,
+		CostTo:          p.CostTo,
 		CurrentYearly:   p.CurrentYearly,
 		ProposedYearly:  p.ProposedYearly,
 		DeltaYearly:     p.ProposedYearly.Sub(p.CurrentYearly),

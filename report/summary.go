@@ -204,7 +204,7 @@ func costLine(p *Projection) string {
 	// Yearly figures are shown only when the projection has them, as under
 	// the projection table. A total with unknown lines says so.
 	yearly := !p.CurrentYearly.IsZero() || !p.ProposedYearly.IsZero()
-	s := "monthly cost " + p.TotalUSD(p.CurrentMonthly) + " now"
+	s := nowSentence(p)
 	if p.ProposedMonthly.Equal(p.CurrentMonthly) && allUnchanged(p) {
 		if yearly {
 			s += " (" + p.TotalUSD(p.CurrentYearly) + " a year)"
@@ -217,6 +217,32 @@ func costLine(p *Projection) string {
 	}
 	return s
 }
+
+// nowSentence is "monthly cost now" as the summary and the projection's
+// notes say it: "monthly cost $137.35 now (the mean day of …; $131.87 if
+// the last 24 h continued)".
+func nowSentence(p *Projection) string {
+	s := "monthly cost " + p.TotalUSD(p.CurrentMonthly) + " now"
+	if b := p.NowBasis(); b != "" {
+		s += " (" + b + ")"
+	}
+	return s
+}
+
+// NowBasis says what "monthly cost now" rests on and what the last 24 h
+// would make of it, in the words every format uses: "the mean day of
+// 2025-10-25 to 2025-10-31; $131.87 if the last 24 h continued". It is
+// empty for a projection without a cost window.
+func (p *Projection) NowBasis() string {
+	if p.CostFrom.IsZero() || p.CostTo.IsZero() {
+		return ""
+	}
+	return "the mean day of " + FormatDay(p.CostFrom) + " to " + FormatDay(p.CostTo.Add(-cwlens.Day)) +
+		"; " + p.TotalUSD(p.RunRateMonthly) + " " + RunRateWords
+}
+
+// RunRateWords name the run-rate total in every format.
+const RunRateWords = "if the last 24 h continued"
 
 // allUnchanged reports whether no line of p has a proposed figure of its own.
 func allUnchanged(p *Projection) bool {

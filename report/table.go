@@ -452,6 +452,9 @@ func projectionTable(p *Projection) section {
 	}
 	t.SetColumnConfigs(right)
 	sec.w = t
+	if p.NowBasis() != "" {
+		sec.notes = append(sec.notes, nowSentence(p))
+	}
 	if !p.CurrentYearly.IsZero() || !p.ProposedYearly.IsZero() {
 		sec.notes = append(sec.notes, "yearly (12 × monthly): "+p.TotalUSD(p.CurrentYearly)+" now, "+p.TotalUSD(p.ProposedYearly)+" proposed, "+p.TotalDeltaUSD(p.DeltaYearly))
 	}

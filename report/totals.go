@@ -23,6 +23,8 @@ type Totals struct {
 	CurrentMonthly  *decimal.Decimal `json:"current_monthly_usd"`
 	ProposedMonthly *decimal.Decimal `json:"proposed_monthly_usd"`
 	DeltaMonthly    *decimal.Decimal `json:"delta_monthly_usd"`
+	// RunRateMonthly is the current total if the last 24 h continued.
+	RunRateMonthly *decimal.Decimal `json:"run_rate_monthly_usd"`
 	// Text is the current monthly total as every other format shows it,
 	// e.g. "$131.87 + unknown (3 lines)".
 	Text string `json:"text"`
@@ -38,8 +40,8 @@ func newTotals(p *Projection) Totals {
 		Unknown:      p.Unknown,
 	}
 	if len(p.Lines) > 0 {
-		cur, prop, delta := p.CurrentMonthly, p.ProposedMonthly, p.DeltaMonthly
-		t.CurrentMonthly, t.ProposedMonthly, t.DeltaMonthly = &cur, &prop, &delta
+		cur, prop, delta, run := p.CurrentMonthly, p.ProposedMonthly, p.DeltaMonthly, p.RunRateMonthly
+		t.CurrentMonthly, t.ProposedMonthly, t.DeltaMonthly, t.RunRateMonthly = &cur, &prop, &delta, &run
 	}
 	t.Text = p.TotalUSD(p.CurrentMonthly)
 	return t

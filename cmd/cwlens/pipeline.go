@@ -65,7 +65,8 @@ func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlen
 }
 
 // price is the pricing step: the findings' monthly cost, and the account's
-// monthly cost as of at (ingestion's run-rate is the 24 hours before it) and
+// monthly cost as of at (ingestion at the mean day of the 7 whole days before
+// it, with the last 24 hours' run-rate beside it) and
 // under the scenario.
 func price(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, opts pipelineOptions) (*cwlens.Projection, error) {
 	if opts.Book == nil {

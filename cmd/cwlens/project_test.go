@@ -22,6 +22,7 @@ func TestProject(t *testing.T) {
 		Projection struct {
 			Current  string `json:"current_monthly_usd"`
 			Proposed string `json:"proposed_monthly_usd"`
+			RunRate  string `json:"run_rate_monthly_usd"`
 			Rejected []struct {
 				Subject     string `json:"subject"`
 				Alternative string `json:"alternative"`
@@ -31,7 +32,9 @@ func TestProject(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if doc.Projection.Current != "131.87" || doc.Projection.Proposed != "63.48" ||
+	// Now: log ingestion at the mean day of Oct 25–31; $131.87 if the last
+	// 24 h continued.
+	if doc.Projection.Current != "137.35" || doc.Projection.Proposed != "63.95" || doc.Projection.RunRate != "131.87" ||
 		len(doc.Projection.Rejected) != 1 || !strings.Contains(doc.Projection.Rejected[0].Alternative, "1024 MiB") {
 		t.Errorf("projection = %+v", doc.Projection)
 	}
@@ -128,11 +131,19 @@ func TestPricesRefresh(t *testing.T) {
 	}
 }
 
-// With --at the end of Oct 30, the facilitator's ingestion is priced at that
-// day's run-rate, as the source analysis did.
+// With --at the end of Oct 30, the facilitator's ingestion is priced at the
+// mean day of Oct 24–30, and, beside it, at that day's run-rate, as the
+// source analysis did.
 func TestProjectAt(t *testing.T) {
 	r := run(t, "project", reference, "--scenario", referenceScenarioFile, "--at", "2025-10-31")
-	if r.code != exitOK || !strings.Contains(r.stdout, "87.7825 GB × $0.5") || !strings.Contains(r.stdout, "$43.89") || !strings.Contains(r.stdout, "= $1.44/day") {
+	for _, want := range []string{"15.0519 GB × $0.5", "mean day 494.9 MB of", "2025-10-24 to 2025-10-30",
+		"if the last 24 h continued: 2886.0 MB/day over the 24 h before 2025-10-31 00:00", "($43.89/month at that rate)",
+		"monthly cost $137.04 + unknown (1 line) now (the mean day of 2025-10-24 to 2025-10-30; $173.48 + unknown (1 line) if the"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("project --at 2025-10-31 lacks %q", want)
+		}
+	}
+	if r.code != exitOK {
 		t.Errorf("exit %d\n%s", r.code, r.stdout)
 	}
 }
