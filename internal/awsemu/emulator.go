@@ -27,6 +27,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"sort"
 	"strings"
 	"sync"
@@ -138,6 +139,10 @@ type Emulator struct {
 	calls    map[string]*CallCount
 	attempts map[string]int  // canonical request → attempts so far
 	expired  map[string]bool // APIs whose token-expiry fault has fired
+
+	// assumeRole answers sts:AssumeRole when the emulator is an
+	// organisation's management account (NewOrg); nil otherwise.
+	assumeRole func(caller string, form url.Values) (any, error)
 }
 
 // New returns an emulator serving snap with the built-in services (STS,
@@ -158,7 +163,7 @@ func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 		attempts: map[string]int{},
 		expired:  map[string]bool{},
 	}
-	e.Register(newSTS(snap))
+	e.Register(newSTS(snap, e))
 	e.Register(newLogEvents(snap)) // before logs, which takes every other Logs op
 	e.Register(newLogs(snap))
 	cw := newCloudWatch(snap, opts.Now)

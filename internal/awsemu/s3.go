@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,6 +128,9 @@ func (*S3) Route(r *http.Request, _ []byte) string {
 		return ""
 	}
 	_, key, ok := bucketKey(r)
+	if ok && key == "" && r.Method == http.MethodGet && r.URL.Query().Get("list-type") == "2" {
+		return "ListObjectsV2"
+	}
 	if !ok || key == "" {
 		return "Unsupported"
 	}
@@ -185,6 +189,11 @@ func (s *S3) Call(ctx context.Context, op string, body []byte) (any, error) {
 		return nil, &APIError{Status: http.StatusNotFound, Code: "NoSuchBucket", Message: "The specified bucket does not exist"}
 	}
 	switch op {
+	case "ListObjectsV2":
+		s.mu.Lock()
+		keys := slices.Sorted(maps.Keys(objs))
+		s.mu.Unlock()
+		return listObjectsV2(bucket, keys, r.URL.Query())
 	case "PutObject":
 		data, err := decodePayload(r, body)
 		if err != nil {

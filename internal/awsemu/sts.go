@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http"
+	"net/url"
 
 	"github.com/cwlens/cwlens"
 )
@@ -14,10 +15,11 @@ import (
 type sts struct {
 	Query
 	account string
+	em      *Emulator // for AssumeRole, which an organisation (Org) answers
 }
 
-func newSTS(snap *cwlens.Snapshot) *sts {
-	return &sts{Query: Query{Version: "2011-06-15", Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}, account: snap.AccountID}
+func newSTS(snap *cwlens.Snapshot, em *Emulator) *sts {
+	return &sts{Query: Query{Version: "2011-06-15", Namespace: "https://sts.amazonaws.com/doc/2011-06-15/"}, account: snap.AccountID, em: em}
 }
 
 func (*sts) Prefix() string                              { return "sts" }
@@ -31,7 +33,14 @@ type callerIdentity struct {
 	UserID  string   `xml:"UserId"`
 }
 
-func (s *sts) Call(_ context.Context, op string, _ []byte) (any, error) {
+func (s *sts) Call(_ context.Context, op string, body []byte) (any, error) {
+	if op == "AssumeRole" && s.em.assumeRole != nil {
+		form, err := url.ParseQuery(string(body))
+		if err != nil {
+			return nil, s.Error(ErrValidation, err.Error())
+		}
+		return s.em.assumeRole(s.account, form)
+	}
 	if op != "GetCallerIdentity" {
 		return nil, s.Error(ErrValidation, "operation "+op+" is not emulated")
 	}
