@@ -1,7 +1,6 @@
 package cwlens
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/cwlens/cwlens/internal/atomicfile"
 	"github.com/cwlens/cwlens/internal/jsonin"
+	"github.com/cwlens/cwlens/internal/jsonsplice"
 )
 
 // ReadSnapshot reads, decodes and validates the snapshot file at path. Bad
@@ -121,94 +121,16 @@ func EncodeSnapshot(s *Snapshot) ([]byte, error) {
 // or service at a time: memory grows with the largest of them, not with the
 // account (50,000 log groups are over 200 MB of JSON).
 func EncodeSnapshotTo(w io.Writer, s *Snapshot) error {
-	// The rest of the snapshot is small: encode it whole, with the two
-	// arrays left null, and stream the arrays in where their nulls are.
-	// A raw newline cannot occur inside a JSON string, so each marker
-	// matches only the top-level member.
 	head := *s
 	head.LogGroups, head.Services = nil, nil
 	hb, err := json.MarshalIndent(&head, "", "  ")
 	if err != nil {
 		return err
 	}
-	e := &streamEncoder{w: bufio.NewWriterSize(w, 64<<10)}
-	e.enc = json.NewEncoder(&e.elem)
-	e.enc.SetIndent("    ", "  ")
-	rest := joinScalarArrays(hb)
-	arrays := []struct {
-		key  string
-		n    int
-		null bool
-		at   func(int) any
-	}{
-		{"log_groups", len(s.LogGroups), s.LogGroups == nil, func(i int) any { return &s.LogGroups[i] }},
-		{"services", len(s.Services), s.Services == nil, func(i int) any { return &s.Services[i] }},
-	}
-	for _, a := range arrays {
-		marker := []byte("\n  \"" + a.key + "\": null")
-		i := bytes.Index(rest, marker)
-		if i < 0 {
-			return fmt.Errorf("encode snapshot: no %q member in the encoding", a.key)
-		}
-		e.write(rest[:i+len(marker)-len("null")])
-		e.array(a.n, a.null, a.at)
-		rest = rest[i+len(marker):]
-	}
-	e.write(rest)
-	e.write([]byte{'\n'})
-	if e.err != nil {
-		return e.err
-	}
-	return e.w.Flush()
-}
-
-// streamEncoder writes the elements of the snapshot's arrays one by one,
-// reusing its buffers, and keeps the first error.
-type streamEncoder struct {
-	w      *bufio.Writer
-	enc    *json.Encoder // writes to elem, indented as an element of a top-level array
-	elem   bytes.Buffer
-	joined []byte
-	err    error
-}
-
-func (e *streamEncoder) write(b []byte) {
-	if e.err == nil {
-		_, e.err = e.w.Write(b)
-	}
-}
-
-// array writes n elements as json.MarshalIndent would inside the snapshot
-// object: null for a nil slice, [] for an empty one.
-func (e *streamEncoder) array(n int, null bool, at func(int) any) {
-	switch {
-	case null:
-		e.write([]byte("null"))
-		return
-	case n == 0:
-		e.write([]byte("[]"))
-		return
-	}
-	e.write([]byte("[\n"))
-	for i := range n {
-		if e.err != nil {
-			return
-		}
-		e.elem.Reset()
-		if err := e.enc.Encode(at(i)); err != nil {
-			e.err = err
-			return
-		}
-		b := bytes.TrimSuffix(e.elem.Bytes(), []byte{'\n'}) // Encode ends each value with one
-		e.joined = appendJoined(e.joined[:0], b)
-		e.write([]byte("    "))
-		e.write(e.joined)
-		if i < n-1 {
-			e.write([]byte(","))
-		}
-		e.write([]byte("\n"))
-	}
-	e.write([]byte("  ]"))
+	return jsonsplice.Write(w, joinScalarArrays(hb), []jsonsplice.Array{
+		{Key: "log_groups", Depth: 1, Len: len(s.LogGroups), Nil: s.LogGroups == nil, Elem: func(i int) any { return &s.LogGroups[i] }},
+		{Key: "services", Depth: 1, Len: len(s.Services), Nil: s.Services == nil, Elem: func(i int) any { return &s.Services[i] }},
+	}, appendJoined)
 }
 
 // joinScalarArrays puts each array of numbers and nulls of indented JSON on

@@ -2,9 +2,12 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cwlens/cwlens/internal/jsonsplice"
 )
 
 // Format is an output format of a report.
@@ -83,10 +86,47 @@ func Write(w io.Writer, r *Report, f Format, o Options) error {
 }
 
 func writeJSON(w io.Writer, r *Report) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(r); err != nil {
+	if err := EncodeJSON(w, r, nil); err != nil {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil
+}
+
+// EncodeJSON writes the JSON of r, or of the document wrap makes of it (a
+// struct embedding the report, with members of its own), as json.Encoder
+// indented by two spaces writes it. The arrays that grow with the account —
+// findings, the inventory's log groups and services, the projection's
+// lines — are written an element at a time, so memory does not hold the
+// whole text. wrap nil means r itself.
+func EncodeJSON(w io.Writer, r *Report, wrap func(*Report) any) error {
+	if wrap == nil {
+		wrap = func(r *Report) any { return r }
+	}
+	head := *r
+	head.Findings = nil
+	head.Inventory.LogGroups, head.Inventory.Services = nil, nil
+	arrays := []jsonsplice.Array{
+		{Key: "findings", Depth: 1, Len: len(r.Findings), Nil: r.Findings == nil, Elem: func(i int) any { return &r.Findings[i] }},
+		{Key: "log_groups", Depth: 2, Len: len(r.Inventory.LogGroups), Nil: r.Inventory.LogGroups == nil, Elem: func(i int) any { return &r.Inventory.LogGroups[i] }},
+		{Key: "services", Depth: 2, Len: len(r.Inventory.Services), Nil: r.Inventory.Services == nil, Elem: func(i int) any { return &r.Inventory.Services[i] }},
+	}
+	if p := r.Projection; p != nil {
+		hp := *p
+		hp.Lines = nil
+		head.Projection = &hp
+		arrays = append(arrays, jsonsplice.Array{Key: "lines", Depth: 2, Len: len(p.Lines), Nil: p.Lines == nil, Elem: func(i int) any { return &p.Lines[i] }})
+	}
+	hb, err := json.MarshalIndent(wrap(&head), "", "  ")
+	if err != nil {
+		return err
+	}
+	err = jsonsplice.Write(w, hb, arrays, nil)
+	if errors.Is(err, jsonsplice.ErrMarker) {
+		// A member of the same name at the same depth (nothing in the
+		// schema today): encode the whole document instead.
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(wrap(r))
+	}
+	return err
 }
