@@ -221,7 +221,11 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 	}
 	res := newBatchResult(len(c.queries))
 	restarts := 0
-	for {
+	for pages := 0; ; pages++ {
+		if pages == maxBatchPages {
+			r.gapRange(cwlens.SubjectAll, describeBatch(c), c.tr, fmt.Sprintf("GetMetricData still returned a NextToken after %d pages", maxBatchPages))
+			return
+		}
 		cctx := ctx
 		if in.NextToken == nil {
 			cctx = withDatapoints(ctx, c.tr.points()*len(c.queries))
@@ -270,6 +274,12 @@ func (r *run) metricCall(ctx context.Context, c metricCall) {
 	}
 	r.judge(c, res)
 }
+
+// maxBatchPages bounds the pages of one batch: a full batch takes about 2
+// (100,800 datapoints a page, up to 500 queries), and each InternalError
+// one more; a service that never stops returning tokens must not hold the
+// scan forever.
+const maxBatchPages = 1000
 
 // maxBatchRestarts bounds how often a batch is fetched again from its
 // start after an InternalError with no NextToken.

@@ -43,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	fs.SetOutput(stderr)
 	snapPath := fs.String("snapshot", "", "the account to serve, as a cwlens snapshot `FILE` (required)")
 	listen := fs.String("listen", "127.0.0.1:0", "`ADDRESS` to listen on (port 0: any free port)")
-	faults := fs.String("faults", "", "faults to inject, e.g. `throttle=0.3,5xx=0.05,deny=ecs,slow=200ms,expire=logs:DescribeLogGroups,seed=7`")
+	faults := fs.String("faults", "", "faults to inject, e.g. `throttle=0.3,5xx=0.05,deny=ecs,slow=200ms,expire=logs:DescribeLogGroups,gmd-internal=0.2,seed=7` (README lists every kind)")
 	scale := fs.Float64("time-scale", 1, "multiply AWS's request quotas by `N` (the scan must be given the same scale)")
 	noQuotas := fs.Bool("no-quotas", false, "do not enforce AWS's request quotas")
 	verbose := fs.Bool("v", false, "log every request")

@@ -3,6 +3,7 @@ package awsemu
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"maps"
 	"math"
 	"net/http"
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cwlens/cwlens"
@@ -29,6 +31,15 @@ type cloudwatch struct {
 	series map[string][]cwlens.Series // metricKey → stored series, any period
 	schema map[string][]string        // schemaKey → metricKeys of its dimension combinations
 	dps    func(n int) bool           // datapoints-per-second quota; nil = none
+	faults Faults
+	// insightsMaxMetrics is how many metrics a Metrics Insights query
+	// processes (10,000; Faults.InsightsCap lowers it for tests). The 500
+	// series a query returns at most apply to GROUP BY, which the
+	// emulator does not serve: its queries return one series.
+	insightsMaxMetrics int
+
+	mu       sync.Mutex
+	attempts map[string]int // fault place → times asked
 }
 
 func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
@@ -37,6 +48,9 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		now:       now,
 		series:    map[string][]cwlens.Series{},
 		schema:    map[string][]string{},
+		attempts:  map[string]int{},
+
+		insightsMaxMetrics: 10000,
 	}
 	for _, g := range snap.LogGroups {
 		// AWS/Logs IncomingBytes and IncomingLogEvents have a datapoint
@@ -300,17 +314,59 @@ type gmdIn struct {
 	MaxDatapoints     *int64     `cbor:"MaxDatapoints"`
 }
 
+type gmdMessage struct {
+	Code  string `cbor:"Code"`
+	Value string `cbor:"Value"`
+}
+
 type gmdResult struct {
-	ID         string      `cbor:"Id"`
-	Label      string      `cbor:"Label"`
-	Timestamps []time.Time `cbor:"Timestamps"`
-	Values     []float64   `cbor:"Values"`
-	StatusCode string      `cbor:"StatusCode"`
+	ID         string       `cbor:"Id"`
+	Label      string       `cbor:"Label"`
+	Timestamps []time.Time  `cbor:"Timestamps"`
+	Values     []float64    `cbor:"Values"`
+	StatusCode string       `cbor:"StatusCode"`
+	Messages   []gmdMessage `cbor:"Messages,omitempty"`
 }
 
 type gmdOut struct {
-	MetricDataResults []gmdResult `cbor:"MetricDataResults"`
-	NextToken         *string     `cbor:"NextToken,omitempty"`
+	MetricDataResults []gmdResult  `cbor:"MetricDataResults"`
+	NextToken         *string      `cbor:"NextToken,omitempty"`
+	Messages          []gmdMessage `cbor:"Messages,omitempty"`
+}
+
+func appendOnce(ms []gmdMessage, m gmdMessage) []gmdMessage {
+	if slices.Contains(ms, m) {
+		return ms
+	}
+	return append(ms, m)
+}
+
+// roll returns a number in [0, 1) for an injected GetMetricData fault of
+// kind on query qi of in, from point from: the seed, the request, the
+// place and how often it was asked decide it, so runs are reproducible and
+// a retried place is rolled again.
+func (c *cloudwatch) roll(kind string, in gmdIn, qi, from int) float64 {
+	if c.faults.GMDInternal+c.faults.GMDPartial+c.faults.GMDMessage+c.faults.GMDCallMessage == 0 {
+		return 1
+	}
+	key := fmt.Sprintf("%s\x00%d\x00%s\x00%s\x00%d\x00%d", kind, c.faults.Seed, in.StartTime, in.EndTime, qi, from)
+	if qi >= 0 {
+		q := in.MetricDataQueries[qi]
+		key += "\x00" + q.ID
+		if q.MetricStat != nil {
+			key += fmt.Sprint(*q.MetricStat)
+		}
+		if q.Expression != nil {
+			key += *q.Expression
+		}
+	}
+	c.mu.Lock()
+	n := c.attempts[key]
+	c.attempts[key] = n + 1
+	c.mu.Unlock()
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%s\x00%d", key, n)
+	return float64(mix64(h.Sum64())>>11) / float64(1<<53)
 }
 
 // GetMetricData limits (SDK GetMetricData doc): at most 500 queries per
@@ -397,10 +453,26 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 	}
 
 	var out gmdOut
+	if in.NextToken == nil && c.roll("call-message", in, -1, 0) < c.faults.GMDCallMessage {
+		// A message about the whole call; "as much of the operation as
+		// possible is still executed" (GetMetricData API reference,
+		// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_GetMetricData.html).
+		// AWS documents no code list: this code is the emulator's own.
+		out.Messages = append(out.Messages, gmdMessage{Code: "EmulatedNotice", Value: "an injected message about this GetMetricData call"})
+	}
 	budget := limit
 	for qi := qi0; qi < len(in.MetricDataQueries); qi++ {
 		q := in.MetricDataQueries[qi]
-		pts, label := c.queryPoints(q, in.StartTime, in.EndTime)
+		pts, label, capped := c.queryPoints(q, in.StartTime, in.EndTime)
+		if capped {
+			// Metrics Insights "can process no more than 10,000
+			// metrics": past them only the first are read (Metrics
+			// Insights quotas,
+			// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-limits.html).
+			// The code and text are those clients such as Grafana
+			// check for.
+			out.Messages = appendOnce(out.Messages, gmdMessage{Code: "MaxMetricsExceeded", Value: "Maximum number of allowed metrics exceeded"})
+		}
 		if descending {
 			for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
 				pts[i], pts[j] = pts[j], pts[i]
@@ -420,13 +492,36 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 		if to > len(pts) {
 			to = len(pts)
 		}
+		if c.roll("internal", in, qi, from) < c.faults.GMDInternal {
+			// "InternalError indicates that an error occurred. Retry
+			// your request using NextToken, if present"
+			// (MetricDataResult,
+			// https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricDataResult.html):
+			// the token resumes this query where it stopped.
+			out.MetricDataResults = append(out.MetricDataResults, gmdResult{ID: q.ID, Label: label, Timestamps: []time.Time{}, Values: []float64{}, StatusCode: "InternalError"})
+			out.NextToken = gmdNext(qi, from)
+			return out, nil
+		}
 		res := gmdResult{ID: q.ID, Label: label, Timestamps: make([]time.Time, 0, to-from), Values: make([]float64, 0, to-from), StatusCode: "Complete"}
+		if to == len(pts) && c.roll("partial", in, qi, from) < c.faults.GMDPartial {
+			// A final PartialData: "an incomplete set of data points
+			// were returned" (MetricDataResult), with no NextToken to
+			// fetch the rest; the emulator drops the later half.
+			res.StatusCode = "PartialData"
+			to = from + (to-from)/2
+		}
+		if c.roll("message", in, qi, from) < c.faults.GMDMessage {
+			// "A list of messages with additional information about the
+			// data returned" (MetricDataResult); the code is the
+			// emulator's own.
+			res.Messages = append(res.Messages, gmdMessage{Code: "EmulatedNotice", Value: "an injected message about this result"})
+		}
 		for _, p := range pts[from:to] {
 			res.Timestamps = append(res.Timestamps, p.t)
 			res.Values = append(res.Values, p.v)
 		}
 		budget -= int64(to - from)
-		if to < len(pts) {
+		if to < len(pts) && res.StatusCode == "Complete" {
 			res.StatusCode = "PartialData"
 			out.MetricDataResults = append(out.MetricDataResults, res)
 			out.NextToken = gmdNext(qi, to)
@@ -445,7 +540,7 @@ func (c *cloudwatch) getMetricData(in gmdIn) (any, error) {
 
 // queryPoints returns a validated query's datapoints in [start, end) and
 // its default label.
-func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, string) {
+func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, string, bool) {
 	if q.MetricStat != nil {
 		ms := q.MetricStat
 		dims := make([]string, 0, 2*len(ms.Metric.Dimensions))
@@ -455,21 +550,30 @@ func (c *cloudwatch) queryPoints(q gmdQuery, start, end time.Time) ([]point, str
 		period := time.Duration(ms.Period) * time.Second
 		srcs := c.source(metricKey(ms.Metric.Namespace, ms.Metric.MetricName, ms.Stat, dims), period)
 		if srcs == nil {
-			return nil, ms.Metric.MetricName
+			return nil, ms.Metric.MetricName, false
 		}
-		return aggregate(srcs, ms.Stat, period, start, end, c.now.Add(-retention(period))), ms.Metric.MetricName
+		return aggregate(srcs, ms.Stat, period, start, end, c.now.Add(-retention(period))), ms.Metric.MetricName, false
 	}
 	iq, _ := parseInsights(*q.Expression) // validated by getMetricData
 	period := time.Duration(*q.Period) * time.Second
 	var srcs []*cwlens.Series
-	for _, k := range c.schema[schemaKey(iq.namespace, iq.metric, iq.dims)] {
+	keys := c.schema[schemaKey(iq.namespace, iq.metric, iq.dims)]
+	limit := c.insightsMaxMetrics
+	if c.faults.InsightsCap > 0 {
+		limit = c.faults.InsightsCap
+	}
+	capped := len(keys) > limit
+	if capped {
+		keys = keys[:limit]
+	}
+	for _, k := range keys {
 		k = strings.TrimSuffix(k, "\x00Sum") + "\x00" + iq.stat
 		srcs = append(srcs, c.source(k, period)...)
 	}
 	// Metrics Insights reads two weeks back at most (quotas page), less
 	// if the period's retention is shorter.
 	oldest := c.now.Add(-min(retention(period), insightsMaxAge))
-	return aggregate(srcs, iq.stat, period, start, end, oldest), *q.Expression
+	return aggregate(srcs, iq.stat, period, start, end, oldest), *q.Expression, capped
 }
 
 // source returns the stored series of key with the longest period that

@@ -167,6 +167,7 @@ func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 	e.Register(newLogEvents(snap)) // before logs, which takes every other Logs op
 	e.Register(newLogs(snap))
 	cw := newCloudWatch(snap, opts.Now)
+	cw.faults = opts.Faults
 	if !opts.NoQuotas {
 		dps := rate.NewLimiter(rate.Limit(awsquota.GetMetricDataDPS*opts.TimeScale), awsquota.GetMetricDataDPS)
 		cw.dps = func(n int) bool { return dps.AllowN(time.Now(), min(n, awsquota.GetMetricDataDPS)) }

@@ -2,6 +2,8 @@ package awsemu_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -122,4 +124,72 @@ func TestPublishedOnlyWithData(t *testing.T) {
 	}
 	check("fataln", pt{h(1), 60}, pt{h(2), 60}, pt{h(3), 60}, pt{h(4), 60}, pt{h(5), 60})
 	check("fatals", pt{h(1), 0}, pt{h(2), 2}, pt{h(3), 0}, pt{h(4), 0}, pt{h(5), 0})
+}
+
+// TestGetMetricDataFaults: through the real CloudWatch client, the
+// injected GetMetricData answers have the shapes the API reference gives
+// them: InternalError results with a NextToken that resumes the query, so
+// following the tokens reads every datapoint; a final PartialData with
+// fewer points and no token; messages on results and on the call; and a
+// Metrics Insights query past its metric cap answered with
+// MaxMetricsExceeded.
+func TestGetMetricDataFaults(t *testing.T) {
+	snap := awsemu.Synthetic{LogGroups: 3, MetricFilters: 3, Days: 3, End: end, Seed: 2}.Build()
+	queries := func() *cloudwatch.GetMetricDataInput {
+		in := &cloudwatch.GetMetricDataInput{StartTime: aws.Time(snap.Window.Start), EndTime: aws.Time(end), ScanBy: cwtypes.ScanByTimestampAscending}
+		for i, g := range snap.LogGroups {
+			in.MetricDataQueries = append(in.MetricDataQueries, stat(fmt.Sprintf("b%d", i), "AWS/Logs", "IncomingBytes", "Sum", "LogGroupName", g.Name))
+		}
+		return in
+	}
+	read := func(faults string) (points int, statuses map[cwtypes.StatusCode]int, messages []string) {
+		f, err := awsemu.ParseFaults(faults)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := awsemu.NewServer(t, snap, awsemu.Options{NoQuotas: true, Faults: f})
+		cw := cloudwatch.NewFromConfig(cfg(srv.URL))
+		statuses = map[cwtypes.StatusCode]int{}
+		for p := cloudwatch.NewGetMetricDataPaginator(cw, queries()); p.HasMorePages(); {
+			out, err := p.NextPage(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range out.Messages {
+				messages = append(messages, "call "+aws.ToString(m.Code))
+			}
+			for _, r := range out.MetricDataResults {
+				points += len(r.Values)
+				statuses[r.StatusCode]++
+				for _, m := range r.Messages {
+					messages = append(messages, "result "+aws.ToString(m.Code))
+				}
+			}
+		}
+		return points, statuses, messages
+	}
+	clean, _, _ := read("")
+	n, st, _ := read("gmd-internal=0.5,seed=3")
+	if st[cwtypes.StatusCodeInternalError] == 0 || n != clean {
+		t.Errorf("gmd-internal: %v, %d points; want InternalError results and all %d points through the tokens", st, n, clean)
+	}
+	n, st, _ = read("gmd-partial=0.99,seed=3")
+	if st[cwtypes.StatusCodePartialData] == 0 || n >= clean {
+		t.Errorf("gmd-partial: %v, %d points; want final PartialData results with fewer than %d points", st, n, clean)
+	}
+	if _, _, msgs := read("gmd-message=0.99,gmd-call-message=0.99,seed=3"); !slices.Contains(msgs, "result EmulatedNotice") || !slices.Contains(msgs, "call EmulatedNotice") {
+		t.Errorf("messages %q", msgs)
+	}
+	// Metrics Insights over a dimensioned metric split into 2 or 3
+	// combinations, capped at 1.
+	f := &snap.LogGroups[0].MetricFilters[0]
+	f.Dimensions = map[string]string{"service": "$.service"}
+	srv := awsemu.NewServer(t, snap, awsemu.Options{NoQuotas: true, Faults: awsemu.Faults{InsightsCap: 1}})
+	out, err := cloudwatch.NewFromConfig(cfg(srv.URL)).GetMetricData(context.Background(), &cloudwatch.GetMetricDataInput{
+		StartTime: aws.Time(f.Counts.Start), EndTime: aws.Time(end),
+		MetricDataQueries: []cwtypes.MetricDataQuery{{Id: aws.String("q"), Period: aws.Int32(3600),
+			Expression: aws.String(fmt.Sprintf(`SELECT SUM(%s) FROM SCHEMA(%s, service)`, f.MetricName, f.MetricNamespace))}}})
+	if err != nil || len(out.Messages) != 1 || aws.ToString(out.Messages[0].Code) != "MaxMetricsExceeded" {
+		t.Errorf("capped Insights query: %+v, %v; want a MaxMetricsExceeded message", out, err)
+	}
 }
