@@ -30,12 +30,13 @@ import (
 // what the generated client sends and what it reads. These tests hold the
 // emulator, and the scanner's requests, to them.
 
-// sdkModules maps each IAM prefix to the SDK module directory of its client.
+// sdkModules maps each IAM prefix to the SDK module of its client; the
+// version is the one go.mod requires.
 var sdkModules = map[string]string{
-	"logs":       "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs@v1.92.2",
-	"cloudwatch": "github.com/aws/aws-sdk-go-v2/service/cloudwatch@v1.75.7",
-	"ecs":        "github.com/aws/aws-sdk-go-v2/service/ecs@v1.105.1",
-	"sts":        "github.com/aws/aws-sdk-go-v2/service/sts@v1.52.0",
+	"logs":       "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs",
+	"cloudwatch": "github.com/aws/aws-sdk-go-v2/service/cloudwatch",
+	"ecs":        "github.com/aws/aws-sdk-go-v2/service/ecs",
+	"sts":        "github.com/aws/aws-sdk-go-v2/service/sts",
 }
 
 // snapFile is a parsed snapshot: a request line or status, headers, body.
@@ -49,7 +50,9 @@ func readSnap(t *testing.T, path string) snapFile {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
-		t.Skipf("SDK snapshot not in the module cache: %v", err)
+		// A check that cannot run must not pass: the module is in the
+		// cache (moduleDir made sure), so the SDK no longer ships it.
+		t.Fatalf("SDK snapshot missing: %v", err)
 	}
 	r := bufio.NewReader(bytes.NewReader(b))
 	first, _ := r.ReadString('\n')
@@ -72,21 +75,32 @@ func readSnap(t *testing.T, path string) snapFile {
 	return s
 }
 
-func modCache(t *testing.T) string {
+// moduleDirs caches moduleDir's answers for the test binary's life.
+var moduleDirs sync.Map // module path → directory
+
+// moduleDir returns the directory of module path at the version go.mod
+// requires, downloading it through the module proxy if the cache lacks it.
+func moduleDir(t *testing.T, path string) string {
 	t.Helper()
-	if d := os.Getenv("GOMODCACHE"); d != "" {
-		return d
+	if d, ok := moduleDirs.Load(path); ok {
+		return d.(string)
 	}
-	out, err := exec.Command("go", "env", "GOMODCACHE").Output()
-	if err != nil {
-		t.Skipf("go env GOMODCACHE: %v", err)
+	out, err := exec.Command("go", "mod", "download", "-json", path).Output()
+	var m struct{ Path, Version, Dir, Error string }
+	if jerr := json.Unmarshal(out, &m); err != nil || jerr != nil || m.Error != "" || m.Dir == "" {
+		t.Fatalf("go mod download %s: %v %s %s", path, err, m.Error, out)
 	}
-	return strings.TrimSpace(string(out))
+	moduleDirs.Store(path, m.Dir)
+	return m.Dir
 }
 
 func snapPath(t *testing.T, api, kind string) string {
 	prefix, op, _ := strings.Cut(api, ":")
-	return filepath.Join(modCache(t), sdkModules[prefix], kind+"_snapshot", op+"."+kind+".snap")
+	mod, ok := sdkModules[prefix]
+	if !ok {
+		t.Fatalf("no SDK module for %s", api)
+	}
+	return filepath.Join(moduleDir(t, mod), kind+"_snapshot", op+"."+kind+".snap")
 }
 
 // keyPaths lists the member paths of a decoded JSON or CBOR document
@@ -296,6 +310,21 @@ func TestSDKSnapshotRequestsRoute(t *testing.T) {
 		}
 		if strings.Contains(w.Body.String(), "SerializationException") {
 			t.Errorf("%s: the SDK's request snapshot does not decode: %s", api, w.Body.String())
+		}
+	}
+}
+
+// TestSDKModulesFollowGoMod: the snapshots come from the SDK versions go.mod
+// requires, so an upgrade checks the new ones.
+func TestSDKModulesFollowGoMod(t *testing.T) {
+	for prefix, mod := range sdkModules {
+		out, err := exec.Command("go", "list", "-m", "-f", "{{.Version}}", mod).Output()
+		if err != nil {
+			t.Fatalf("go list -m %s: %v", mod, err)
+		}
+		want := "@" + strings.TrimSpace(string(out))
+		if dir := moduleDir(t, mod); !strings.HasSuffix(dir, want) {
+			t.Errorf("%s: snapshots from %s, want the go.mod version %s", prefix, dir, want)
 		}
 	}
 }
