@@ -15,6 +15,7 @@ import (
 	"maps"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -22,7 +23,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/cwlens/cwlens/internal/atomicfile"
 )
 
 // S3 emulates the two S3 operations cwlens's scheduled run uses, PutObject
@@ -34,12 +34,16 @@ import (
 //
 // Objects live in memory and, when Dir is set, also in Dir/s3/<bucket>/<key>
 // so a person can read what a run wrote. Buckets must exist: those given to
-// NewS3, and the directories already under Dir/s3.
+// NewS3, and the directories already under Dir/s3. Every file is reached
+// through an os.Root on its bucket's directory, so no key (one with ".."
+// segments, or one through a symbolic link planted in the bucket) reaches a
+// file outside it.
 type S3 struct {
 	dir string
 
 	mu      sync.Mutex
 	buckets map[string]map[string]object
+	roots   map[string]*os.Root // bucket → its directory, when dir is set
 }
 
 type object struct {
@@ -51,49 +55,77 @@ type object struct {
 // NewS3 returns an S3 with the given buckets, persisting objects under
 // dir/s3 when dir is not empty (existing objects there are served).
 func NewS3(dir string, buckets ...string) (*S3, error) {
-	s := &S3{dir: dir, buckets: map[string]map[string]object{}}
+	s := &S3{dir: dir, buckets: map[string]map[string]object{}, roots: map[string]*os.Root{}}
 	for _, b := range buckets {
 		s.buckets[b] = map[string]object{}
 	}
 	if dir == "" {
 		return s, nil
 	}
-	root := filepath.Join(dir, "s3")
+	if err := s.open(filepath.Join(dir, "s3"), buckets); err != nil {
+		return nil, fmt.Errorf("s3 state: %w", err)
+	}
+	return s, nil
+}
+
+// open makes the directories of buckets under dir, then loads every bucket
+// directory there.
+func (s *S3) open(dir string, buckets []string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	top, err := os.OpenRoot(dir)
+	if err != nil {
+		return err
+	}
+	defer top.Close()
 	for _, b := range buckets {
-		if err := os.MkdirAll(filepath.Join(root, b), 0o755); err != nil {
-			return nil, fmt.Errorf("s3 state: %w", err)
+		if err := top.Mkdir(b, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			return err
 		}
 	}
-	entries, err := os.ReadDir(root)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("s3 state: %w", err)
+	entries, err := fs.ReadDir(top.FS(), ".")
+	if err != nil {
+		return err
 	}
 	for _, e := range entries {
 		if !e.IsDir() {
 			continue
 		}
-		bucket := e.Name()
-		objs := map[string]object{}
-		s.buckets[bucket] = objs
-		base := filepath.Join(root, bucket)
-		err := filepath.WalkDir(base, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			info, _ := d.Info()
-			rel, _ := filepath.Rel(base, p)
-			objs[filepath.ToSlash(rel)] = object{body: b, contentType: "binary/octet-stream", modified: info.ModTime().UTC()}
-			return nil
-		})
+		root, err := top.OpenRoot(e.Name())
 		if err != nil {
-			return nil, fmt.Errorf("s3 state: %w", err)
+			return err
 		}
+		objs, err := loadBucket(root)
+		if err != nil {
+			root.Close()
+			return err
+		}
+		s.buckets[e.Name()], s.roots[e.Name()] = objs, root
 	}
-	return s, nil
+	return nil
+}
+
+// loadBucket reads the objects stored under a bucket's directory.
+func loadBucket(root *os.Root) (map[string]object, error) {
+	objs := map[string]object{}
+	fsys := root.FS()
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() || strings.HasPrefix(d.Name(), ".tmp-") {
+			return err // objects are regular files; a link is none
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		objs[p] = object{body: b, contentType: "binary/octet-stream", modified: info.ModTime().UTC()}
+		return nil
+	})
+	return objs, err
 }
 
 // Object returns the body of an object and whether it exists.
@@ -206,9 +238,9 @@ func (s *S3) Call(ctx context.Context, op string, body []byte) (any, error) {
 			}
 		}
 		o := object{body: data, contentType: r.Header.Get("Content-Type"), modified: time.Now().UTC().Truncate(time.Second)}
-		if s.dir != "" {
-			if err := writeAtomic(filepath.Join(s.dir, "s3", bucket, filepath.FromSlash(key)), data); err != nil {
-				return nil, s.Error(ErrInternal, err.Error())
+		if root := s.roots[bucket]; root != nil {
+			if err := storeObject(root, key, data); err != nil {
+				return nil, err
 			}
 		}
 		s.mu.Lock()
@@ -296,13 +328,57 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// writeAtomic writes a state file through a temporary file and a rename, so
-// a reader never sees half of it.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+// storeObject writes key's body to its file under the bucket's root.
+//
+// S3 takes any UTF-8 key up to 1,024 bytes, "../x" and "a//b" included
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html,
+// read 2026-12-07). Such a key names no file inside the bucket's directory,
+// so the emulator refuses it rather than store it somewhere else: a
+// difference from AWS, confined to keys cwlens never writes.
+func storeObject(root *os.Root, key string, data []byte) error {
+	if !fs.ValidPath(key) || key == "." {
+		return &APIError{Status: http.StatusBadRequest, Code: "InvalidArgument", Message: "awsemu stores objects as files: key " + strconv.Quote(key) + " names no file inside the bucket's directory"}
+	}
+	if err := writeIn(root, key, data); err != nil {
+		return storeError(key, err)
+	}
+	return nil
+}
+
+// writeIn writes the file name under root through a temporary file and a
+// rename, so a reader never sees half of it; os.Root keeps every step
+// inside root.
+func writeIn(root *os.Root, name string, data []byte) error {
+	if dir := path.Dir(name); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	tmp := path.Join(path.Dir(name), fmt.Sprintf(".tmp-%d", time.Now().UnixNano()))
+	f, err := root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
 		return err
 	}
-	return atomicfile.WriteFile(path, data)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = root.Rename(tmp, name)
+	}
+	if err != nil {
+		root.Remove(tmp)
+	}
+	return err
+}
+
+// storeError is a failure to store key; one through a link that leads out
+// of the bucket's directory is the os.Root's refusal.
+func storeError(key string, err error) error {
+	return &APIError{Status: http.StatusInternalServerError, Code: "InternalError", Message: "store " + strconv.Quote(key) + ": " + err.Error()}
 }
 
 // restXML is S3's protocol: the result in status, headers and raw body;

@@ -160,3 +160,51 @@ func TestSNSPublish(t *testing.T) {
 		t.Error("a refused message was kept")
 	}
 }
+
+// TestS3StaysInItsDirectory: no key writes outside the bucket's directory,
+// neither by ".." segments nor through a link planted in the bucket; the
+// PUT fails and nothing appears outside.
+func TestS3StaysInItsDirectory(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "state")
+	outside := filepath.Join(base, "outside")
+	if err := os.MkdirAll(filepath.Join(dir, "s3", "reports"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(outside, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(outside, filepath.Join(dir, "s3", "reports", "link")); err != nil {
+		t.Fatal(err)
+	}
+	_, _, _, c, _ := newS3SNS(t, dir)
+	ctx := context.Background()
+	for _, key := range []string{
+		"../../../outside/x",   // dir/s3/reports/../../../outside/x is base/outside/x
+		"../other-bucket/x",    // another bucket's directory
+		"link/x",               // through the link to base/outside
+		"cwlens/../../../../x", // out and back up
+	} {
+		_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String(key), Body: strings.NewReader("x")})
+		if err == nil {
+			t.Errorf("PutObject %q succeeded", key)
+		}
+	}
+	var found []string
+	filepath.WalkDir(base, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			found = append(found, p)
+		}
+		return err
+	})
+	if len(found) > 0 {
+		t.Errorf("files written: %v", found)
+	}
+	// A key with directories inside the bucket still works.
+	if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("a/b/c.json"), Body: strings.NewReader("{}")}); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "s3", "reports", "a", "b", "c.json")); err != nil || string(b) != "{}" {
+		t.Errorf("a/b/c.json on disk: %q, %v", b, err)
+	}
+}

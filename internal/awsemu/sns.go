@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -28,7 +29,7 @@ import (
 // message of at most 256 KiB.
 type SNS struct {
 	Query
-	dir string
+	root *os.Root // dir/sns, when dir is set
 
 	mu   sync.Mutex
 	sent []Message
@@ -46,14 +47,19 @@ type Message struct {
 // NewSNS returns an SNS that writes messages under dir/sns when dir is not
 // empty, numbering after the messages already there.
 func NewSNS(dir string) (*SNS, error) {
-	s := &SNS{Query: Query{Version: "2010-03-31", Namespace: "http://sns.amazonaws.com/doc/2010-03-31/"}, dir: dir}
+	s := &SNS{Query: Query{Version: "2010-03-31", Namespace: "http://sns.amazonaws.com/doc/2010-03-31/"}}
 	if dir != "" {
 		d := filepath.Join(dir, "sns")
 		if err := os.MkdirAll(d, 0o755); err != nil {
 			return nil, fmt.Errorf("sns state: %w", err)
 		}
-		old, _ := filepath.Glob(filepath.Join(d, "*.json"))
+		root, err := os.OpenRoot(d)
+		if err != nil {
+			return nil, fmt.Errorf("sns state: %w", err)
+		}
+		old, _ := fs.Glob(root.FS(), "*.json")
 		s.sent = make([]Message, len(old)) // numbering continues after them
+		s.root = root
 	}
 	return s, nil
 }
@@ -121,9 +127,9 @@ func (s *SNS) Call(_ context.Context, op string, body []byte) (any, error) {
 	m.MessageID = fmt.Sprintf("00000000-0000-4000-8000-%012d", n)
 	s.sent = append(s.sent, m)
 	s.mu.Unlock()
-	if s.dir != "" {
+	if s.root != nil {
 		b, _ := json.MarshalIndent(m, "", "  ")
-		if err := writeAtomic(filepath.Join(s.dir, "sns", fmt.Sprintf("%d.json", n)), append(b, '\n')); err != nil {
+		if err := writeIn(s.root, fmt.Sprintf("%d.json", n), append(b, '\n')); err != nil {
 			return nil, s.Error(ErrInternal, err.Error())
 		}
 	}
