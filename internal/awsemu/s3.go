@@ -22,7 +22,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
 )
 
 // S3 emulates the two S3 operations cwlens's scheduled run uses, PutObject
