@@ -63,8 +63,14 @@ func (m *slidingMedian) len() int { return len(m.sorted) }
 func (m *slidingMedian) push(v float64) {
 	if len(m.ring) < m.w {
 		m.ring = append(m.ring, v)
+		j := len(m.sorted)
+		if j > 64 {
+			j = sort.SearchFloat64s(m.sorted, v)
+		}
 		m.sorted = append(m.sorted, v)
-		m.sift(len(m.sorted) - 1)
+		copy(m.sorted[j+1:], m.sorted[j:len(m.sorted)-1])
+		m.sorted[j] = v
+		m.sift(j) // a no-op after the search; orders short windows
 		return
 	}
 	old := m.ring[m.head]
@@ -86,8 +92,22 @@ func (m *slidingMedian) push(v float64) {
 	if i == len(m.sorted) {
 		i-- // unreachable: old is in the window
 	}
-	m.sorted[i] = v
-	m.sift(i)
+	if len(m.sorted) <= 64 {
+		m.sorted[i] = v
+		m.sift(i)
+		return
+	}
+	// long windows (a day of residuals at one minute): find the new
+	// value's rank by binary search and move the values between with one
+	// copy instead of swapping them one by one
+	a := m.sorted
+	if j := sort.SearchFloat64s(a, v); j > i {
+		copy(a[i:j-1], a[i+1:j])
+		a[j-1] = v
+	} else {
+		copy(a[j+1:i+1], a[j:i])
+		a[j] = v
+	}
 }
 
 // sift moves sorted[i] left or right until the slice is sorted again.

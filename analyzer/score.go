@@ -179,9 +179,11 @@ func (s *Scorer) Update(v float64) float64 {
 		return math.NaN()
 	}
 	s.present++
-	if d := decimalsOf(v); d > s.decimals {
-		s.decimals = d
+	d := maxDecimals
+	if !s.fullPrecision() {
+		d = decimalsOf(v)
 	}
+	s.decimals = max(s.decimals, d)
 	quantum := math.Pow10(-s.decimals)
 	s.det.scaleFloor = 0.5 * quantum
 	j := s.det.Judge(v)
@@ -196,7 +198,7 @@ func (s *Scorer) Update(v float64) float64 {
 	sur[1] = s.point.surprise(v, 0.5*quantum)
 	sur[2] = s.ratioSurprise(v, quantum)
 	sur[3] = s.spreadSurprise(v, j.Expected)
-	sur[4] = s.quantSurprise(v)
+	sur[4] = s.quantSurprise(v, d)
 	sur[5] = s.extremeSurprise(v)
 
 	a := 1 / float64(s.present)
@@ -284,12 +286,12 @@ func (s *Scorer) spreadSurprise(v, expected float64) float64 {
 // at the long-run rate", so its value is about the surprise of the run (a
 // fractional KPI sitting on whole numbers alarms within a few points, while
 // the odd whole number of an ordinary day does not).
-func (s *Scorer) quantSurprise(v float64) float64 {
+func (s *Scorer) quantSurprise(v float64, dec int) float64 {
 	if v == 0 {
 		// zero is a level, not a coarser value: sparse series sit on it
 		return 0
 	}
-	d := float64(decimalsOf(v))
+	d := float64(dec)
 	coarse := 0.0
 	if d < s.decLong-0.5 {
 		coarse = 1 // fewer decimals than the series usually has
@@ -318,19 +320,29 @@ func (s *Scorer) quantSurprise(v float64) float64 {
 // looks for: most of them.
 const quantAlt = 0.9
 
-// decimalsOf returns how many decimals v is written with, up to 7 (7 for
-// any value finer than that).
+// fullPrecision tells that the series is written with full-precision
+// floats (almost every value with the most decimals decimalsOf tells):
+// then decimals are no longer worth counting.
+func (s *Scorer) fullPrecision() bool {
+	return s.present > 1000 && s.decimals == maxDecimals && s.decLong > maxDecimals-0.5
+}
+
+// maxDecimals is the most decimals decimalsOf tells apart.
+const maxDecimals = 7
+
+// decimalsOf returns how many decimals v is written with, up to maxDecimals
+// (maxDecimals for any value finer than that).
 func decimalsOf(v float64) int {
 	v = math.Abs(v)
 	p := 1.0
-	for k := 0; k < 7; k++ {
+	for k := 0; k < maxDecimals; k++ {
 		x := v * p
 		if math.Abs(x-math.Round(x)) <= 1e-6*max(1, x)*1e-3 {
 			return k
 		}
 		p *= 10
 	}
-	return 7
+	return maxDecimals
 }
 
 // pointChan scores one point against the median of the last few on a

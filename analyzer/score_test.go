@@ -95,3 +95,11 @@ func BenchmarkScorerKPI(b *testing.B) {
 	}
 	reportPoints(b, len(l.values), cpu0)
 }
+
+func TestGaussSurpriseApprox(t *testing.T) {
+	for z := 0.0; z <= 8; z += 0.01 {
+		if d := math.Abs(gaussSurpriseApprox(z) - surprise(z)); d > 0.01 {
+			t.Fatalf("z %.2f: approximation %v, exact %v", z, gaussSurpriseApprox(z), surprise(z))
+		}
+	}
+}
