@@ -30,12 +30,15 @@ func TestLoghubRaw(t *testing.T) {
 		if err != nil {
 			continue
 		}
-		truth := readTruth(t, filepath.Join(dir, name, name+"_2k.log_structured.csv"))
+		truth, content := readTruth(t, filepath.Join(dir, name, name+"_2k.log_structured.csv"))
 		var lines []string
 		sc := bufio.NewScanner(strings.NewReader(string(raw)))
 		sc.Buffer(nil, 1<<20)
 		for sc.Scan() {
 			lines = append(lines, sc.Text())
+		}
+		if os.Getenv("LOGHUB_CONTENT") != "" {
+			lines = content // the pre-split messages, for comparison
 		}
 		if len(lines) != len(truth) {
 			t.Fatalf("%s: %d lines, %d labels", name, len(lines), len(truth))
@@ -53,7 +56,11 @@ func TestLoghubRaw(t *testing.T) {
 			}
 		}
 		ga := groupingAccuracy(truth, pred)
-		t.Logf("%-12s GA %.4f  %4d templates (truth %d)", name, ga, len(r.Templates), distinct(truth))
+		var kinds []fieldKind
+		if m.tok.hdr != nil {
+			kinds = m.tok.hdr.kinds
+		}
+		t.Logf("%-12s GA %.4f  %4d templates (truth %d), header %v", name, ga, len(r.Templates), distinct(truth), kinds)
 		if os.Getenv("LOGHUB_DUMP") == name {
 			dumpMistakes(t, lines, truth, pred)
 		}
@@ -65,7 +72,7 @@ func TestLoghubRaw(t *testing.T) {
 	}
 }
 
-func readTruth(t *testing.T, path string) []string {
+func readTruth(t *testing.T, path string) (truth, content []string) {
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -75,17 +82,15 @@ func readTruth(t *testing.T, path string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := -1
+	col := map[string]int{}
 	for i, h := range rows[0] {
-		if h == "EventId" {
-			col = i
-		}
+		col[h] = i
 	}
-	out := make([]string, 0, len(rows)-1)
 	for _, r := range rows[1:] {
-		out = append(out, r[col])
+		truth = append(truth, r[col["EventId"]])
+		content = append(content, r[col["Content"]])
 	}
-	return out
+	return truth, content
 }
 
 func distinct(s []string) int {

@@ -51,7 +51,24 @@ type Miner struct {
 	live     int
 	seq      uint64
 	evicted  evicted
+
+	// The first lines wait here until the header is learned from them
+	// (learnHeader); Add hands out tickets for them, which tickets then
+	// maps to their clusters.
+	learning bool
+	pending  []pendingLine
+	pendingB int
+	tickets  []ClusterID
 }
+
+type pendingLine struct {
+	w   Window
+	msg string
+}
+
+// ticket is the ClusterID Add returns for the i-th line of the learning
+// sample, below NoCluster so that it is never a cluster's.
+func ticket(i int) ClusterID { return NoCluster - 1 - ClusterID(i) }
 
 // rootKey is the tree's first level: the token count, as in Drain, and the
 // structure the tokenizer found (a JSON key set), so that events of other
@@ -106,15 +123,48 @@ func New(cfg Config) (*Miner, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	return &Miner{cfg: cfg, tok: newTokenizer(cfg.MaxTokens), root: make(map[rootKey]*node)}, nil
+	return &Miner{cfg: cfg, tok: newTokenizer(cfg.MaxTokens), root: make(map[rootKey]*node), learning: true}, nil
 }
 
 // Add mines msg as part of the Current window.
 func (m *Miner) Add(msg string) ClusterID { return m.AddTo(Current, msg) }
 
 // AddTo mines msg and counts it in window w. Bytes are the message's
-// length in bytes.
+// length in bytes. The first lines (up to 256 or 1 MiB) are held until the
+// log's header is learned from them, then mined; the ID returned for them
+// is valid for Result.Index all the same.
 func (m *Miner) AddTo(w Window, msg string) ClusterID {
+	if !m.learning {
+		return m.add(w, msg)
+	}
+	if strings.TrimSpace(msg) == "" {
+		return NoCluster
+	}
+	m.pending = append(m.pending, pendingLine{w, msg})
+	m.pendingB += len(msg)
+	id := ticket(len(m.pending) - 1)
+	if len(m.pending) >= learnLines || m.pendingB >= learnBytes {
+		m.flush()
+	}
+	return id
+}
+
+// flush learns the header from the held lines and mines them.
+func (m *Miner) flush() {
+	m.learning = false
+	msgs := make([]string, len(m.pending))
+	for i, p := range m.pending {
+		msgs[i] = p.msg
+	}
+	m.tok.hdr = m.tok.learnHeader(msgs)
+	m.tickets = make([]ClusterID, len(m.pending))
+	for i, p := range m.pending {
+		m.tickets[i] = m.add(p.w, p.msg)
+	}
+	m.pending = nil
+}
+
+func (m *Miner) add(w Window, msg string) ClusterID {
 	toks := m.tok.tokens(msg)
 	if len(toks) == 0 {
 		return NoCluster

@@ -34,10 +34,11 @@ type Result struct {
 	// Evicted is non-zero when templates were dropped to honour MaxTemplates.
 	Evicted Evicted `json:"evicted"`
 
-	tok    *tokenizer
-	byID   map[ClusterID]int // cluster → template index
-	enums  map[ClusterID]int // cluster → enumerated position
-	values map[enumKey]int   // (cluster, value) → template index
+	tok     *tokenizer
+	tickets []ClusterID       // the learning sample's clusters (Miner.AddTo)
+	byID    map[ClusterID]int // cluster → template index
+	enums   map[ClusterID]int // cluster → enumerated position
+	values  map[enumKey]int   // (cluster, value) → template index
 }
 
 type enumKey struct {
@@ -64,6 +65,9 @@ type part struct {
 // run holds (a list of 1, 2 or 3 files) are merged into one with a single
 // Wildcard for the run.
 func (m *Miner) Result() *Result {
+	if m.learning {
+		m.flush()
+	}
 	var parts []part
 	inFamily := make(map[ClusterID]bool)
 	for _, g := range m.families() {
@@ -117,10 +121,12 @@ func (m *Miner) Result() *Result {
 		Baseline: m.evicted.counts[1],
 		Evicted:  Evicted{Templates: m.evicted.templates, Current: m.evicted.counts[0], Baseline: m.evicted.counts[1]},
 		tok:      newTokenizer(m.cfg.MaxTokens),
+		tickets:  m.tickets,
 		byID:     make(map[ClusterID]int),
 		enums:    make(map[ClusterID]int),
 		values:   make(map[enumKey]int),
 	}
+	r.tok.hdr = m.tok.hdr
 	partIndex := make([]int, len(parts))
 	for i, p := range parts {
 		t := final(texts[i])
@@ -198,6 +204,13 @@ func (m *Miner) enumPosition(c *cluster) int {
 // msg, which Add put in cluster id, belongs to; -1 if its cluster was
 // evicted or it had no tokens. It is not safe for concurrent use.
 func (r *Result) Index(id ClusterID, msg string) int {
+	if id < NoCluster {
+		i := int(NoCluster - 1 - id)
+		if i >= len(r.tickets) {
+			return -1
+		}
+		id = r.tickets[i]
+	}
 	if k, ok := r.byID[id]; ok {
 		return k
 	}

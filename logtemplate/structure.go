@@ -35,7 +35,8 @@ func messageKey(k string) bool {
 
 // tokens splits msg into masked tokens and sets t.shape, the structure it
 // found (the key set of a JSON object, or "" for text), which the miner's
-// tree uses as its first branch. A message longer than maxTokens keeps its
+// tree uses as its first branch. A learned header (t.hdr) is taken off
+// the first line, its level kept as the first token. A message longer than maxTokens keeps its
 // first maxTokens-1 tokens and a Wildcard for the rest. The returned slice
 // is valid until the next call.
 func (t *tokenizer) tokens(msg string) []string {
@@ -45,7 +46,16 @@ func (t *tokenizer) tokens(msg string) []string {
 	if k := strings.IndexByte(msg, '\n'); k >= 0 {
 		first, rest = msg[:k], msg[k+1:]
 	}
-	toks := t.appendLine(t.toks[:0], first)
+	toks := t.toks[:0]
+	if t.hdr != nil {
+		if level, m, ok := t.hdr.strip(t, first); ok {
+			if level != "" {
+				toks = append(toks, t.mask(level))
+			}
+			first = m
+		}
+	}
+	toks = t.appendLine(toks, first)
 	if strings.TrimSpace(rest) != "" {
 		toks = t.appendTrace(toks, rest, "\n")
 	}

@@ -62,8 +62,9 @@ type tokenizer struct {
 	date      []bool // per token: a day or month name maskDates masked
 	intern    map[string]string
 
-	shape  string // the structure tokens found: a JSON key set, or ""
-	access bool   // the line holds a quoted HTTP request
+	hdr    *header // the log's header, once learned; nil for none
+	shape  string  // the structure tokens found: a JSON key set, or ""
+	access bool    // the line holds a quoted HTTP request
 
 	// JSON scanning, reused line after line.
 	jbuf   bytes.Buffer
