@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 
@@ -22,26 +21,40 @@ import (
 // content is reported as one *InputError naming path, the JSON path of the
 // offending field, its value and its line and column.
 func ReadSnapshot(path string) (*Snapshot, error) {
-	f, err := os.Open(path)
+	r, f, err := OpenJSONObject(path, MaxSnapshotBytes, "snapshot")
 	if err != nil {
-		return nil, fmt.Errorf("read snapshot %s: %w", path, err)
+		return nil, err
 	}
 	defer f.Close()
-	return DecodeSnapshot(f, path)
+	return decodeSnapshot(r, path)
 }
 
 // DecodeSnapshot decodes and validates a snapshot from r, read as a stream;
 // name is the file name errors report. Bad content is reported as one
 // *InputError; an error reading r is returned wrapped.
+//
+// At most MaxSnapshotBytes are read; a UTF-8 byte-order mark is skipped.
 func DecodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
+	return decodeSnapshot(SkipBOM(LimitReader(r, name, MaxSnapshotBytes, "snapshot")), name)
+}
+
+func decodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
 	var s Snapshot
 	err := snapshotDoc.Decode(r, &s)
-	var je *jsonin.Error
-	if err != nil && !errors.As(err, &je) {
+	var (
+		je *jsonin.Error
+		tl *TooLargeError
+	)
+	switch {
+	case errors.As(err, &tl):
+		return nil, &InputError{File: name, Err: tl}
+	case err != nil && !errors.As(err, &je):
 		return nil, fmt.Errorf("read snapshot %s: %w", name, err)
-	}
-	if err != nil {
+	case err != nil:
 		return nil, inputError(err, name)
+	}
+	if err := s.checkArrays(); err != nil {
+		return nil, withFile(err, name)
 	}
 	if err := s.Validate(); err != nil {
 		return nil, withFile(err, name)

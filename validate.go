@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // retentionDays lists the retention periods CloudWatch Logs accepts, in days
@@ -56,6 +57,20 @@ func (s *Snapshot) Validate() error {
 	return v.err
 }
 
+// checkArrays refuses a decoded snapshot without its log_groups or services
+// array (missing or null): docs/snapshot.md makes both required, [] when
+// there are none, so that a truncated or hand-cut file is not read as an
+// account without services.
+func (s *Snapshot) checkArrays() error {
+	switch {
+	case s.LogGroups == nil:
+		return Inputf("", "log_groups", "", "missing (required; [] for none)")
+	case s.Services == nil:
+		return Inputf("", "services", "", "missing (required; [] for none)")
+	}
+	return nil
+}
+
 // validator keeps the first problem found; later checks are skipped once one
 // is recorded.
 type validator struct{ err error }
@@ -77,6 +92,7 @@ func (v *validator) snapshot(s *Snapshot) {
 	if s.Region == "" {
 		v.failf("region", `""`, "missing")
 	}
+	v.length("account_name", s.AccountName, maxAccountName)
 	v.time("captured_at", s.CapturedAt)
 	v.time("window.start", s.Window.Start)
 	v.time("window.end", s.Window.End)
@@ -145,10 +161,32 @@ func (v *validator) logGroup(p string, g *LogGroup, w Window) {
 	if g.StoredBytes < 0 {
 		v.failf(p+".stored_bytes", strconv.FormatInt(g.StoredBytes, 10), "must not be negative")
 	}
-	v.series(p+".daily_incoming_bytes", g.DailyIncomingBytes, UnitBytes, w, noUpperBound)
-	v.series(p+".daily_incoming_events", g.DailyIncomingEvents, UnitCount, w, noUpperBound)
-	v.series(p+".hourly_incoming_bytes", g.HourlyIncomingBytes, UnitBytes, w, noUpperBound)
-	v.series(p+".hourly_incoming_events", g.HourlyIncomingEvents, UnitCount, w, noUpperBound)
+	if g.StoredBytes > noUpperBound {
+		v.failf(p+".stored_bytes", strconv.FormatInt(g.StoredBytes, 10), "above 2^53 bytes")
+	}
+	v.length(p+".name", g.Name, maxLogGroupName)
+	for _, c := range []struct {
+		name    string
+		s       Series
+		unit    string
+		period  time.Duration
+		perSec  float64
+		perWhat string
+	}{
+		{"daily_incoming_bytes", g.DailyIncomingBytes, UnitBytes, Day, maxLogBytesPerSecond, "bytes"},
+		{"daily_incoming_events", g.DailyIncomingEvents, UnitCount, Day, maxLogEventsPerSecond, "events"},
+		{"hourly_incoming_bytes", g.HourlyIncomingBytes, UnitBytes, Hour, maxLogBytesPerSecond, "bytes"},
+		{"hourly_incoming_events", g.HourlyIncomingEvents, UnitCount, Hour, maxLogEventsPerSecond, "events"},
+	} {
+		v.period(p+"."+c.name, c.s, c.period)
+		v.series(p+"."+c.name, c.s, c.unit, w, noUpperBound)
+		v.rate(p+"."+c.name, c.s, c.perSec, c.perWhat)
+	}
+	for i, e := range g.Sample {
+		if len(e.Message) > maxEventBytes {
+			v.failf(fmt.Sprintf("%s.sample[%d].message", p, i), fmt.Sprintf("%d bytes", len(e.Message)), "longer than a log event can be (1 MB)")
+		}
+	}
 	filters := map[string]int{}
 	for i := range g.MetricFilters {
 		f := &g.MetricFilters[i]
@@ -166,6 +204,12 @@ func (v *validator) logGroup(p string, g *LogGroup, w Window) {
 		if f.MetricNamespace == "" {
 			v.failf(fp+".metric_namespace", `""`, "missing")
 		}
+		v.length(fp+".name", f.Name, maxFilterName)
+		v.length(fp+".pattern", f.Pattern, maxFilterPattern)
+		v.length(fp+".metric_name", f.MetricName, maxMetricName)
+		v.length(fp+".metric_namespace", f.MetricNamespace, maxMetricName)
+		v.period(fp+".counts", f.Counts, periodAny)
+		v.period(fp+".values", f.Values, periodAny)
 		if n := len(f.Dimensions); n > MaxMetricFilterDimensions {
 			v.failf(fp+".dimensions", strconv.Itoa(n)+" entries", "at most %d", MaxMetricFilterDimensions)
 		}
@@ -208,7 +252,91 @@ func (v *validator) sharedWith(fp, group string, f *MetricFilter) {
 	}
 }
 
-const noUpperBound = math.MaxFloat64
+// noUpperBound is the largest value any series may hold: 2^53, past which
+// a float64 no longer holds every whole number, so sums of bytes or counts
+// would silently lose units (and 1e308 overflows to +Inf when multiplied
+// into a month).
+const noUpperBound = 1 << 53
+
+// AWS's own limits, which a snapshot of a real account cannot exceed.
+const (
+	// maxLogBytesPerSecond bounds ingestion: PutLogEvents takes at most
+	// 1,048,576 bytes per call at 5,000 calls per second per account and
+	// Region (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/cloudwatch_limits_cwl.html,
+	// read 2026-12). The call quota can be raised: ten times it leaves room.
+	maxLogBytesPerSecond = 1_048_576 * 5_000 * 10
+	// maxLogEventsPerSecond is the same for events: 10,000 per call.
+	maxLogEventsPerSecond = 10_000 * 5_000 * 10
+	// Name lengths, from the APIs that create them: CreateLogGroup and
+	// PutMetricFilter take names of 1 to 512 characters, a filter
+	// pattern of up to 1,024 and metric names and namespaces of up to 255
+	// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutMetricFilter.html);
+	// ECS cluster and service names are up to 255 (CreateService,
+	// CreateCluster); an Organizations account name is 1 to 50
+	// (https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html);
+	// a log event is at most 1 MB (PutLogEvents).
+	maxLogGroupName  = 512
+	maxFilterName    = 512
+	maxFilterPattern = 1024
+	maxMetricName    = 255
+	maxECSName       = 255
+	maxAccountName   = 50
+	maxEventBytes    = 1 << 20
+)
+
+// MaxTasksPerService is ECS's "Tasks per service" quota, 5,000
+// (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html):
+// no service runs, or can be asked to run, more.
+const MaxTasksPerService = 5_000
+
+// periodAny marks a series whose period may be any CloudWatch accepts.
+const periodAny time.Duration = 0
+
+// cloudWatchPeriod reports whether CloudWatch can return data at period
+// d: 1, 5, 10, 20 or 30 seconds (high resolution) or a multiple of 60
+// (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_MetricStat.html).
+func cloudWatchPeriod(d time.Duration) bool {
+	switch d {
+	case time.Second, 5 * time.Second, 10 * time.Second, 20 * time.Second, 30 * time.Second:
+		return true
+	}
+	return d%time.Minute == 0
+}
+
+// length fails when s is longer than max characters.
+func (v *validator) length(where, s string, max int) {
+	if n := utf8.RuneCountInString(s); n > max {
+		v.failf(where, fmt.Sprintf("%d characters", n), "longer than %d, AWS's limit", max)
+	}
+}
+
+// period checks a series' period: want when set (a daily series is daily),
+// else one CloudWatch can serve. A period that is not a positive whole
+// number of seconds is left to seriesIn to name.
+func (v *validator) period(p string, s Series, want time.Duration) {
+	switch {
+	case s.IsZero() || s.Period <= 0 || s.Period%time.Second != 0:
+	case want != periodAny && s.Period != want:
+		v.failf(p+".period_seconds", strconv.FormatInt(int64(s.Period/time.Second), 10), "want %d (%s)", int64(want/time.Second), PeriodText(want))
+	case !cloudWatchPeriod(s.Period):
+		v.failf(p+".period_seconds", strconv.FormatInt(int64(s.Period/time.Second), 10), "CloudWatch periods are 1, 5, 10, 20, 30 or a multiple of 60 seconds")
+	}
+}
+
+// rate bounds a series of bytes or events per period by a rate per second.
+func (v *validator) rate(p string, s Series, perSecond float64, what string) {
+	if s.IsZero() || s.Period <= 0 {
+		return
+	}
+	limit := perSecond * s.Period.Seconds()
+	for i, x := range s.Values {
+		if !IsMissing(x) && x > limit {
+			v.failf(fmt.Sprintf("%s.values[%d]", p, i), strconv.FormatFloat(x, 'g', -1, 64),
+				"more %s in %s than CloudWatch Logs can ingest (%.3g; PutLogEvents quotas)", what, PeriodText(s.Period), limit)
+			return
+		}
+	}
+}
 
 // series checks one series: a positive whole-second period, a start on the
 // period grid (so daily series start at 00:00 UTC), the expected unit, lying
@@ -258,6 +386,8 @@ func (v *validator) service(p string, s *Service, w Window) {
 	if s.Name == "" {
 		v.failf(p+".name", `""`, "missing")
 	}
+	v.length(p+".cluster", s.Cluster, maxECSName)
+	v.length(p+".name", s.Name, maxECSName)
 	fargate := v.capacity(p, s)
 	v.taskSize(p, s, fargate)
 	v.platform(p, s, fargate)
@@ -265,9 +395,9 @@ func (v *validator) service(p string, s *Service, w Window) {
 	if e := s.EphemeralStorageGiB; e != 0 && (e < 20 || e > 200) {
 		v.failf(p+".ephemeral_storage_gib", strconv.Itoa(e), "Fargate ephemeral storage is 20 to 200 GiB")
 	}
-	v.count(p+".desired_count", s.DesiredCount)
-	v.count(p+".running_count", s.RunningCount)
-	v.count(p+".pending_count", s.PendingCount)
+	v.tasks(p+".desired_count", s.DesiredCount)
+	v.tasks(p+".running_count", s.RunningCount)
+	v.tasks(p+".pending_count", s.PendingCount)
 	for i, d := range s.Deployments {
 		dp := fmt.Sprintf("%s.deployments[%d]", p, i)
 		switch d.Status {
@@ -280,9 +410,9 @@ func (v *validator) service(p string, s *Service, w Window) {
 		default:
 			v.failf(dp+".rollout_state", strconv.Quote(d.RolloutState), "want IN_PROGRESS, COMPLETED or FAILED")
 		}
-		v.count(dp+".desired_count", d.DesiredCount)
-		v.count(dp+".running_count", d.RunningCount)
-		v.count(dp+".pending_count", d.PendingCount)
+		v.tasks(dp+".desired_count", d.DesiredCount)
+		v.tasks(dp+".running_count", d.RunningCount)
+		v.tasks(dp+".pending_count", d.PendingCount)
 		v.count(dp+".failed_tasks", d.FailedTasks)
 	}
 	if h := s.HealthCheck; h != nil {
@@ -295,14 +425,21 @@ func (v *validator) service(p string, s *Service, w Window) {
 		v.inRange(hp+".retries", h.Retries, 1, 10)
 		v.inRange(hp+".start_period_seconds", h.StartPeriodSeconds, 0, 300)
 	}
-	memUpper := noUpperBound
+	memUpper := float64(noUpperBound)
 	if fargate {
 		memUpper = 100
 	}
-	v.series(p+".cpu_average", s.CPUAverage, UnitPercent, w, noUpperBound)
-	v.series(p+".cpu_maximum", s.CPUMaximum, UnitPercent, w, noUpperBound)
-	v.series(p+".memory_average", s.MemoryAverage, UnitPercent, w, memUpper)
-	v.series(p+".memory_maximum", s.MemoryMaximum, UnitPercent, w, memUpper)
+	for _, c := range []struct {
+		name  string
+		s     Series
+		upper float64
+	}{
+		{"cpu_average", s.CPUAverage, noUpperBound}, {"cpu_maximum", s.CPUMaximum, noUpperBound},
+		{"memory_average", s.MemoryAverage, memUpper}, {"memory_maximum", s.MemoryMaximum, memUpper},
+	} {
+		v.period(p+"."+c.name, c.s, periodAny)
+		v.series(p+"."+c.name, c.s, UnitPercent, w, c.upper)
+	}
 	v.taskHours(p, s, w)
 }
 
@@ -400,6 +537,14 @@ func (v *validator) capacity(p string, s *Service) (fargate bool) {
 func (v *validator) count(where string, n int) {
 	if n < 0 {
 		v.failf(where, strconv.Itoa(n), "must not be negative")
+	}
+}
+
+// tasks checks a service's task count: 0 to ECS's tasks per service.
+func (v *validator) tasks(where string, n int) {
+	v.count(where, n)
+	if n > MaxTasksPerService {
+		v.failf(where, strconv.Itoa(n), "above ECS's %d tasks per service", MaxTasksPerService)
 	}
 }
 

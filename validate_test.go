@@ -67,6 +67,37 @@ func TestValidate(t *testing.T) {
 		{"-Inf", func(s *cwlens.Snapshot) { s.Services[0].CPUAverage.Values[1] = math.Inf(-1) }, "services[0].cpu_average.values[1]: -Inf: not a finite number"},
 		{"sub-second period", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Period = 1500 * time.Millisecond }, "log_groups[0].daily_incoming_bytes.period_seconds: 1.5s: must be a positive whole number of seconds"},
 		{"zero period", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Period = 0 }, "log_groups[0].daily_incoming_bytes.period_seconds: 0s"},
+
+		// AWS's own limits.
+		{"1e307 bytes in a day", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Values[3] = 1e307 }, "log_groups[0].daily_incoming_bytes.values[3]: 1e+307: above 9.007199254740992e+15"},
+		{"more bytes a day than PutLogEvents allows", func(s *cwlens.Snapshot) { s.LogGroups[0].DailyIncomingBytes.Values[3] = 5e15 },
+			"log_groups[0].daily_incoming_bytes.values[3]: 5e+15: more bytes in 1 day than CloudWatch Logs can ingest (4.53e+15"},
+		{"more events an hour than PutLogEvents allows", func(s *cwlens.Snapshot) { s.LogGroups[0].HourlyIncomingEvents.Values[0] = 2e12 },
+			"log_groups[0].hourly_incoming_events.values[0]: 2e+12: more events in 1 hour than CloudWatch Logs can ingest"},
+		{"a daily series with a 1-second period", func(s *cwlens.Snapshot) {
+			d := &s.LogGroups[0].DailyIncomingBytes
+			d.Period, d.Values = time.Second, d.Values[:1]
+		}, "log_groups[0].daily_incoming_bytes.period_seconds: 1: want 86400 (1 day)"},
+		{"an hourly series by the day", func(s *cwlens.Snapshot) { s.LogGroups[0].HourlyIncomingBytes.Period = cwlens.Day },
+			"log_groups[0].hourly_incoming_bytes.period_seconds: 86400: want 3600 (1 hour)"},
+		{"a period CloudWatch cannot serve", func(s *cwlens.Snapshot) {
+			c := &s.Services[0].CPUAverage
+			c.Period, c.Start = 7*time.Second, c.Start.Truncate(7*time.Second).Add(7*time.Second)
+			c.Values = c.Values[:2]
+		}, "services[0].cpu_average.period_seconds: 7: CloudWatch periods are 1, 5, 10, 20, 30 or a multiple of 60 seconds"},
+		{"1e18 desired tasks", func(s *cwlens.Snapshot) { s.Services[0].DesiredCount = 1e18 }, "services[0].desired_count: 1000000000000000000: above ECS's 5000 tasks per service"},
+		{"5,001 running tasks", func(s *cwlens.Snapshot) { s.Services[0].RunningCount = 5001 }, "services[0].running_count: 5001: above ECS's 5000"},
+		{"a 513-character log group name", func(s *cwlens.Snapshot) {
+			s.LogGroups[7].Name = "/" + strings.Repeat("a", 512)
+			for i := range s.Services {
+				if s.Services[i].Name == "marketplace" {
+					s.Services[i].LogGroup = s.LogGroups[7].Name
+				}
+			}
+		}, "log_groups[7].name: 513 characters: longer than 512, AWS's limit"},
+		{"a 51-character account name", func(s *cwlens.Snapshot) { s.AccountName = strings.Repeat("é", 51) }, "account_name: 51 characters: longer than 50"},
+		{"a 256-character service name", func(s *cwlens.Snapshot) { s.Services[0].Name = strings.Repeat("s", 256) }, "services[0].name: 256 characters: longer than 255"},
+		{"stored bytes above 2^53", func(s *cwlens.Snapshot) { s.LogGroups[0].StoredBytes = 1 << 60 }, "log_groups[0].stored_bytes: 1152921504606846976: above 2^53 bytes"},
 		{"daily not at midnight", func(s *cwlens.Snapshot) {
 			d := &s.LogGroups[0].DailyIncomingBytes
 			d.Start = d.Start.Add(time.Hour)

@@ -33,12 +33,17 @@ var timeLayouts = []string{
 	"2006-01-02T15:04:05",
 }
 
+// MaxCSVRows bounds the rows ReadCSV keeps: two years of minutes. Each
+// costs about 100 bytes with its text, so the series stays near 100 MB.
+const MaxCSVRows = 1_000_000
+
 // ReadCSV reads a CSV with the header timestamp,value (in either order,
 // other columns ignored). Timestamps are NAB's "YYYY-MM-DD HH:MM:SS" (taken as
 // UTC) or RFC 3339; an empty value is a missing point. name is the file name
 // used in errors, which are *cwlens.InputError naming the line and value.
+// Rows must be in time order without repeats; NaN is refused.
 func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
-	cr := csv.NewReader(r)
+	cr := csv.NewReader(cwlens.LimitReader(r, name, cwlens.MaxCSVBytes, "time series"))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
 	head, err := cr.Read()
@@ -81,12 +86,18 @@ func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
 		if err != nil {
 			return nil, cwlens.Inputf(name, where+" timestamp", rec[ti], "not a timestamp (want YYYY-MM-DD HH:MM:SS or RFC 3339)")
 		}
-		v := math.NaN()
+		v := math.NaN() // an empty value is a missing point
 		if s := strings.TrimSpace(rec[vi]); s != "" {
 			v, err = strconv.ParseFloat(s, 64)
-			if err != nil || math.IsInf(v, 0) {
-				return nil, cwlens.Inputf(name, where+" value", rec[vi], "not a finite number")
+			if err != nil || math.IsInf(v, 0) || math.IsNaN(v) {
+				return nil, cwlens.Inputf(name, where+" value", rec[vi], "not a finite number (leave it empty for a missing point)")
 			}
+		}
+		if n := len(out.Times); n > 0 && !ts.After(out.Times[n-1]) {
+			return nil, cwlens.Inputf(name, where+" timestamp", rec[ti], "not after the previous row's %s: rows must be in time order, one per time", out.TimeText[n-1])
+		}
+		if len(out.Times) >= MaxCSVRows {
+			return nil, cwlens.Inputf(name, where, "", "more than %d rows", MaxCSVRows)
 		}
 		out.Times = append(out.Times, ts)
 		out.Values = append(out.Values, v)

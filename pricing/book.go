@@ -15,7 +15,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -224,9 +223,9 @@ func Default() *Book {
 // LoadBook reads a price book file such as one written by `cwlens prices
 // refresh`.
 func LoadBook(path string) (*Book, error) {
-	data, err := os.ReadFile(path)
+	data, err := cwlens.ReadJSONObject(path, cwlens.MaxPriceBookBytes, "price book")
 	if err != nil {
-		return nil, fmt.Errorf("read price book: %w", err)
+		return nil, err
 	}
 	return ParseBook(data, path)
 }

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"github.com/shopspring/decimal"
+	"math"
 
 	"github.com/cwlens/cwlens"
 )
@@ -47,7 +48,11 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 		if err != nil {
 			return nil
 		}
-		total = total.Add(decimal.NewFromFloat(im.IngestedBytesPerMonth).Div(GB).Mul(p.USD))
+		bytes := im.IngestedBytesPerMonth
+		if math.IsNaN(bytes) || math.IsInf(bytes, 0) {
+			return nil // not a number of bytes: unknown, never a panic or $0
+		}
+		total = total.Add(decimal.NewFromFloat(bytes).Div(GB).Mul(p.USD))
 		priced = true
 	}
 	if im.StoredBytes != 0 {

@@ -350,8 +350,8 @@ func parseChange(file string, item *yaml.Node) (Change, error) {
 		c.Architecture = v
 	case ChangeDesiredCount:
 		n, err := strconv.Atoi(strings.TrimSpace(body.Value))
-		if body.Kind != yaml.ScalarNode || err != nil || n < 0 {
-			return c, at(file, body, "want a whole number of tasks, 0 or more")
+		if body.Kind != yaml.ScalarNode || err != nil || n < 0 || n > cwlens.MaxTasksPerService {
+			return c, at(file, body, "want a whole number of tasks, 0 to %d (ECS's tasks per service)", cwlens.MaxTasksPerService)
 		}
 		c.DesiredCount = n
 	case ChangeLogVolume:

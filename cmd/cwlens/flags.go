@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
@@ -147,9 +146,9 @@ func loadBook(path string) (*pricing.Book, error) {
 
 // loadScenario reads and parses the scenario file at path.
 func loadScenario(path string) (*pricing.Scenario, error) {
-	data, err := os.ReadFile(path)
+	data, err := cwlens.ReadLimited(path, cwlens.MaxScenarioBytes, "scenario")
 	if err != nil {
-		return nil, cwlens.Inputf(path, "", "", "cannot read the scenario: %v", err)
+		return nil, err
 	}
 	return pricing.ParseScenario(data, path)
 }

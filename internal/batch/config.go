@@ -92,13 +92,14 @@ var (
 // variable gives one line naming it and its value; all of them are reported
 // at once.
 func FromEnv(lookupEnv func(string) (string, bool)) (Config, error) {
+	var errs []error
+	lookupEnv = boundedEnv(lookupEnv, &errs)
 	getenv := func(name string) string { v, _ := lookupEnv(name); return v }
 	c := Config{
 		LookbackDays:  DefaultLookbackDays,
 		ReportPrefix:  DefaultReportPrefix,
 		AlertSeverity: DefaultAlertSeverity,
 	}
-	var errs []error
 	bad := func(name, value, format string, args ...any) {
 		errs = append(errs, cwlens.Inputf("", name, strconv.Quote(value), format, args...))
 	}
@@ -156,6 +157,36 @@ func FromEnv(lookupEnv func(string) (string, bool)) (Config, error) {
 	return c, errors.Join(errs...)
 }
 
+// Lambda's limits on what a function is given: all its environment
+// variables together are at most 4 KB
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html),
+// and a synchronous invocation's payload at most 6 MB
+// (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html).
+// Anything larger did not come from Lambda: it is refused before it is read.
+const (
+	maxEnvValueBytes = 4 << 10
+	maxPayloadBytes  = 6 << 20
+	// maxRegions bounds the regions of one run: AWS has fewer than 50.
+	maxRegions = 50
+)
+
+// boundedEnv returns lookupEnv that reports, once each into errs, a
+// variable longer than Lambda allows, and reads it as unset.
+func boundedEnv(lookupEnv func(string) (string, bool), errs *[]error) func(string) (string, bool) {
+	reported := map[string]bool{}
+	return func(name string) (string, bool) {
+		v, ok := lookupEnv(name)
+		if len(v) <= maxEnvValueBytes {
+			return v, ok
+		}
+		if !reported[name] {
+			reported[name] = true
+			*errs = append(*errs, cwlens.Inputf("", name, fmt.Sprintf("%d bytes", len(v)), "longer than Lambda's %d bytes for all variables together", maxEnvValueBytes))
+		}
+		return "", false
+	}
+}
+
 func splitList(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' || r == '\t' })
 }
@@ -177,6 +208,10 @@ func (c Config) Validate(source string) error {
 	}
 	if len(c.Regions) == 0 {
 		errs = append(errs, cwlens.Inputf(source, name(EnvRegions, "regions"), "", "no region: set %s or AWS_REGION", EnvRegions))
+	}
+	if len(c.Regions) > maxRegions {
+		errs = append(errs, cwlens.Inputf(source, name(EnvRegions, "regions"), fmt.Sprintf("%d regions", len(c.Regions)), "at most %d", maxRegions))
+		return errors.Join(errs...)
 	}
 	seen := map[string]bool{}
 	for _, r := range c.Regions {
@@ -285,6 +320,9 @@ type Overrides struct {
 // of Overrides, or nothing (null, {} or empty). now is the clock.
 func ParseEvent(base Config, payload json.RawMessage, now time.Time) (Invocation, error) {
 	inv := Invocation{Config: base, At: now.UTC()}
+	if len(payload) > maxPayloadBytes {
+		return inv, cwlens.Inputf("payload", "", fmt.Sprintf("%d bytes", len(payload)), "larger than Lambda's %d MB for an invocation", maxPayloadBytes>>20)
+	}
 	payload = bytes.TrimSpace(payload)
 	if len(payload) == 0 || bytes.Equal(payload, []byte("null")) {
 		return inv, nil

@@ -2,6 +2,7 @@ package batch
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -87,6 +88,8 @@ func TestFromEnvErrors(t *testing.T) {
 		{[]string{EnvSampleEvents, "-1"}, []string{`CWLENS_SAMPLE_EVENTS: "-1": want a whole number of events from 0 (off) to 100000`}},
 		{[]string{EnvSampleEvents, "100001"}, []string{`CWLENS_SAMPLE_EVENTS: "100001": want a whole number of events from 0 (off) to 100000`}},
 		{[]string{EnvSampleEvents, "2e3"}, []string{`CWLENS_SAMPLE_EVENTS: "2e3": want a whole number`}},
+		{[]string{EnvLogGroupPrefix, "/" + strings.Repeat("a", 5000)}, []string{`CWLENS_LOG_GROUP_PREFIX: 5001 bytes: longer than Lambda's 4096 bytes for all variables together`}},
+		{[]string{EnvRegions, manyRegions(51, ",")}, []string{`CWLENS_REGIONS: 51 regions: at most 50`}},
 		// Several at once: one line each.
 		{[]string{EnvDryRun, "maybe", EnvAlertSeverity, "urgent", EnvLookbackDays, "x"}, []string{
 			`CWLENS_LOOKBACK_DAYS: "x"`, `CWLENS_ALERT_SEVERITY: "urgent"`, `CWLENS_DRY_RUN: "maybe"`}},
@@ -184,12 +187,22 @@ func TestParseEvent(t *testing.T) {
 		{`{"sample_events":100001}`, `payload: sample_events: "100001": want a whole number of events from 0 (off) to 100000`},
 		{`{"sample_events":-5}`, `payload: sample_events: "-5": want a whole number of events from 0 (off) to 100000`},
 		{`{"sample_events":"2000"}`, `payload: sample_events: string: want a int`},
+		{`{"regions":["` + manyRegions(51, `","`) + `"]}`, `payload: regions: 51 regions: at most 50`},
 	}
 	for _, tt := range bad {
 		_, err := ParseEvent(base, json.RawMessage(tt.payload), now)
 		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("ParseEvent(%s) = %v, want prefix %q", tt.payload, err, tt.want)
 		}
+	}
+}
+
+// TestParseEventTooLarge: a payload over Lambda's 6 MB is refused unread.
+func TestParseEventTooLarge(t *testing.T) {
+	payload := `{"scenario":"` + strings.Repeat("x", 6<<20) + `"}`
+	_, err := ParseEvent(base, json.RawMessage(payload), time.Now())
+	if want := "payload: 6291471 bytes: larger than Lambda's 6 MB for an invocation"; err == nil || err.Error() != want {
+		t.Errorf("err %.200v, want %q", err, want)
 	}
 }
 
@@ -203,4 +216,16 @@ func TestParseS3URI(t *testing.T) {
 			t.Errorf("ParseS3URI(%q) accepted", bad)
 		}
 	}
+}
+
+// manyRegions returns n distinct codes shaped like Regions, joined by sep.
+func manyRegions(n int, sep string) string {
+	codes := make([]string, n)
+	for i := range codes {
+		codes[i] = fmt.Sprintf("xx-test-%d", i%90+1)
+		if i >= 90 {
+			codes[i] = "y" + codes[i]
+		}
+	}
+	return strings.Join(codes, sep)
 }

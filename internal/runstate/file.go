@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"time"
 
 	"github.com/cwlens/cwlens"
@@ -26,17 +25,17 @@ const reportSchema = "cwlens.report/v1"
 
 // maxStateBytes bounds what Decode reads: a state file of a large account is
 // a few MB; anything far larger is not a state file.
-const maxStateBytes = 256 << 20
+const maxStateBytes = cwlens.MaxStateBytes
 
 // Load reads the state file at path. A missing file is a first run: Load
 // returns nil and no error.
 func Load(path string) (*State, error) {
-	b, err := os.ReadFile(path)
+	b, err := cwlens.ReadJSONObject(path, maxStateBytes, "state file")
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read state %s: %w", path, err)
+		return nil, err
 	}
 	return Decode(path, bytes.NewReader(b))
 }
