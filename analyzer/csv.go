@@ -41,7 +41,8 @@ const MaxCSVRows = 1_000_000
 // other columns ignored). Timestamps are NAB's "YYYY-MM-DD HH:MM:SS" (taken as
 // UTC) or RFC 3339; an empty value is a missing point. name is the file name
 // used in errors, which are *cwlens.InputError naming the line and value.
-// Rows must be in time order without repeats; NaN is refused.
+// NaN is refused. Rows are kept in the file's order, repeats included, as
+// NAB's files have them (see CheckOrder).
 func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
 	cr := csv.NewReader(cwlens.LimitReader(r, name, cwlens.MaxCSVBytes, "time series"))
 	cr.FieldsPerRecord = -1
@@ -93,9 +94,6 @@ func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
 				return nil, cwlens.Inputf(name, where+" value", rec[vi], "not a finite number (leave it empty for a missing point)")
 			}
 		}
-		if n := len(out.Times); n > 0 && !ts.After(out.Times[n-1]) {
-			return nil, cwlens.Inputf(name, where+" timestamp", rec[ti], "not after the previous row's %s: rows must be in time order, one per time", out.TimeText[n-1])
-		}
 		if len(out.Times) >= MaxCSVRows {
 			return nil, cwlens.Inputf(name, where, "", "more than %d rows", MaxCSVRows)
 		}
@@ -105,6 +103,19 @@ func ReadCSV(r io.Reader, name string) (*TimedSeries, error) {
 		out.ValueText = append(out.ValueText, strings.TrimSpace(rec[vi]))
 	}
 	return out, nil
+}
+
+// CheckOrder returns an *InputError naming the first row of ts that is not
+// after the one before it: a detector fed a series out of order, or with a
+// time twice, scores steps that never happened.
+func CheckOrder(ts *TimedSeries, name string) error {
+	for i := 1; i < len(ts.Times); i++ {
+		if !ts.Times[i].After(ts.Times[i-1]) {
+			return cwlens.Inputf(name, fmt.Sprintf("row %d timestamp", i+1), ts.TimeText[i],
+				"not after the previous row's %s: rows must be in time order, one per time", ts.TimeText[i-1])
+		}
+	}
+	return nil
 }
 
 func csvError(name string, err error) error {

@@ -52,6 +52,9 @@ func runDetect(stdout io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
+	if err := analyzer.CheckOrder(ts, path); err != nil {
+		return err
+	}
 	step := analyzer.InferStep(ts.Times)
 	sc := analyzer.NewScorer(analyzer.DefaultScorerConfig(step))
 	scores := analyzer.ScoreTimed(sc, ts, step)
