@@ -1,9 +1,9 @@
 package batch
 
 import (
-	"bytes"
-	"encoding/json"
+	"bufio"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/cwlens/cwlens"
@@ -26,11 +26,13 @@ type Region struct {
 	Skipped []string
 }
 
-// File is one rendered report object.
+// File is one report object. Render writes its body: files are rendered
+// one at a time, each just before it is stored, so that memory holds one
+// body, not three.
 type File struct {
 	Name        string // e.g. report.json
 	ContentType string
-	Body        []byte
+	Render      func(w io.Writer) error
 }
 
 // Content types of the report objects.
@@ -51,37 +53,47 @@ type document struct {
 }
 
 // DefaultRender renders report.json (cwlens.report/v1), report.md and the
-// one-file report.html.
+// one-file report.html. It builds the report now; the files keep it, not
+// the snapshot, which the run can release.
 func DefaultRender(rg Region) ([]File, error) {
 	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
 	rep.Resolved = make([]cwlens.Finding, 0, len(rg.Resolved))
 	for _, r := range rg.Resolved {
 		rep.Resolved = append(rep.Resolved, r.Finding())
 	}
-	doc := document{Report: rep, Skipped: rg.Skipped}
-	js, err := json.MarshalIndent(doc, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("render report.json: %w", err)
-	}
-	var md bytes.Buffer
-	if err := report.Write(&md, rep, report.FormatMarkdown, report.Options{}); err != nil {
-		return nil, fmt.Errorf("render report.md: %w", err)
-	}
-	writeRunSection(&md, rg)
-	var html bytes.Buffer
-	if err := report.Write(&html, rep, report.FormatHTML, report.Options{}); err != nil {
-		return nil, fmt.Errorf("render report.html: %w", err)
-	}
+	run := rg
+	run.Snapshot, run.Projection = nil, nil // the report has what it needs of them
 	return []File{
-		{Name: "report.json", ContentType: contentJSON, Body: append(js, '\n')},
-		{Name: "report.md", ContentType: contentMarkdown, Body: md.Bytes()},
-		{Name: "report.html", ContentType: contentHTML, Body: html.Bytes()},
+		{Name: "report.json", ContentType: contentJSON, Render: func(w io.Writer) error {
+			err := report.EncodeJSON(w, rep, func(r *report.Report) any { return document{Report: r, Skipped: run.Skipped} })
+			if err != nil {
+				return fmt.Errorf("render report.json: %w", err)
+			}
+			return nil
+		}},
+		{Name: "report.md", ContentType: contentMarkdown, Render: func(w io.Writer) error {
+			if err := report.Write(w, rep, report.FormatMarkdown, report.Options{}); err != nil {
+				return fmt.Errorf("render report.md: %w", err)
+			}
+			bw := bufio.NewWriter(w)
+			writeRunSection(bw, run)
+			if err := bw.Flush(); err != nil {
+				return fmt.Errorf("render report.md: %w", err)
+			}
+			return nil
+		}},
+		{Name: "report.html", ContentType: contentHTML, Render: func(w io.Writer) error {
+			if err := report.Write(w, rep, report.FormatHTML, report.Options{}); err != nil {
+				return fmt.Errorf("render report.html: %w", err)
+			}
+			return nil
+		}},
 	}, nil
 }
 
 // writeRunSection adds what a scheduled run knows and a one-off report does
 // not: which findings are new, which were resolved, what was skipped.
-func writeRunSection(b *bytes.Buffer, rg Region) {
+func writeRunSection(b *bufio.Writer, rg Region) {
 	fmt.Fprintf(b, "\n## Since the last run\n\n")
 	var newOnes, ongoing []cwlens.Finding
 	for _, f := range rg.Findings {

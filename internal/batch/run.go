@@ -272,7 +272,7 @@ func newReportKeys(prefix string, at time.Time, region string, multi bool) repor
 func (k reportKeys) at(name string) string     { return path.Join(k.dated, name) }
 func (k reportKeys) latest(name string) string { return path.Join(k.latestDir, name) }
 
-// writeReports renders the region's reports and writes them to the dated
+// writeReports renders the region's reports and writes each to the dated
 // folder, then to latest/, report.json last: a run that fails half-way
 // leaves the previous latest/report.json, so the next run labels against the
 // last complete one.
@@ -291,31 +291,59 @@ func (r *Runner) writeReports(ctx context.Context, cfg Config, rg *region, res *
 	}); err != nil {
 		return err
 	}
+	rg.release()
 	if cfg.DryRun || cfg.ReportBucket == "" {
 		for _, f := range files {
-			if f.ContentType == contentMarkdown {
-				fmt.Fprintf(r.Stdout, "dry run: would write s3://%s/%s:\n%s\n", cfg.ReportBucket, rg.keys.at(f.Name), f.Body)
+			if f.ContentType != contentMarkdown {
+				continue
 			}
+			var body bytes.Buffer
+			if err := safely("render "+rg.name, func() error { return f.Render(&body) }); err != nil {
+				return err
+			}
+			fmt.Fprintf(r.Stdout, "dry run: would write s3://%s/%s:\n%s\n", cfg.ReportBucket, rg.keys.at(f.Name), body.Bytes())
 		}
 		return nil
 	}
 	if r.Store == nil {
 		return errors.New("no S3 client")
 	}
-	// report.json goes last in both folders.
+	// report.json goes last, so latest/report.json is the run's last
+	// object. Each file is rendered just before it is stored, into the one
+	// buffer.
 	slices.SortStableFunc(files, func(a, b File) int {
 		return boolInt(a.Name == "report.json") - boolInt(b.Name == "report.json")
 	})
-	for _, dir := range []func(string) string{rg.keys.at, rg.keys.latest} {
-		for _, f := range files {
-			key := dir(f.Name)
-			if err := r.Store.Put(ctx, cfg.ReportBucket, key, f.Body, f.ContentType); err != nil {
+	var body bytes.Buffer
+	for _, f := range files {
+		body.Reset()
+		if err := safely("render "+rg.name, func() error { return f.Render(&body) }); err != nil {
+			return err
+		}
+		for _, key := range []string{rg.keys.at(f.Name), rg.keys.latest(f.Name)} {
+			if err := r.Store.Put(ctx, cfg.ReportBucket, key, body.Bytes(), f.ContentType); err != nil {
 				return fmt.Errorf("put s3://%s/%s: %w", cfg.ReportBucket, key, err)
 			}
 		}
 	}
 	res.Reports = append(res.Reports, "s3://"+cfg.ReportBucket+"/"+rg.keys.at("report.json"))
 	return nil
+}
+
+// release lets the collector have the region's snapshot and projection
+// lines once its report is built: of a 50,000-group account they are
+// hundreds of MB, and what the run still needs of them (account, region,
+// gaps, totals) is small.
+func (rg *region) release() {
+	if s := rg.snap; s != nil {
+		rg.snap = &cwlens.Snapshot{SchemaVersion: s.SchemaVersion, AccountID: s.AccountID, AccountName: s.AccountName,
+			Region: s.Region, CapturedAt: s.CapturedAt, Window: s.Window, Gaps: s.Gaps}
+	}
+	if p := rg.proj; p != nil {
+		light := *p
+		light.Lines = nil
+		rg.proj = &light
+	}
 }
 
 func boolInt(b bool) int {

@@ -1,0 +1,80 @@
+package batch
+
+import (
+	"bytes"
+	"encoding/json"
+	"runtime"
+	"strings"
+	"testing"
+	"weak"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/report"
+)
+
+// TestDefaultRenderFiles checks what each file renders: report.json is the
+// report as json.MarshalIndent writes the document, report.md ends with the
+// run's section, report.html is the page.
+func TestDefaultRenderFiles(t *testing.T) {
+	snap := reference(t)
+	at := snap.Window.End
+	findings, proj, err := Analyze(snap, at, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg := Region{Snapshot: snap, At: at, Findings: findings, Projection: proj, Skipped: []string{"alert: dry run"}}
+	files, err := DefaultRender(rg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := map[string]string{}
+	for _, f := range files {
+		var b bytes.Buffer
+		if err := f.Render(&b); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		body[f.Name] = b.String()
+	}
+	rep := report.New(snap, at, findings, proj)
+	rep.Resolved = []cwlens.Finding{} // a scheduled run always lists them
+	want, err := json.MarshalIndent(document{Report: rep, Skipped: rg.Skipped}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body["report.json"] != string(want)+"\n" {
+		t.Error("report.json differs from the document json.MarshalIndent writes")
+	}
+	if md := body["report.md"]; !strings.HasPrefix(md, "# ") || !strings.Contains(md, "## Since the last run") || !strings.HasSuffix(md, "- alert: dry run\n\n") {
+		t.Errorf("report.md lacks the run's section:\n%s", md)
+	}
+	if h := body["report.html"]; !strings.HasPrefix(h, "<!doctype html>") || !strings.HasSuffix(h, "</html>\n") {
+		t.Errorf("report.html is not a whole page: %.80q … %.80q", h, h[max(0, len(h)-80):])
+	}
+}
+
+// TestRenderedFilesDoNotHoldTheSnapshot checks that once the report is
+// built, the files render without the snapshot, which the collector can
+// then take (the point for a 50,000-group account).
+func TestRenderedFilesDoNotHoldTheSnapshot(t *testing.T) {
+	snap := reference(t)
+	at := snap.Window.End
+	findings, proj, err := Analyze(snap, at, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := weak.Make(snap)
+	files, err := DefaultRender(Region{Snapshot: snap, At: at, Findings: findings, Projection: proj})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap = nil
+	runtime.GC()
+	if gone.Value() != nil {
+		t.Fatal("the rendered files keep the snapshot alive")
+	}
+	for _, f := range files {
+		if err := f.Render(&bytes.Buffer{}); err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+	}
+}
