@@ -186,8 +186,33 @@ func (r *run) addService(sv *cwlens.Service) {
 		{"MemoryUtilization", "Average", &sv.MemoryAverage},
 		{"MemoryUtilization", "Maximum", &sv.MemoryMaximum},
 	} {
-		r.batches.add(tr, metricQuery{ns: "AWS/ECS", name: q.metric, stat: q.stat, dims: dims, sinks: []*cwlens.Series{q.sink}, what: sv.ID()})
+		r.batches.add(tr, metricQuery{ns: "AWS/ECS", name: q.metric, stat: q.stat, dims: dims, sinks: []*cwlens.Series{q.sink}, what: sv.ID(), subjects: []string{sv.ID()}})
 	}
+	r.queueTaskHours(tr, sv, dims)
+}
+
+// queueTaskHours reads the tasks the service ran: Container Insights'
+// RunningTaskCount ("The number of tasks currently in the RUNNING state",
+// ECS/ContainerInsights, dimensions ClusterName and ServiceName; Amazon
+// ECS Container Insights metrics,
+// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html),
+// whose hourly Average is the mean number of running tasks over the hour:
+// the hour's task-hours. Without Container Insights there is no such
+// metric and the service keeps no task-hours (pricing then uses the
+// desired count, and says so). A missing hour stays unknown: the metric
+// is not one published only when there is data.
+func (r *run) queueTaskHours(tr timeRange, sv *cwlens.Service, dims []string) {
+	raw := new(cwlens.Series)
+	*raw = tr.series(cwlens.UnitTaskHours)
+	r.mu.Lock()
+	r.finishers = append(r.finishers, func() {
+		if raw.Present() > 0 {
+			sv.TaskHours, sv.TaskHoursSource = *raw, cwlens.TaskHoursContainerInsights
+		}
+	})
+	r.mu.Unlock()
+	r.batches.add(tr, metricQuery{ns: "ECS/ContainerInsights", name: "RunningTaskCount", stat: "Average", dims: dims,
+		sinks: []*cwlens.Series{raw}, what: sv.ID(), subjects: []string{sv.ID()}})
 }
 
 // toService converts an ECS service and its task definition (nil when the

@@ -45,3 +45,31 @@ func TestScanEveryLaunchType(t *testing.T) {
 		t.Errorf("EXTERNAL service %+v: want listed, no task definition, with its utilisation", ext)
 	}
 }
+
+// TestScanTaskHours: services with Container Insights have their hourly
+// RunningTaskCount read as task-hours, with its source; the others keep
+// none (pricing falls back to the desired count); a missing hour stays
+// missing.
+func TestScanTaskHours(t *testing.T) {
+	want := smallAccount()
+	for _, i := range []int{0, 4} {
+		s := &want.Services[i]
+		s.TaskHours = s.CPUAverage
+		s.TaskHours.Unit = cwlens.UnitTaskHours
+		s.TaskHours.Values = make([]float64, len(s.CPUAverage.Values))
+		for k := range s.TaskHours.Values {
+			s.TaskHours.Values[k] = float64(k%3) * 0.5 // 0, 0.5, 1 tasks
+		}
+		s.TaskHours.Values[7] = cwlens.Missing()
+		s.TaskHoursSource = cwlens.TaskHoursContainerInsights
+	}
+	got, _ := scan(t, want, "throttle=0.2,gmd-internal=0.2,seed=8")
+	if d := awsemu.Diff(awsemu.Expected(want, want.Window.End), got); d != "" {
+		t.Fatal(d)
+	}
+	for i, s := range got.Services {
+		if has := s.TaskHoursSource != ""; has != (i == 0 || i == 4) {
+			t.Errorf("service %d (%s): task-hours source %q", i, s.ID(), s.TaskHoursSource)
+		}
+	}
+}

@@ -328,7 +328,11 @@ func (r *run) judge(c metricCall, res *batchResult) {
 			q.zeroFill(c.tr)
 			continue
 		}
-		for _, subj := range q.subjects {
+		subjects := q.subjects
+		if len(subjects) == 0 {
+			subjects = []string{cwlens.SubjectAll}
+		}
+		for _, subj := range subjects {
 			r.gapRange(subj, q.describe(c.tr), c.tr, reason)
 		}
 	}

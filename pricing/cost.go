@@ -69,6 +69,37 @@ type taskState struct {
 	// licence per vCPU-hour (AWS Fargate pricing,
 	// https://aws.amazon.com/fargate/pricing/): never as Linux.
 	Windows bool
+	// TaskHours, when set, are the task-hours a month runs (measured,
+	// see MonthlyTaskHours): they replace Tasks × hours per month, and
+	// Tasks only splits them over the strategy.
+	TaskHours *decimal.Decimal
+}
+
+// MonthlyTaskHours returns the task-hours a month of hours hours runs at
+// the rate the service ran over the cost window before at (CostWindow):
+// the mean of its hourly task-hours there × hours, and how many hours of
+// the window had data. ok is false when none had: the caller falls back
+// to the desired count.
+func MonthlyTaskHours(s *cwlens.Service, at time.Time, hours int64) (th decimal.Decimal, present int, ok bool) {
+	from, to := CostWindow(at)
+	x := s.TaskHours
+	if x.Period <= 0 {
+		return decimal.Zero, 0, false
+	}
+	sum := decimal.Zero
+	for i, v := range x.Values {
+		if t := x.Time(i); t.Before(from) || t.Add(x.Period).After(to) || cwlens.IsMissing(v) {
+			continue
+		}
+		sum = sum.Add(decimal.NewFromFloat(v))
+		present++
+	}
+	if present == 0 {
+		return decimal.Zero, 0, false
+	}
+	// per period → per hour → per month
+	perHour := sum.Div(decimal.NewFromInt(int64(present))).Div(decimal.NewFromFloat(x.Period.Hours()))
+	return perHour.Mul(decimal.NewFromInt(hours)), present, true
 }
 
 func currentTaskState(s *cwlens.Service) taskState {
@@ -178,6 +209,17 @@ func computeUsages(st taskState, hours int64) ([]usage, error) {
 	split := SplitTasks(st.Tasks, st.Strategy)
 	arm := st.Architecture == cwlens.ArchARM64
 	h := decimal.NewFromInt(hours)
+	// taskHours returns the month's task-hours of n of the tasks.
+	taskHours := func(n int) decimal.Decimal { return decimal.NewFromInt(int64(n)).Mul(h) }
+	if st.TaskHours != nil {
+		// Measured task-hours, split over the strategy in the shares
+		// the tasks are (a service scaled to 0 splits as one task).
+		base := max(st.Tasks, 1)
+		split = SplitTasks(base, st.Strategy)
+		taskHours = func(n int) decimal.Decimal {
+			return st.TaskHours.Mul(decimal.NewFromInt(int64(n))).Div(decimal.NewFromInt(int64(base)))
+		}
+	}
 	vcpu := decimal.NewFromInt(int64(st.CPUUnits)).Div(d1024)
 	gb := decimal.NewFromInt(int64(st.MemoryMiB)).Div(d1024)
 	var out []usage
@@ -210,17 +252,17 @@ func computeUsages(st taskState, hours int64) ([]usage, error) {
 		default:
 			return nil, fmt.Errorf("capacity provider %s is not Fargate; its cost is the instances'", it.CapacityProvider)
 		}
-		tasks := decimal.NewFromInt(int64(n))
+		th := taskHours(n)
 		out = append(out,
-			usage{Resource: "vCPU", Provider: it.CapacityProvider, Suffix: vs, Unit: "vCPU-Hours", Quantity: vcpu.Mul(tasks).Mul(h), Component: "vCPU" + label},
-			usage{Resource: "memory", Provider: it.CapacityProvider, Suffix: gs, Unit: "GB-Hours", Quantity: gb.Mul(tasks).Mul(h), Component: "memory" + label})
+			usage{Resource: "vCPU", Provider: it.CapacityProvider, Suffix: vs, Unit: "vCPU-Hours", Quantity: vcpu.Mul(th), Component: "vCPU" + label},
+			usage{Resource: "memory", Provider: it.CapacityProvider, Suffix: gs, Unit: "GB-Hours", Quantity: gb.Mul(th), Component: "memory" + label})
 		if st.Windows {
 			out = append(out, usage{Resource: "OS licence", Provider: it.CapacityProvider, Suffix: UsageFargateWinOS, Unit: "vCPU-Hours",
-				Quantity: vcpu.Mul(tasks).Mul(h), Component: "Windows licence"})
+				Quantity: vcpu.Mul(th), Component: "Windows licence"})
 		}
 		if extra := st.EphemeralGiB - includedEphemeralGiB; extra > 0 {
 			out = append(out, usage{Resource: "ephemeral storage", Provider: it.CapacityProvider, Suffix: UsageEphemeralStorage, Unit: "GB-Hours",
-				Quantity: decimal.NewFromInt(int64(extra)).Mul(tasks).Mul(h), Component: "ephemeral storage" + label})
+				Quantity: decimal.NewFromInt(int64(extra)).Mul(th), Component: "ephemeral storage" + label})
 		}
 	}
 	return out, nil

@@ -80,6 +80,7 @@ type projector struct {
 	used      map[string]Price
 	extra     []string // assumptions stated by scenario changes
 	outside   []string // services not on Fargate, not priced
+	measured  []string // services priced on the task-hours they ran
 	lineCount int
 	prices    map[string]priceResult
 	buf       []float64 // scratch for medians
@@ -107,6 +108,7 @@ type stateKey struct {
 	cpu, mem, tasks, eph int
 	arch, strategy       string
 	windows              bool
+	taskHours            string
 }
 
 type pricedState struct {
@@ -126,7 +128,10 @@ func (pr *projector) priced(st taskState) ([]usage, []Price, error) {
 		b = strconv.AppendInt(b, int64(it.Weight), 10)
 		b = append(b, ';')
 	}
-	k := stateKey{st.CPUUnits, st.MemoryMiB, st.Tasks, st.EphemeralGiB, st.Architecture, string(b), st.Windows}
+	k := stateKey{st.CPUUnits, st.MemoryMiB, st.Tasks, st.EphemeralGiB, st.Architecture, string(b), st.Windows, ""}
+	if st.TaskHours != nil {
+		k.taskHours = st.TaskHours.String()
+	}
 	if r, ok := pr.states[k]; ok {
 		return r.us, r.ps, r.err
 	}
@@ -191,6 +196,16 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 		return
 	}
 	cur := currentTaskState(s)
+	ranNote := ""
+	if th, n, ok := MonthlyTaskHours(s, pr.at, pr.hours); ok {
+		// What ran, not what is desired now: an autoscaled or stopped
+		// service is billed for its tasks' hours.
+		cur.TaskHours = &th
+		from, to := CostWindow(pr.at)
+		ranNote = fmt.Sprintf("task-hours: %s a month, the mean of %d hours of %s from %s to %s × %d h",
+			th.Round(1).String(), n, s.TaskHoursSource, from.Format(time.DateOnly), to.Add(-time.Nanosecond).Format(time.DateOnly), pr.hours)
+		pr.measured = append(pr.measured, subject)
+	}
 	curUs, curPs, err := pr.priced(cur)
 	if err != nil {
 		var ue *UnknownPriceError
@@ -215,7 +230,7 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 		case ChangeArchitecture:
 			prop.Architecture = c.Architecture
 		case ChangeDesiredCount:
-			prop.Tasks = c.DesiredCount
+			prop.Tasks, prop.TaskHours = c.DesiredCount, nil
 		}
 		applied = append(applied, c.String())
 	}
@@ -229,11 +244,11 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 		}
 	}
 	propUs, propPs, err := pr.priced(prop)
-	note := ""
+	note := ranNote
 	if err != nil {
 		pr.unknown(subject, unknownType(err), fmt.Sprintf("%s not projected: %v", strings.Join(applied, ", "), err))
 		propUs, propPs, applied = curUs, curPs, nil
-		note = "change not projected: its price is unknown"
+		note = joinNote(note, "change not projected: its price is unknown")
 	}
 	for _, p := range curPs {
 		pr.used[p.UsageType] = p
@@ -700,6 +715,11 @@ func (pr *projector) assumptions() {
 		"CloudWatch Logs: a GB is 10^9 bytes; storage is stored bytes × the GB-month price; the free tier (5 GB a month) is not deducted",
 		"Rounding: each line's monthly figure is quantity × price rounded to the cent; totals are the sums of the shown lines; yearly = 12 × monthly",
 	)
+	if len(pr.measured) > 0 {
+		from, to := CostWindow(pr.at)
+		a = append(a, fmt.Sprintf("Fargate task-hours: %s are billed for the task-hours they ran from %s to %s (Container Insights RunningTaskCount, mean per hour × %d h), not their desired count; a resize or Spot change applies to the same task-hours",
+			strings.Join(pr.measured, ", "), from.Format(time.DateOnly), to.Add(-time.Nanosecond).Format(time.DateOnly), pr.hours))
+	}
 	if len(pr.outside) > 0 {
 		a = append(a, fmt.Sprintf("Not priced: %s run outside Fargate (EC2, EXTERNAL or their own capacity providers); EC2 capacity is billed per instance, outside this report", strings.Join(pr.outside, ", ")))
 	}

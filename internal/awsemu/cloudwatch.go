@@ -73,6 +73,15 @@ func newCloudWatch(snap *cwlens.Snapshot, now time.Time) *cloudwatch {
 		c.add("AWS/ECS", "CPUUtilization", "Maximum", s.CPUMaximum, d...)
 		c.add("AWS/ECS", "MemoryUtilization", "Average", s.MemoryAverage, d...)
 		c.add("AWS/ECS", "MemoryUtilization", "Maximum", s.MemoryMaximum, d...)
+		// Container Insights' RunningTaskCount, by ClusterName and
+		// ServiceName (Amazon ECS Container Insights metrics,
+		// https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html):
+		// served where the snapshot has task-hours, the hourly mean of
+		// running tasks; an account without it has Container Insights
+		// off.
+		if s.TaskHoursSource == cwlens.TaskHoursContainerInsights {
+			c.add("ECS/ContainerInsights", "RunningTaskCount", "Average", s.TaskHours, d...)
+		}
 	}
 	return c
 }
