@@ -72,19 +72,21 @@ func cfn(n *yaml.Node) (any, error) {
 	return map[string]any{"Fn::" + fn: v}, nil
 }
 
-func loadTemplate(t *testing.T) map[string]any {
+func loadTemplate(t *testing.T) map[string]any { return loadTemplateFile(t, "template.yaml") }
+
+func loadTemplateFile(t *testing.T, name string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile("template.yaml")
+	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(b, &doc); err != nil {
-		t.Fatalf("template.yaml: %v", err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	v, err := cfn(&doc)
 	if err != nil {
-		t.Fatalf("template.yaml: %v", err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	return v.(map[string]any)
 }

@@ -65,7 +65,7 @@ func newOrgRunner(cfg aws.Config, runner *batch.Runner, org batch.OrgConfig, log
 		Runner:   runner,
 		Org:      org,
 		Accounts: &orgLister{c: organizations.NewFromConfig(cfg)},
-		Assume:   &assumer{cfg: cfg, sts: sts.NewFromConfig(cfg), role: org.RoleName, externalID: org.ExternalID, log: logger},
+		Assume:   &assumer{cfg: cfg, role: org.RoleName, externalID: org.ExternalID, log: logger},
 		Keys:     runner.Store.(*s3Store),
 	}
 }
@@ -94,15 +94,19 @@ func (l *orgLister) ListAccounts(ctx context.Context) ([]string, error) {
 // assumer scans member accounts under the member role.
 type assumer struct {
 	cfg        aws.Config
-	sts        *sts.Client
 	role       string
 	externalID string
 	log        *slog.Logger
 }
 
-func (a *assumer) ScannerFor(ctx context.Context, account string) (batch.Scanner, error) {
-	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition(a.cfg.Region), account, a.role)
-	provider := stscreds.NewAssumeRoleProvider(a.sts, roleARN, func(o *stscreds.AssumeRoleOptions) {
+func (a *assumer) ScannerFor(ctx context.Context, account, region string) (batch.Scanner, error) {
+	roleARN := fmt.Sprintf("arn:%s:iam::%s:role/%s", partition(region), account, a.role)
+	// Through the member Region's own STS endpoint, as AWS recommends
+	// (IAM User Guide, "Manage AWS STS in an AWS Region"): the credentials
+	// are then valid in every Region, and an opt-in Region the account has
+	// not enabled fails here, as that member only.
+	stsc := sts.NewFromConfig(a.cfg, func(o *sts.Options) { o.Region = region })
+	provider := stscreds.NewAssumeRoleProvider(stsc, roleARN, func(o *stscreds.AssumeRoleOptions) {
 		o.RoleSessionName = "cwlens-" + account
 		if a.externalID != "" {
 			o.ExternalID = aws.String(a.externalID)

@@ -142,7 +142,7 @@ type Emulator struct {
 
 	// assumeRole answers sts:AssumeRole when the emulator is an
 	// organisation's management account (NewOrg); nil otherwise.
-	assumeRole func(caller string, form url.Values) (any, error)
+	assumeRole func(caller, region string, form url.Values) (any, error)
 }
 
 // New returns an emulator serving snap with the built-in services (STS,

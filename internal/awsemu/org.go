@@ -54,9 +54,11 @@ type OrgOptions struct {
 	Members []*cwlens.Snapshot
 	// Suspended lists accounts ListAccounts shows as SUSPENDED.
 	Suspended []string
-	// Deny lists accounts ("ACCOUNT") or account Regions ("ACCOUNT/REGION")
-	// whose member role cannot be assumed: AssumeRole answers AccessDenied
-	// (for a Region, a scan there fails as the role is missing there).
+	// Deny lists accounts ("ACCOUNT") whose member role cannot be assumed
+	// (AssumeRole answers AccessDenied), or account Regions
+	// ("ACCOUNT/REGION") where STS is not activated for the account, so
+	// AssumeRole through that Region's STS endpoint answers
+	// RegionDisabledException.
 	Deny []string
 	// Options apply to every account's emulator.
 	Options Options
@@ -94,6 +96,17 @@ func NewOrg(o OrgOptions) *Org {
 
 // Member returns the emulator of one member account and Region.
 func (o *Org) Member(account, region string) *Emulator { return o.members[account+"/"+region] }
+
+// signedRegion returns the Region of r's signature, "" when unsigned.
+func signedRegion(r *http.Request) string {
+	if r == nil {
+		return ""
+	}
+	if m := credentialScope.FindStringSubmatch(r.Header.Get("Authorization")); m != nil {
+		return m[2]
+	}
+	return ""
+}
 
 // credentialScope is the Authorization header's
 // Credential=AKID/DATE/REGION/SERVICE/aws4_request.
@@ -135,7 +148,7 @@ var roleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::([0-9]{12}):role/(.+)$`)
 // not authorized to perform: sts:AssumeRole on resource: …" when the role
 // does not exist, its trust policy's sts:ExternalId does not match, or the
 // account is denied.
-func (o *Org) assumeRole(caller string, form url.Values) (any, error) {
+func (o *Org) assumeRole(caller, region string, form url.Values) (any, error) {
 	arn := form.Get("RoleArn")
 	denied := &APIError{Status: 403, Code: "AccessDenied", Fault: "Sender", Message: fmt.Sprintf(
 		"User: arn:aws:sts::%s:assumed-role/cwlens-org/cwlens is not authorized to perform: sts:AssumeRole on resource: %s", caller, arn)}
@@ -144,6 +157,12 @@ func (o *Org) assumeRole(caller string, form url.Values) (any, error) {
 		return nil, &APIError{Status: 400, Code: "ValidationError", Fault: "Sender", Message: "invalid RoleArn " + arn}
 	}
 	account := m[1]
+	if o.denied[account+"/"+region] {
+		// RegionDisabledException (AssumeRole API reference, "Errors"):
+		// STS is not activated in the Region of the endpoint called.
+		return nil, &APIError{Status: 403, Code: "RegionDisabledException", Fault: "Sender", Message: fmt.Sprintf(
+			"STS is not activated in this region for account:%s. Your account administrator can activate STS in this region using the IAM Console.", account)}
+	}
 	if m[2] != o.roleName || form.Get("ExternalId") != o.externalID || o.denied[account] || !o.isMember(account) {
 		return nil, denied
 	}

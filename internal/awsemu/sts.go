@@ -33,13 +33,13 @@ type callerIdentity struct {
 	UserID  string   `xml:"UserId"`
 }
 
-func (s *sts) Call(_ context.Context, op string, body []byte) (any, error) {
+func (s *sts) Call(ctx context.Context, op string, body []byte) (any, error) {
 	if op == "AssumeRole" && s.em.assumeRole != nil {
 		form, err := url.ParseQuery(string(body))
 		if err != nil {
 			return nil, s.Error(ErrValidation, err.Error())
 		}
-		return s.em.assumeRole(s.account, form)
+		return s.em.assumeRole(s.account, signedRegion(requestOf(ctx)), form)
 	}
 	if op != "GetCallerIdentity" {
 		return nil, s.Error(ErrValidation, "operation "+op+" is not emulated")

@@ -76,17 +76,14 @@ type StepError struct {
 }
 
 // Plan is the plan step's output: what the state machine iterates over.
+// Every member of the run is evaluated at At, so the organisation's figures
+// cover one window.
 type Plan struct {
-	Run         string        `json:"run"`
-	At          time.Time     `json:"at"`
-	Accounts    []PlanAccount `json:"accounts"`
-	Regions     []string      `json:"regions"`
-	Concurrency int           `json:"concurrency"`
-}
-
-// PlanAccount is one item of the accounts Map.
-type PlanAccount struct {
-	Account string `json:"account"`
+	Run         string    `json:"run"`
+	At          time.Time `json:"at"`
+	Accounts    []string  `json:"accounts"`
+	Regions     []string  `json:"regions"`
+	Concurrency int       `json:"concurrency"`
 }
 
 // MemberResult is a member step's output (kept small: a Map's results are
@@ -116,11 +113,12 @@ type AccountLister interface {
 	ListAccounts(ctx context.Context) ([]string, error)
 }
 
-// Assumer gives a scanner of one member account, under the member role.
-// It fails at once when the role cannot be assumed, so that a refused role
-// fails the member before any scanning.
+// Assumer gives a scanner of one member account in one Region, under the
+// member role assumed through that Region's STS endpoint. It fails at once
+// when the role cannot be assumed, so that a refused role fails the member
+// before any scanning.
 type Assumer interface {
-	ScannerFor(ctx context.Context, account string) (Scanner, error)
+	ScannerFor(ctx context.Context, account, region string) (Scanner, error)
 }
 
 // KeyLister lists keys of the report bucket: S3 ListObjectsV2.
@@ -230,10 +228,7 @@ func (o *OrgRunner) plan(ctx context.Context, base Config, s OrgStep, at time.Ti
 			return p, fmt.Errorf("plan: organizations:ListAccounts: %w", err)
 		}
 	}
-	slices.Sort(accounts)
-	for _, a := range slices.Compact(accounts) {
-		p.Accounts = append(p.Accounts, PlanAccount{Account: a})
-	}
+	p.Accounts = slices.Compact(slices.Sorted(slices.Values(accounts)))
 	return p, nil
 }
 
@@ -258,7 +253,7 @@ func orgKeys(prefix, run string, m orgreport.Member) reportKeys {
 func (o *OrgRunner) member(ctx context.Context, base Config, s OrgStep, at time.Time) (MemberResult, error) {
 	m := orgreport.Member{Account: s.Account, Region: s.Region}
 	out := MemberResult{Account: s.Account, Region: s.Region}
-	scanner, err := o.Assume.ScannerFor(ctx, s.Account)
+	scanner, err := o.Assume.ScannerFor(ctx, s.Account, s.Region)
 	if err != nil {
 		// Returned as the step's error: the state machine catches it and
 		// records the member as failed.

@@ -36,7 +36,7 @@ type fakeOrg struct {
 
 func (o *fakeOrg) ListAccounts(context.Context) ([]string, error) { return o.accounts, nil }
 
-func (o *fakeOrg) ScannerFor(_ context.Context, account string) (Scanner, error) {
+func (o *fakeOrg) ScannerFor(_ context.Context, account, _ string) (Scanner, error) {
 	if o.refused[account] {
 		return nil, errors.New("sts:AssumeRole: AccessDenied: not authorized to perform sts:AssumeRole")
 	}
@@ -85,21 +85,21 @@ func TestOrgRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := out.(Plan)
-	if len(plan.Accounts) != 3 || plan.Accounts[0].Account != "111111111111" || plan.Concurrency != 7 || plan.Run != "r1" {
+	if len(plan.Accounts) != 3 || plan.Accounts[0] != "111111111111" || plan.Concurrency != 7 || plan.Run != "r1" {
 		t.Fatalf("plan = %+v", plan)
 	}
 
 	for _, a := range plan.Accounts {
 		for _, r := range plan.Regions {
-			payload := `{"org":{"step":"member","run":"r1","account":"` + a.Account + `","region":"` + r + `"}}`
+			payload := `{"org":{"step":"member","run":"r1","account":"` + a + `","region":"` + r + `"}}`
 			_, err := step(t, o, payload)
-			if a.Account == "333333333333" {
+			if a == "333333333333" {
 				if err == nil || !strings.Contains(err.Error(), "AssumeRole") {
 					t.Fatalf("refused role: err = %v", err)
 				}
 				// The state machine's Catch hands the error to the failed step.
 				cause, _ := json.Marshal(map[string]string{"errorMessage": err.Error()})
-				ferr, _ := json.Marshal(map[string]any{"org": map[string]any{"step": "failed", "run": "r1", "account": a.Account, "region": r,
+				ferr, _ := json.Marshal(map[string]any{"org": map[string]any{"step": "failed", "run": "r1", "account": a, "region": r,
 					"error": map[string]string{"Error": "errorString", "Cause": string(cause)}}})
 				if _, err := step(t, o, string(ferr)); err != nil {
 					t.Fatal(err)
@@ -107,7 +107,7 @@ func TestOrgRun(t *testing.T) {
 				continue
 			}
 			if err != nil {
-				t.Fatalf("member %s/%s: %v", a.Account, r, err)
+				t.Fatalf("member %s/%s: %v", a, r, err)
 			}
 		}
 	}
