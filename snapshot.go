@@ -122,6 +122,11 @@ type LogGroup struct {
 	RetentionDays *int      `json:"retention_days,omitempty"`
 	StoredBytes   int64     `json:"stored_bytes"`
 	CreationTime  time.Time `json:"creation_time"`
+	// DataProtectionStatus is DescribeLogGroups' dataProtectionStatus
+	// (ACTIVATED, DELETED, ARCHIVED or DISABLED); empty when the group has
+	// no data protection policy. An ACTIVATED policy scans every ingested
+	// byte, billed as DataProtection-Bytes.
+	DataProtectionStatus string `json:"data_protection_status,omitempty"`
 
 	// AWS/Logs IncomingBytes and IncomingLogEvents (Sum), daily over the
 	// window and hourly over its last days.
@@ -136,6 +141,10 @@ type LogGroup struct {
 	// sample for template mining; empty otherwise.
 	Sample []LogEvent `json:"sample,omitempty"`
 }
+
+// DataProtectionActivated is DescribeLogGroups' dataProtectionStatus of a
+// group whose data protection policy masks its events.
+const DataProtectionActivated = "ACTIVATED"
 
 // NeverExpires reports whether the group keeps its events forever.
 func (g *LogGroup) NeverExpires() bool { return g.RetentionDays == nil }

@@ -155,6 +155,12 @@ func (v *validator) logGroup(p string, g *LogGroup, w Window) {
 	default:
 		v.failf(p+".class", strconv.Quote(g.Class), "unknown log group class (want %s, %s, %s or %s)", ClassStandard, ClassInfrequentAccess, ClassDelivery, ClassEssentials)
 	}
+	switch g.DataProtectionStatus {
+	case "", DataProtectionActivated, "DELETED", "ARCHIVED", "DISABLED":
+	default:
+		// CloudWatch Logs API reference, LogGroup dataProtectionStatus.
+		v.failf(p+".data_protection_status", strconv.Quote(g.DataProtectionStatus), "unknown status (want ACTIVATED, DELETED, ARCHIVED or DISABLED)")
+	}
 	if g.RetentionDays != nil && !ValidRetentionDays(*g.RetentionDays) {
 		v.failf(p+".retention_days", strconv.Itoa(*g.RetentionDays), "CloudWatch Logs accepts only %v (absent = never expire)", retentionDays)
 	}

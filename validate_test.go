@@ -60,6 +60,7 @@ func TestValidate(t *testing.T) {
 		{"empty window", func(s *cwlens.Snapshot) { s.Window.End = s.Window.Start }, "window.end: 2025-09-27T00:00:00Z: must be after window.start"},
 		{"log group name", func(s *cwlens.Snapshot) { s.LogGroups[3].Name = "" }, `log_groups[3].name: "": missing`},
 		{"class", func(s *cwlens.Snapshot) { s.LogGroups[2].Class = "standard" }, `log_groups[2].class: "standard": unknown log group class`},
+		{"data protection status", func(s *cwlens.Snapshot) { s.LogGroups[2].DataProtectionStatus = "ON" }, `log_groups[2].data_protection_status: "ON": unknown status`},
 		{"retention", func(s *cwlens.Snapshot) { r := 8; s.LogGroups[2].RetentionDays = &r }, "log_groups[2].retention_days: 8: "},
 		{"stored bytes", func(s *cwlens.Snapshot) { s.LogGroups[5].StoredBytes = -1 }, "log_groups[5].stored_bytes: -1: must not be negative"},
 		{"negative events", func(s *cwlens.Snapshot) { s.LogGroups[0].HourlyIncomingEvents.Values[7] = -3 }, "log_groups[0].hourly_incoming_events.values[7]: -3: must not be negative"},

@@ -57,6 +57,8 @@ func (r *run) addGroup(lg logstypes.LogGroup) {
 		Class:        string(lg.LogGroupClass),
 		StoredBytes:  aws.ToInt64(lg.StoredBytes),
 		CreationTime: time.UnixMilli(aws.ToInt64(lg.CreationTime)).UTC(),
+		// An ACTIVATED data protection policy bills DataProtection-Bytes.
+		DataProtectionStatus: string(lg.DataProtectionStatus),
 	}
 	if g.ARN == "" {
 		g.ARN = strings.TrimSuffix(aws.ToString(lg.Arn), ":*")

@@ -204,3 +204,18 @@ func TestScanSampleDenied(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// TestScanReadsDataProtectionStatus: a group's dataProtectionStatus
+// (DescribeLogGroups) reaches the snapshot, so its data protection is
+// priced; a group without a policy has none.
+func TestScanReadsDataProtectionStatus(t *testing.T) {
+	want := smallAccount()
+	want.LogGroups[0].DataProtectionStatus = cwlens.DataProtectionActivated
+	got, _ := scan(t, want, "")
+	if d := awsemu.Diff(awsemu.Expected(want, want.Window.End), got); d != "" {
+		t.Fatal(d)
+	}
+	if got.LogGroups[0].DataProtectionStatus != cwlens.DataProtectionActivated || got.LogGroups[1].DataProtectionStatus != "" {
+		t.Errorf("data protection = %q, %q", got.LogGroups[0].DataProtectionStatus, got.LogGroups[1].DataProtectionStatus)
+	}
+}

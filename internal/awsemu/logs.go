@@ -93,6 +93,10 @@ type logGroupOut struct {
 	StoredBytes       *int64 `json:"storedBytes,omitempty"`
 	MetricFilterCount *int   `json:"metricFilterCount,omitempty"`
 	LogGroupClass     string `json:"logGroupClass,omitempty"`
+	// DataProtectionStatus is present only for a group with a data
+	// protection policy (LogGroup dataProtectionStatus,
+	// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_LogGroup.html).
+	DataProtectionStatus string `json:"dataProtectionStatus,omitempty"`
 }
 
 type describeLogGroupsOut struct {
@@ -165,6 +169,7 @@ func (l *logs) groupOut(g cwlens.LogGroup, pattern bool) logGroupOut {
 	mfc := len(g.MetricFilters)
 	o.MetricFilterCount = &mfc
 	o.LogGroupClass = g.Class
+	o.DataProtectionStatus = g.DataProtectionStatus
 	if o.LogGroupClass == "" {
 		o.LogGroupClass = cwlens.ClassStandard
 	}
