@@ -55,7 +55,7 @@ func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
 		{"sa-east-1", UsageLogsIngestion, "SAE1-DataProcessing-Bytes"},  // no source found: absent
-		{"us-east-1", UsageLogsStorageIA, "TimedStorage-IA-ByteHrs"},    // sources disagree: absent
+		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"}, // no source: absent
 		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"}, // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)

@@ -54,6 +54,7 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 	for i := range snap.LogGroups {
 		pr.logGroup(&snap.LogGroups[i], res.logGroups[i])
 	}
+	pr.tiered()
 	for i := range pr.p.Lines {
 		l := &pr.p.Lines[i]
 		l.CurrentYearly, l.ProposedYearly = l.CurrentMonthly.Mul(d12), l.ProposedMonthly.Mul(d12)
@@ -450,7 +451,7 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	if class == "" {
 		class = cwlens.ClassStandard
 	}
-	inSuffix, ok := ingestionSuffix(class)
+	inSuffix, ok := logIngestionSuffix(g, class)
 	if !ok {
 		pr.unknown(subject, "", fmt.Sprintf("log class %s: its ingestion price is not in the book", class))
 		return
@@ -475,7 +476,7 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 		pr.unknown(subject, UsageType(pr.region, inSuffix), fmt.Sprintf("no ingestion data in the snapshot for %s to %s", from.Format(time.DateOnly), to.Add(-cwlens.Day).Format(time.DateOnly)))
 	}
 	stored := decimal.New(g.StoredBytes, -9)
-	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: UsageLogsStorage, Unit: "GB-Mo", Quantity: stored})
+	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: storageSuffix(class), Unit: "GB-Mo", Quantity: stored})
 	curPs, err := pr.priceAll(curUs)
 	if err != nil {
 		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
@@ -501,7 +502,7 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 			if !okRun {
 				continue
 			}
-			s, _ := ingestionSuffix(c.LogClass)
+			s, _ := logIngestionSuffix(g, c.LogClass)
 			propUs[0].Suffix = s
 			propUs[0].Component = "ingestion"
 			if c.LogClass == cwlens.ClassInfrequentAccess {
@@ -607,12 +608,11 @@ func logVolumeAssumption(subject string, c Change) string {
 }
 
 func (pr *projector) zeroLine(subject, inSuffix string, c Change) {
-	reason := "saves $0: a metric filter counts matching events after they are ingested; it never drops them, so ingestion is unchanged (its metric is billed as a custom metric)"
-	if c.Kind == ChangeDropPattern {
-		reason = "saves $0: CloudWatch Logs cannot drop events at ingestion (metric filters, subscription filters and transformers all act on ingested events); drop them upstream (log level, FireLens/Fluent Bit filter) and state the cut as log_volume"
-	} else {
-		pr.unknown(subject, "CW:MetricMonitorUsage", "the metric filter's metric is a custom metric; its price is not in the book")
+	if c.Kind == ChangeMetricFilter {
+		pr.metricFilterLine(subject, c)
+		return
 	}
+	reason := "saves $0: CloudWatch Logs cannot drop events at ingestion (metric filters, subscription filters and transformers all act on ingested events); drop them upstream (log level, FireLens/Fluent Bit filter) and state the cut as log_volume"
 	p, err := pr.lookup(inSuffix)
 	l := cwlens.ProjectionLine{Subject: subject, Component: string(c.Kind), UsageType: UsageType(pr.region, inSuffix), Unit: "GB",
 		Change: c.String(), Note: reason}
@@ -620,6 +620,19 @@ func (pr *projector) zeroLine(subject, inSuffix string, c Change) {
 		l.CurrentPrice, l.ProposedPrice = p.USD, p.USD
 	}
 	pr.p.Lines = append(pr.p.Lines, l)
+}
+
+// metricFilterLine is the cost of a metric filter the scenario adds: it
+// saves nothing on ingestion and publishes one more custom metric, priced
+// once the account's metrics are counted (customMetrics).
+func (pr *projector) metricFilterLine(subject string, c Change) {
+	ut := UsageType(pr.region, UsageCustomMetrics)
+	if _, err := pr.lookup(UsageCustomMetrics); err != nil {
+		pr.unknown(subject, ut, "the metric filter's metric is a custom metric: "+err.Error())
+	}
+	pr.p.Lines = append(pr.p.Lines, cwlens.ProjectionLine{Subject: subject, Component: string(c.Kind), UsageType: ut, Unit: "Metrics",
+		ProposedQuantity: decimal.NewFromInt(1), Change: c.String(),
+		Note: "saves $0 on ingestion: a metric filter counts matching events after they are ingested; it never drops them; its metric is one more custom metric (without dimensions), at the account's next band"})
 }
 
 // storageDays estimates how many days of ingestion a group's stored bytes

@@ -145,7 +145,8 @@ func TestProjectReferenceScenario(t *testing.T) {
 			mf = &fl[i]
 		}
 	}
-	if mf == nil || !mf.DeltaMonthly().IsZero() || !strings.Contains(mf.Note, "never drops") {
+	// It saves nothing on ingestion and adds one custom metric: +$0.30.
+	if mf == nil || mf.UsageType != "CW:MetricMonitorUsage" || mf.DeltaMonthly().StringFixed(2) != "0.30" || !strings.Contains(mf.Note, "never drops") {
 		t.Errorf("metric filter line = %+v", mf)
 	}
 	joined := strings.Join(p.Assumptions, "\n")

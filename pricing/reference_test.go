@@ -163,7 +163,8 @@ func TestReferenceProjection(t *testing.T) {
 			mf = &fl[i]
 		}
 	}
-	if mf == nil || !mf.DeltaMonthly().IsZero() || !strings.Contains(mf.Note, "never drops") {
+	// It saves nothing on ingestion and adds one custom metric: +$0.30.
+	if mf == nil || mf.UsageType != "CW:MetricMonitorUsage" || mf.DeltaMonthly().StringFixed(2) != "0.30" || !strings.Contains(mf.Note, "never drops") {
 		t.Errorf("metric filter line = %+v", mf)
 	}
 	sumCur, sumProp := decimal.Zero, decimal.Zero

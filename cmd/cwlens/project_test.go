@@ -32,9 +32,10 @@ func TestProject(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
 		t.Fatal(err)
 	}
-	// Now: log ingestion at the mean day of Oct 25–31; $131.87 if the last
-	// 24 h continued.
-	if doc.Projection.Current != "137.35" || doc.Projection.Proposed != "63.95" || doc.Projection.RunRate != "131.87" ||
+	// Now: log ingestion at the mean day of Oct 25–31, plus three
+	// metric-filter metrics at $0.30 ($0.90); the scenario's new metric
+	// filter adds a fourth; $132.77 if the last 24 h continued.
+	if doc.Projection.Current != "138.25" || doc.Projection.Proposed != "65.15" || doc.Projection.RunRate != "132.77" ||
 		len(doc.Projection.Rejected) != 1 || !strings.Contains(doc.Projection.Rejected[0].Alternative, "1024 MiB") {
 		t.Errorf("projection = %+v", doc.Projection)
 	}
@@ -138,7 +139,7 @@ func TestProjectAt(t *testing.T) {
 	r := run(t, "project", reference, "--scenario", referenceScenarioFile, "--at", "2025-10-31")
 	for _, want := range []string{"15.0519 GB × $0.5", "mean day 494.9 MB of", "2025-10-24 to 2025-10-30",
 		"if the last 24 h continued: 2886.0 MB/day over the 24 h before 2025-10-31 00:00", "($43.89/month at that rate)",
-		"monthly cost $137.04 + unknown (1 line) now (the mean day of 2025-10-24 to 2025-10-30; $173.48 + unknown (1 line) if the"} {
+		"monthly cost $137.94 now (the mean day of 2025-10-24 to 2025-10-30; $174.38 if the"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("project --at 2025-10-31 lacks %q", want)
 		}
