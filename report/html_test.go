@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"image/color"
 	"io/fs"
 	"math"
 	"os"
@@ -18,7 +17,6 @@ import (
 	"github.com/shopspring/decimal"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-	"gonum.org/v1/plot/plotter"
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/analyzer"
@@ -589,19 +587,6 @@ func TestHTMLStatus(t *testing.T) {
 	page = renderHTML(t, r)
 	if got := badges(parseHTML(t, page)); len(got) != 0 || bytes.Contains(page, []byte("Since the last run")) || bytes.Contains(page, []byte(`id="resolved"`)) {
 		t.Errorf("a one-off report shows labels: %q", got)
-	}
-}
-
-func TestSVGBodyRejectsLiteralColours(t *testing.T) {
-	p := newChartPlot()
-	l, err := plotter.NewLine(plotter.XYs{{X: 0, Y: 0}, {X: 1, Y: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.Color = color.RGBA{R: 0x12, G: 0x34, B: 0x56, A: 0xff}
-	p.Add(l)
-	if _, err := svgBody(p, 100, 100); err == nil || !strings.Contains(err.Error(), "#123456") {
-		t.Errorf("svgBody with a literal colour: err = %v, want one naming #123456", err)
 	}
 }
 
