@@ -1,8 +1,10 @@
 package analyzer
 
 import (
+	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -33,14 +35,15 @@ func nabDir(t *testing.T) string {
 func TestEvaluationNAB(t *testing.T) {
 	dir := nabDir(t)
 	set := loadNAB(t, dir, 7)
-	mute := uint8(0)
+	mute := uint16(0)
 	if m := os.Getenv("CWLENS_EVAL_MUTE"); m != "" {
 		v, _ := strconv.Atoi(m)
-		mute = uint8(v)
+		mute = uint16(v)
 	}
 	cfg := func(step time.Duration) ScorerConfig {
 		c := DefaultScorerConfig(step)
 		c.mute = mute
+		setFields(t, &c, os.Getenv("CWLENS_EVAL_SET"))
 		return c
 	}
 	scores := make([][]float64, len(set))
@@ -75,7 +78,21 @@ func TestEvaluationNAB(t *testing.T) {
 				raw += v
 			}
 			raw -= float64(len(one[0].windows) - len(caught))
-			t.Logf("  %-58s caught %d/%d  FP %3d  raw %6.2f", set[k].name, len(caught), len(one[0].windows), fps, raw)
+			// which channel gave each false alarm
+			var by [nChannels]int
+			sc := NewScorer(cfg(set[k].step))
+			prob := int(math.Min(math.Floor(0.15*float64(len(scores[k]))), 0.15*5000))
+			for i, v := range set[k].values {
+				x := sc.Update(v)
+				inWin := false
+				for _, w := range set[k].windows {
+					inWin = inWin || (i >= w[0] && i <= w[1])
+				}
+				if i >= prob && x >= thr && !inWin && sc.last >= 0 {
+					by[sc.last]++
+				}
+			}
+			t.Logf("  %-58s caught %d/%d  FP %3d  raw %6.2f  FP by channel %v", set[k].name, len(caught), len(one[0].windows), fps, raw, by)
 		}
 	}
 	if os.Getenv("CWLENS_NAB_DIR") == "" && std < 75 {
@@ -88,9 +105,20 @@ func TestEvaluationNAB(t *testing.T) {
 // to floors.
 func TestEvaluationGenerated(t *testing.T) {
 	set := genCorpus(4)
+	mute := uint16(0)
+	if m := os.Getenv("CWLENS_EVAL_MUTE"); m != "" {
+		v, _ := strconv.Atoi(m)
+		mute = uint16(v)
+	}
+	cfg := func(step time.Duration) ScorerConfig {
+		c := DefaultScorerConfig(step)
+		c.mute = mute
+		setFields(t, &c, os.Getenv("CWLENS_EVAL_SET"))
+		return c
+	}
 	scores := make([][]float64, len(set))
 	for k := range set {
-		scores[k] = scoreSeries(DefaultScorerConfig, &set[k])
+		scores[k] = scoreSeries(cfg, &set[k])
 	}
 	f1, p, r, thr := onsetF1(set, scores, 7)
 	auc := rocAUC(set, scores)
@@ -109,5 +137,33 @@ func TestEvaluationGenerated(t *testing.T) {
 	}
 	if f1 < 0.95 || auc < 0.9 {
 		t.Errorf("generated corpus: F1 %.3f, AUC %.3f; want ≥ 0.95 and ≥ 0.9", f1, auc)
+	}
+}
+
+// setFields sets float64 and int fields of the configuration from
+// "Name=value,Name=value" (Detector fields too), for trying settings
+// without editing the defaults.
+func setFields(t *testing.T, c *ScorerConfig, spec string) {
+	if spec == "" {
+		return
+	}
+	for _, kv := range strings.Split(spec, ",") {
+		name, val, _ := strings.Cut(kv, "=")
+		f, err := strconv.ParseFloat(val, 64)
+		if err != nil {
+			t.Fatalf("CWLENS_EVAL_SET: %q", kv)
+		}
+		v := reflect.ValueOf(c).Elem().FieldByName(name)
+		if !v.IsValid() {
+			v = reflect.ValueOf(&c.Detector).Elem().FieldByName(name)
+		}
+		switch {
+		case !v.IsValid():
+			t.Fatalf("CWLENS_EVAL_SET: no field %s", name)
+		case v.Kind() == reflect.Int:
+			v.SetInt(int64(f))
+		default:
+			v.SetFloat(f)
+		}
 	}
 }

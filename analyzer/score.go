@@ -43,7 +43,7 @@ type ScorerConfig struct {
 	// Warmup is how many present points are seen before any is scored.
 	Warmup int
 
-	mute uint8 // channels left out (bit i: channel i), for evaluating them
+	mute uint16 // channels left out (bit i: channel i), for evaluating them
 }
 
 // DefaultScorerConfig returns the Scorer's defaults for a series sampled
@@ -86,7 +86,10 @@ func DefaultScorerConfig(step time.Duration) ScorerConfig {
 //   - ratio: the same on a log scale for non-negative series, so a drop to
 //     zero or a lone large value on a mostly-zero count is as big as it is;
 //   - spread: the recent spread of the residuals against their long-run one;
-//   - quantisation: the recent number of decimals against the long run.
+//   - quantisation: a run of values written with fewer decimals than usual;
+//   - extreme: a value outside the whole range seen, after a day of history;
+//   - horizons: the mean of the Detector's residuals over the last 1, 3 and
+//     12 points (a spike, a burst, a sustained departure).
 //
 // Each channel alarms at the onset of an episode; inside one it alarms again
 // only when clearly stronger than the episode so far, and after RearmCalm
@@ -114,12 +117,27 @@ type Scorer struct {
 	lo, hi         float64 // range of the values seen
 	extremeHistory int     // points seen before a new extreme counts
 
+	zRing  [12]float64 // last Detector residuals, clipped
+	zHead  int
+	zN     int
+	zTails [len(horizons)]tailCal
+
 	gates [nChannels]gate
+	last  int // the channel that gave the last score, for evaluating them
 }
 
 // nChannels is the number of channels: likelihood, point, ratio, spread,
-// quantisation, extreme.
-const nChannels = 6
+// quantisation, extreme, and the Detector's residual over horizons of 1,
+// 3 and 12 points.
+const nChannels = 9
+
+// horizons are the spans, in points, over which the Detector's signed
+// residuals are averaged: a spike, a burst, a sustained departure.
+var horizons = [...]int{1, 3, 12}
+
+// zClip bounds a residual before it enters the longer horizons' means, so
+// one spike cannot pass for a sustained departure.
+const zClip = 10.0
 
 // NewScorer returns a Scorer with the given configuration.
 func NewScorer(cfg ScorerConfig) *Scorer {
@@ -142,6 +160,9 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
+	for i := range s.zTails {
+		s.zTails[i] = newTailCal(true, cfg.TailU, cfg.TailSpan, 0)
+	}
 	s.Reset()
 	return s
 }
@@ -160,6 +181,10 @@ func (s *Scorer) Reset() {
 	s.decLong, s.coarseRate, s.decCUSUM = 0, 0.1, 0
 	s.gates = [nChannels]gate{}
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
+	s.zRing, s.zHead, s.zN = [12]float64{}, 0, 0
+	for i := range s.zTails {
+		s.zTails[i].reset()
+	}
 }
 
 // Score resets the scorer and returns the score of every value.
@@ -200,6 +225,9 @@ func (s *Scorer) Update(v float64) float64 {
 	sur[3] = s.spreadSurprise(v, j.Expected)
 	sur[4] = s.quantSurprise(v, d)
 	sur[5] = s.extremeSurprise(v)
+	if !math.IsNaN(j.Expected) {
+		s.horizonSurprises(j.Z, sur[6:])
+	}
 
 	a := 1 / float64(s.present)
 	a = max(a, 1/s.cfg.TailSpan)
@@ -209,20 +237,47 @@ func (s *Scorer) Update(v float64) float64 {
 		return 0
 	}
 	score := 0.0
+	s.last = -1
 	if s.cfg.mute&1 == 0 {
 		// the Detector gates its own likelihood: onsets and clear new highs
 		score = j.Score
 		if score == 0 {
 			score = rankBelow(j.Likelihood)
 		}
+		s.last = 0
 	}
 	for i := 1; i < len(sur); i++ {
 		if s.cfg.mute&(1<<i) != 0 {
 			continue
 		}
-		score = max(score, s.gates[i].score(sur[i], &s.cfg, s.decay))
+		if x := s.gates[i].score(sur[i], &s.cfg, s.decay); x > score {
+			score, s.last = x, i
+		}
 	}
 	return score
+}
+
+// horizonSurprises scores the mean of the last h Detector residuals, for
+// each horizon h, as a standardised magnitude (times √h) against its own
+// calibrated tail.
+func (s *Scorer) horizonSurprises(z float64, out []float64) {
+	s.zRing[s.zHead] = max(-zClip, min(zClip, z))
+	s.zHead = (s.zHead + 1) % len(s.zRing)
+	s.zN++
+	for k, h := range horizons {
+		if s.zN < h {
+			break
+		}
+		sum := 0.0
+		if h == 1 {
+			sum = z // unclipped: a spike is as big as it is
+		} else {
+			for i := 1; i <= h; i++ {
+				sum += s.zRing[(s.zHead-i+len(s.zRing))%len(s.zRing)]
+			}
+		}
+		out[k] = s.zTails[k].surprise(math.Abs(sum) / math.Sqrt(float64(h)))
+	}
 }
 
 // extremeSurprise scores a value outside the whole range seen (widened by
