@@ -166,3 +166,24 @@ func TestRunRateNoteNamesItsDay(t *testing.T) {
 		t.Errorf("LastDay = %+v, %v", r, ok)
 	}
 }
+
+func TestPricePastEpisodes(t *testing.T) {
+	snap := refSnapshot()
+	snap.LogGroups[1].Class = cwlens.ClassInfrequentAccess
+	eps := []cwlens.PastEpisode{
+		{Subject: "/ecs/karmacadabra-prod/facilitator", Unit: cwlens.UnitBytes, ExtraBytes: 293.3e6}, // × $0.50/GB
+		{Subject: "/ecs/karmacadabra-prod/validator", Unit: cwlens.UnitBytes, ExtraBytes: 293.3e6},   // IA: × $0.25/GB
+		{Subject: "/ecs/elsewhere", Unit: cwlens.UnitBytes, ExtraBytes: 1e9},                         // Standard
+	}
+	PricePastEpisodes(eps, snap, Default())
+	for i, want := range []string{"0.15", "0.07", "0.50"} {
+		if c := eps[i].CostUSD; c == nil || c.StringFixed(2) != want {
+			t.Errorf("%s: cost %v, want %s", eps[i].Subject, c, want)
+		}
+	}
+	snap.Region = "xx-nowhere-1"
+	PricePastEpisodes(eps, snap, Default())
+	if eps[0].CostUSD != nil {
+		t.Errorf("priced %s in a Region the book lacks: unknown is never $0", eps[0].CostUSD)
+	}
+}

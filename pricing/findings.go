@@ -36,16 +36,8 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 	total := decimal.Zero
 	priced := false
 	if im.IngestedBytesPerMonth != 0 {
-		class := cwlens.ClassStandard
-		if g := snap.LogGroup(f.Subject); g != nil && g.Class != "" {
-			class = g.Class
-		}
-		suffix, ok := ingestionSuffix(class)
+		p, ok := ingestionPrice(snap, f.Subject, book)
 		if !ok {
-			return nil
-		}
-		p, err := book.Lookup(region, suffix)
-		if err != nil {
 			return nil
 		}
 		bytes := im.IngestedBytesPerMonth
@@ -83,4 +75,34 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 	}
 	t := Cents(total)
 	return &t
+}
+
+// ingestionPrice returns the ingestion price of the log group subject's
+// class (Standard when the snapshot lacks the group) in snap's Region.
+func ingestionPrice(snap *cwlens.Snapshot, subject string, book *Book) (Price, bool) {
+	class := cwlens.ClassStandard
+	if g := snap.LogGroup(subject); g != nil && g.Class != "" {
+		class = g.Class
+	}
+	suffix, ok := ingestionSuffix(class)
+	if !ok {
+		return Price{}, false
+	}
+	p, err := book.Lookup(snap.Region, suffix)
+	return p, err == nil
+}
+
+// PricePastEpisodes sets CostUSD on each past episode: what its bytes above
+// the baseline cost once, at the group's ingestion price, to the cent. An
+// episode whose price is unknown keeps CostUSD nil: unknown is never $0.
+func PricePastEpisodes(eps []cwlens.PastEpisode, snap *cwlens.Snapshot, book *Book) {
+	for i := range eps {
+		p, ok := ingestionPrice(snap, eps[i].Subject, book)
+		if x := eps[i].ExtraBytes; !ok || eps[i].Unit != cwlens.UnitBytes || math.IsNaN(x) || math.IsInf(x, 0) {
+			eps[i].CostUSD = nil
+			continue
+		}
+		c := Cents(decimal.NewFromFloat(eps[i].ExtraBytes).Div(GB).Mul(p.USD))
+		eps[i].CostUSD = &c
+	}
 }

@@ -24,6 +24,7 @@ var htmlSource string
 // data) come out as text. Only chart bodies are template.HTML: see svgBody.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"sevClass": func(s cwlens.Severity) string { return "sev-" + s.String() },
+	"pastNote": func() string { return strings.ToUpper(PastEpisodesNote[:1]) + PastEpisodesNote[1:] },
 }).Parse(htmlSource))
 
 // Small multiples show the daily ingestion of this many top log groups, and
@@ -163,7 +164,8 @@ type htmlView struct {
 	NowBasis string
 	Flood    *floodView
 
-	Findings []findingView
+	Findings     []findingView
+	PastEpisodes []pastView
 	// Since is set when the report compares with a previous run (Lambda or
 	// --state): how many findings are new, ongoing and resolved, and the
 	// resolved ones.
@@ -177,6 +179,12 @@ type htmlView struct {
 	Projection *projectionView
 
 	ShowFindings, ShowGroups bool
+}
+
+// pastView is one past episode's row.
+type pastView struct {
+	Subject, Kind, Start, End, Peak, Extra string
+	Cost                                   figure
 }
 
 type floodView struct {
@@ -335,6 +343,11 @@ func newHTMLView(r *Report) (*htmlView, error) {
 		v.Findings = append(v.Findings, fv)
 	}
 	v.Since = newSinceView(r)
+	for i, e := range r.PastEpisodes {
+		v.PastEpisodes = append(v.PastEpisodes, pastView{Subject: e.Subject, Kind: string(e.Kind),
+			Start: FormatTime(e.Start), End: FormatTime(e.End), Peak: PastPeak(e), Extra: FormatBytes(e.ExtraBytes),
+			Cost: usdPtrFigure(fmt.Sprintf("/past_episodes/%d/cost_usd", i), e.CostUSD)})
+	}
 
 	if err := v.addTopGroups(r); err != nil {
 		return nil, err

@@ -40,6 +40,10 @@ type Report struct {
 	// Lambda function, or --state), the previous run's findings this run no
 	// longer sees, each with status "resolved"; listed once. Absent otherwise.
 	Resolved []cwlens.Finding `json:"resolved,omitzero"`
+	// PastEpisodes are the anomalies that started before the findings'
+	// lookback and were over by the evaluation time, oldest first; empty
+	// until AddPastEpisodes.
+	PastEpisodes []cwlens.PastEpisode `json:"past_episodes"`
 	// Projection is nil until the account has been priced.
 	Projection *Projection `json:"projection"`
 }
@@ -165,6 +169,7 @@ func New(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, proj *c
 	if r.Findings == nil {
 		r.Findings = []cwlens.Finding{}
 	}
+	r.PastEpisodes = []cwlens.PastEpisode{}
 	for i := range snap.LogGroups {
 		r.Inventory.LogGroups = append(r.Inventory.LogGroups, newLogGroup(&snap.LogGroups[i], snap.Window.Start, at))
 	}
@@ -173,6 +178,12 @@ func New(snap *cwlens.Snapshot, at time.Time, findings []cwlens.Finding, proj *c
 	}
 	slices.SortStableFunc(r.Findings, CompareFindings)
 	return r
+}
+
+// AddPastEpisodes adds the analyzer's past episodes (analyzer.PastEpisodes,
+// priced by pricing.PricePastEpisodes) to the report, copied.
+func (r *Report) AddPastEpisodes(eps []cwlens.PastEpisode) {
+	r.PastEpisodes = append(r.PastEpisodes, eps...)
 }
 
 // MaxSeverity returns the highest severity among the findings, and false

@@ -272,6 +272,9 @@ func tables(r *Report, s Sections, p palette) []section {
 	var out []section
 	if s.has(SectionFindings) {
 		out = append(out, findingTable(r, p))
+		if len(r.PastEpisodes) > 0 {
+			out = append(out, pastEpisodeTable(r))
+		}
 	}
 	if s.has(SectionProjection) && r.Projection != nil {
 		out = append(out, projectionTable(r.Projection))
@@ -375,6 +378,38 @@ func findingTable(r *Report, p palette) section {
 	}
 	sec.w = t
 	return sec
+}
+
+// pastEpisodeTable lists the episodes that are history: over before the
+// findings' lookback, with what they cost once.
+func pastEpisodeTable(r *Report) section {
+	sec := section{title: fmt.Sprintf("Past episodes (%d)", len(r.PastEpisodes))}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"subject", "kind", "start", "end", "peak", "above baseline", "cost"})
+	for _, e := range r.PastEpisodes {
+		t.AppendRow(table.Row{e.Subject, string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(e),
+			FormatBytes(e.ExtraBytes), FormatUSDPtr(e.CostUSD)})
+	}
+	t.SetColumnConfigs([]table.ColumnConfig{
+		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
+	})
+	sec.notes = append(sec.notes, PastEpisodesNote)
+	sec.w = t
+	return sec
+}
+
+// PastEpisodesNote says what the past episodes are, under their table in
+// every human view.
+const PastEpisodesNote = "past episodes started before the findings' last 7 days and were over by the evaluation time; cost = the bytes above the baseline at the ingestion price, once"
+
+// PastPeak writes a past episode's peak with its rate: "300.0 MB/day on
+// 2025-10-17".
+func PastPeak(e cwlens.PastEpisode) string {
+	per := "/day"
+	if e.PeriodSeconds == 3600 {
+		per = "/h"
+	}
+	return formatValue(e.Peak, e.Unit) + per + " on " + FormatTime(e.PeakAt)
 }
 
 // tableTemplates is how many of a finding's templates the table view

@@ -16,7 +16,7 @@ import (
 
 // This file is the whole of what cwlens does, in order:
 //
-//	snapshot → analyze (issue 3) → price (issue 4) → report.New → write
+//	snapshot → analyze (issue 3; past episodes too) → price (issue 4) → report.New → write
 //
 // Every command that produces a report goes through runPipeline. A new step
 // is one function here, called from buildReport, taking what it needs from
@@ -44,20 +44,34 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 	if err != nil {
 		return nil, err
 	}
+	past, err := analyzer.PastEpisodes(snap, at, analyzerConfig(opts))
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
+	}
 	proj, err := price(snap, at, findings, opts)
 	if err != nil {
 		return nil, err
 	}
-	return report.New(snap, at, findings, proj), nil
+	if opts.Book != nil {
+		pricing.PricePastEpisodes(past, snap, opts.Book)
+	}
+	r := report.New(snap, at, findings, proj)
+	r.AddPastEpisodes(past)
+	return r, nil
 }
 
-// analyze is the analyzer step: the findings of snap as of at.
-func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlens.Finding, error) {
+// analyzerConfig is the analyzer's configuration for opts.
+func analyzerConfig(opts pipelineOptions) analyzer.Config {
 	cfg := analyzer.DefaultConfig()
 	if opts.Sensitivity > 0 {
 		cfg.Sensitivity = opts.Sensitivity
 	}
-	findings, err := analyzer.Analyze(snap, at, cfg)
+	return cfg
+}
+
+// analyze is the analyzer step: the findings of snap as of at.
+func analyze(snap *cwlens.Snapshot, at time.Time, opts pipelineOptions) ([]cwlens.Finding, error) {
+	findings, err := analyzer.Analyze(snap, at, analyzerConfig(opts))
 	if err != nil {
 		return nil, fmt.Errorf("analyze: %w", err)
 	}

@@ -32,6 +32,18 @@ func Analyze(snap *cwlens.Snapshot, at time.Time, scenarioName string, scenario 
 	return findings, proj, nil
 }
 
+// PastEpisodes returns the analyzer's past episodes of snap at at (the
+// anomalies over before the findings' lookback), priced with the embedded
+// price book.
+func PastEpisodes(snap *cwlens.Snapshot, at time.Time) ([]cwlens.PastEpisode, error) {
+	past, err := analyzer.PastEpisodes(snap, at, analyzer.DefaultConfig())
+	if err != nil {
+		return nil, fmt.Errorf("past episodes: %w", err)
+	}
+	pricing.PricePastEpisodes(past, snap, pricing.Default())
+	return past, nil
+}
+
 // CheckScenario parses a scenario without a snapshot, so that a malformed
 // one stops the run before the scan; whether its subjects exist is checked
 // against each region's snapshot by Analyze.

@@ -22,6 +22,8 @@ type Region struct {
 	// Unseen are previous findings this run could not look at.
 	Unseen     []runstate.Record
 	Projection *cwlens.Projection
+	// PastEpisodes are the anomalies over before the findings' lookback.
+	PastEpisodes []cwlens.PastEpisode
 	// Skipped says what the run did not do.
 	Skipped []string
 }
@@ -57,6 +59,7 @@ type document struct {
 // the snapshot, which the run can release.
 func DefaultRender(rg Region) ([]File, error) {
 	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
+	rep.AddPastEpisodes(rg.PastEpisodes)
 	rep.Resolved = make([]cwlens.Finding, 0, len(rg.Resolved))
 	for _, r := range rg.Resolved {
 		rep.Resolved = append(rep.Resolved, r.Finding())

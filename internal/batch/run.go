@@ -23,6 +23,7 @@ type region struct {
 	apiCalls int
 	findings []cwlens.Finding
 	proj     *cwlens.Projection
+	past     []cwlens.PastEpisode
 	labels   runstate.Result
 	// prevOK is false when the previous report could not be read: labels
 	// are then against nothing, and the run does not alert on them.
@@ -130,6 +131,9 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 	for _, rg := range regions {
 		if e := safely("analyze "+rg.name, func() (e error) {
 			rg.findings, rg.proj, e = r.Analyze(rg.snap, until, scenarioName, scenario)
+			if e == nil {
+				rg.past, e = PastEpisodes(rg.snap, until)
+			}
 			return e
 		}); e != nil {
 			fail("analyze "+rg.name, e)
@@ -285,7 +289,7 @@ func (r *Runner) writeReports(ctx context.Context, cfg Config, rg *region, res *
 	if err := safely("render "+rg.name, func() (e error) {
 		files, e = render(Region{
 			Snapshot: rg.snap, At: res.At, Findings: rg.labels.Findings, Resolved: rg.labels.Resolved,
-			Unseen: rg.labels.Unseen, Projection: rg.proj, Skipped: res.Skipped,
+			Unseen: rg.labels.Unseen, Projection: rg.proj, PastEpisodes: rg.past, Skipped: res.Skipped,
 		})
 		return e
 	}); err != nil {
