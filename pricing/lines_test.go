@@ -138,3 +138,29 @@ func hasUnknownReason(p *cwlens.Projection, subject, usageType, reason string) b
 	}
 	return false
 }
+
+// TestScanCostAssumption: the projection states what the scan's own
+// GetMetricData requests cost, and says so where the price is unknown.
+func TestScanCostAssumption(t *testing.T) {
+	snap := refSnapshot()
+	// 2 groups × (daily + hourly bytes) = 4 series.
+	if n := ScanMetrics(snap); n != 4 {
+		t.Errorf("ScanMetrics = %d, want 4", n)
+	}
+	p, err := Project(snap, nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := p.Assumptions[len(p.Assumptions)-1]
+	if !strings.Contains(last, "at least 4 metrics") || !strings.Contains(last, "$0.00001 each (CW:GMD-Metrics") || !strings.Contains(last, "about $0.00004 a scan, $0.001217 a month") {
+		t.Errorf("scan cost: %q", last)
+	}
+	snap.Region = "sa-east-1"
+	p, err = Project(snap, nil, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := p.Assumptions[len(p.Assumptions)-1]; !strings.Contains(last, "SAE1-CW:GMD-Metrics) is not in the book") {
+		t.Errorf("scan cost in sa-east-1: %q", last)
+	}
+}

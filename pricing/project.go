@@ -68,6 +68,7 @@ func Project(snap *cwlens.Snapshot, sc *Scenario, book *Book, opts Options) (*cw
 	}
 	pr.p.CurrentYearly, pr.p.ProposedYearly = pr.p.CurrentMonthly.Mul(d12), pr.p.ProposedMonthly.Mul(d12)
 	pr.assumptions()
+	pr.p.Assumptions = append(pr.p.Assumptions, pr.scanCost())
 	return pr.p, nil
 }
 
