@@ -56,10 +56,13 @@ type Config struct {
 	EnumMaxValues int
 
 	// EnumMinShare is the share of the template's events that the rarest
-	// value of an enumeration must hold. Default 0.05: an enumeration's
-	// values each recur ("Started" 22, "Paused" 22, "Stopped" 21 times),
-	// while a variable with few values has a long tail ("root" 368 times,
-	// "git" 3 times); such a tail stays one template.
+	// value of an enumeration must hold; it must also recur (2 events or
+	// more). Default 0.01: an enumeration's values each recur, even when
+	// one dominates ("client WindowsUpdateAgent" 608 times, "client SPP"
+	// twice are two statements), while a value seen once, or in fewer
+	// than 1 % of the events, is the long tail of a variable and stays in
+	// its template. 0.05 kept such tails too: on Loghub's 16 raw logs the
+	// mean grouping accuracy is 0.898 with it, 0.913 with 0.01.
 	EnumMinShare float64
 }
 
@@ -72,7 +75,7 @@ func DefaultConfig() Config {
 		MaxTokens:     128,
 		MaxTemplates:  10000,
 		EnumMaxValues: 5,
-		EnumMinShare:  0.05,
+		EnumMinShare:  0.01,
 	}
 }
 

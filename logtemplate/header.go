@@ -102,6 +102,9 @@ func (t *tokenizer) classify(f string) fieldKind {
 	case isLevel(strings.Trim(f, "[]():<>")):
 		return kindLevel
 	case f[0] == '[' || f[0] == '(':
+		if len(f) > 2 && f[len(f)-1] == ':' { // "([42]):" ends a name that holds a space
+			return kindName
+		}
 		return kindBracket
 	}
 	if f[len(f)-1] == ':' && len(f) > 1 && hasLetter(f) {
@@ -243,14 +246,18 @@ func (h *header) strip(t *tokenizer, s string) (level, msg string, ok bool) {
 			return "", s, false
 		}
 		got := t.classify(f)
-		// A separator ends a field that may hold spaces ("app.exe *64 -").
-		for skip := 0; k == kindSep && got != kindSep && skip < 2; skip++ {
+		// A separator or a name ends a field that may hold spaces
+		// ("app.exe *64 -", "Google Chrome[42]:").
+		for skip := 0; (k == kindSep || k == kindName) && got != k && skip < 2; skip++ {
 			if f, j = nextField(s, j); f == "" {
 				return "", s, false
 			}
 			got = t.classify(f)
 		}
-		if k != kindAny && got != k {
+		// A host or component position takes any one field: a host may
+		// be a number or a placeholder (#8#) in a few lines. Times,
+		// levels, brackets, separators and names must be what they are.
+		if k != kindAny && k != kindWord && k != kindIdent && got != k {
 			return "", s, false
 		}
 		if k == kindLevel {
