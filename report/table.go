@@ -62,6 +62,7 @@ func style(p palette) table.Style {
 }
 
 func writeTable(w io.Writer, r *Report, o Options) error {
+	r = printableReport(r)
 	p := newPalette(o.Color)
 	var b strings.Builder
 	b.WriteString(p.header.Sprint(headline(r)) + "\n")
@@ -156,6 +157,7 @@ func gapsTitle(r *Report) string {
 }
 
 func writeMarkdown(w io.Writer, r *Report, o Options) error {
+	r = markdownReport(r)
 	var b strings.Builder
 	b.WriteString("# " + headline(r) + "\n\n")
 	b.WriteString(windowLine(r) + "\n")
