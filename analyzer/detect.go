@@ -190,6 +190,10 @@ type Judgement struct {
 	// ShiftStart is the index of the first point of a new level when the
 	// CUSUM declared a level shift at this point, and -1 otherwise.
 	ShiftStart int
+
+	// seasonal is the same-phase reference before the level correction;
+	// NaN when the series is not seasonal.
+	seasonal float64
 }
 
 // Detector is the anomaly detection engine of cwlens: one engine for every
@@ -325,7 +329,7 @@ func (d *Detector) Score(values []float64) []float64 {
 // Judge judges the next point and returns the full verdict.
 func (d *Detector) Judge(v float64) Judgement {
 	t := len(d.hist)
-	j := Judgement{Expected: math.NaN(), ShiftStart: -1}
+	j := Judgement{Expected: math.NaN(), ShiftStart: -1, seasonal: math.NaN()}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		d.hist = append(d.hist, math.NaN())
 		return j
@@ -347,6 +351,8 @@ func (d *Detector) Judge(v float64) Judgement {
 	expected, seasonal := d.seasonalRef(t)
 	if !seasonal {
 		expected = d.recent.median()
+	} else {
+		j.seasonal = expected
 	}
 	var r float64
 	if !math.IsNaN(expected) {

@@ -42,6 +42,9 @@ type ScorerConfig struct {
 	EpisodeHalfLife float64
 	// Warmup is how many present points are seen before any is scored.
 	Warmup int
+	// PersistSpan is the span of the slow mean the persistence channel
+	// measures non-seasonal series against.
+	PersistSpan float64
 
 	mute uint16 // channels left out (bit i: channel i), for evaluating them
 }
@@ -70,6 +73,9 @@ func DefaultScorerConfig(step time.Duration) ScorerConfig {
 		Rise:            0.25,
 		EpisodeHalfLife: 300,
 		Warmup:          10,
+		// 500 points: a long departure of a few hours at one minute is
+		// still measured mostly against the level before it.
+		PersistSpan: 500,
 	}
 }
 
@@ -117,6 +123,9 @@ type Scorer struct {
 	lo, hi         float64 // range of the values seen
 	extremeHistory int     // points seen before a new extreme counts
 
+	slowLevel, persistAbs, persistZ float64 // the persistence channel
+	persistTail                     tailCal
+
 	zRing  [12]float64 // last Detector residuals, clipped
 	zHead  int
 	zN     int
@@ -160,6 +169,7 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
+	s.persistTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.1)
 	for i := range s.zTails {
 		s.zTails[i] = newTailCal(true, cfg.TailU, cfg.TailSpan, 0)
 	}
@@ -182,6 +192,8 @@ func (s *Scorer) Reset() {
 	s.gates = [nChannels]gate{}
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 	s.zRing, s.zHead, s.zN = [12]float64{}, 0, 0
+	s.slowLevel, s.persistAbs, s.persistZ = 0, 0, 0
+	s.persistTail.reset()
 	for i := range s.zTails {
 		s.zTails[i].reset()
 	}
@@ -229,6 +241,7 @@ func (s *Scorer) Update(v float64) float64 {
 		s.horizonSurprises(j.Z, sur[6:])
 	}
 
+	persist := s.persistSurprise(v, j.seasonal, quantum)
 	a := 1 / float64(s.present)
 	a = max(a, 1/s.cfg.TailSpan)
 	s.levelAbs += a * (math.Abs(v) - s.levelAbs)
@@ -254,7 +267,40 @@ func (s *Scorer) Update(v float64) float64 {
 			score, s.last = x, i
 		}
 	}
+	if s.cfg.mute&(1<<nChannels) == 0 {
+		score = max(score, min(persistCap, surpriseScore(persist, s.cfg.SurpriseRef)))
+	}
 	return score
+}
+
+// persistCap bounds the persistence channel's score: it ranks the points of
+// a long departure above ordinary ones but never alarms by itself.
+const persistCap = 0.449
+
+// persistSurprise scores how far the recent points sit from a slow
+// reference: the same phase of past cycles when the Detector found a
+// rhythm, else a slow moving mean (span PersistSpan). The Detector follows
+// a new level within a few points, as an alarm rule should; this channel
+// keeps the rest of a long labelled departure ranked above normal points.
+func (s *Scorer) persistSurprise(v, seasonal, quantum float64) float64 {
+	ref := seasonal
+	if math.IsNaN(ref) {
+		ref = s.slowLevel
+	}
+	r := math.Abs(v - ref)
+	scale := max(1.2533*s.persistAbs, 0.5*quantum, 1e-12)
+	z := min(r/scale, zClip)
+	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
+	if s.present > 10 {
+		r = min(r, 4*scale)
+	}
+	s.persistAbs += a * (r - s.persistAbs)
+	s.slowLevel += max(a, 1/s.cfg.PersistSpan) * (v - s.slowLevel)
+	s.persistZ += max(a, 1/s.cfg.TextureSpan) * (z - s.persistZ)
+	if s.present < 3*int(s.cfg.TextureSpan) {
+		return 0
+	}
+	return s.persistTail.surprise(s.persistZ)
 }
 
 // horizonSurprises scores the mean of the last h Detector residuals, for
