@@ -72,6 +72,10 @@ type Config struct {
 	// ConcentrationMinBytes is the least recent ingestion, in bytes per day
 	// over the lookback, for concentration to matter at all.
 	ConcentrationMinBytes float64
+	// ConcentrationShift is how much a group's share must have moved
+	// against the baseline span before (0.10 = 10 points) for
+	// volume_concentration to be more than info.
+	ConcentrationShift float64
 
 	// PageBytesPerMonth is the monthly volume below which a finding is never
 	// more than low: a tiny group never pages anyone. HighBytesPerMonth and
@@ -147,6 +151,10 @@ func DefaultConfig() Config {
 		// 10 MB a day across the account: below that nothing is worth
 		// concentrating on.
 		ConcentrationMinBytes: 10e6,
+		// 10 points: a steady large group's share wanders by a few points
+		// from week to week; a flood moves it by tens (the reference
+		// facilitator: 3 % → 94 %).
+		ConcentrationShift: 0.10,
 
 		// 1 GB a month ($0.50 of Standard ingestion) before anything is more
 		// than low; 10 GB ($5) is high; 100 GB ($50) critical.

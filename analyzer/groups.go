@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/cwlens/cwlens"
 )
@@ -100,6 +101,12 @@ func (a *analysis) concentration() {
 	}
 	if f.Severity < cwlens.SeverityLow {
 		f.Severity = cwlens.SeverityLow
+	}
+	// A group that always carried most of the bytes is a fact, not news:
+	// only a share that moved is worth more than info.
+	if totalBefore > 0 && math.Abs(sh-shBefore) < a.cfg.ConcentrationShift {
+		f.Severity = cwlens.SeverityInfo
+		f.Evidence.Notes = append(f.Evidence.Notes, fmt.Sprintf("its share moved less than %.0f points: info, not news", 100*a.cfg.ConcentrationShift))
 	}
 	a.add(f)
 }

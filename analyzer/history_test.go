@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -90,4 +91,114 @@ func TestPastEpisodes(t *testing.T) {
 			t.Errorf("at %s: a validator spike finding is %v, want %v", c.at, found, c.want)
 		}
 	}
+}
+
+// TestConcentrationOnlyWhenShareChanged: a group that has always carried
+// most of the account's bytes is info; one whose share jumped is more.
+func TestConcentrationOnlyWhenShareChanged(t *testing.T) {
+	start := time.Date(2025, 9, 27, 0, 0, 0, 0, time.UTC)
+	daily := func(before, recent float64) cwlens.Series {
+		v := make([]float64, 35)
+		for i := range v {
+			v[i] = before
+			if i >= 28 {
+				v[i] = recent
+			}
+		}
+		return cwlens.Series{Start: start, Period: cwlens.Day, Unit: cwlens.UnitBytes, Values: v}
+	}
+	tests := []struct {
+		name            string
+		big, small      cwlens.Series
+		want            cwlens.Severity
+		wantShiftInNote bool
+	}{
+		// 90 % of the bytes all along.
+		{"steady", daily(900e6, 900e6), daily(100e6, 100e6), cwlens.SeverityInfo, true},
+		// 93 % against 90 % before: 3 points.
+		{"wandering a little", daily(900e6, 1300e6), daily(100e6, 100e6), cwlens.SeverityInfo, true},
+		// 40 % → 90 %.
+		{"jumped", daily(400e6, 900e6), daily(600e6, 100e6), cwlens.SeverityMedium, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			created := start.Add(-24 * time.Hour)
+			snap := &cwlens.Snapshot{
+				SchemaVersion: cwlens.SchemaVersion, Region: "us-east-1",
+				CapturedAt: start.Add(35 * cwlens.Day), Window: cwlens.Window{Start: start, End: start.Add(35 * cwlens.Day)},
+				LogGroups: []cwlens.LogGroup{
+					{Name: "/big", Class: cwlens.ClassStandard, CreationTime: created, DailyIncomingBytes: tt.big},
+					{Name: "/small", Class: cwlens.ClassStandard, CreationTime: created, DailyIncomingBytes: tt.small},
+				},
+			}
+			fs, err := Analyze(snap, time.Time{}, DefaultConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got *cwlens.Finding
+			for i := range fs {
+				if fs[i].Kind == cwlens.KindVolumeConcentration {
+					got = &fs[i]
+				}
+			}
+			if got == nil || got.Subject != "/big" {
+				t.Fatalf("volume_concentration = %+v", got)
+			}
+			if got.Severity != tt.want {
+				t.Errorf("severity %s (share %.2f, was %.2f), want %s", got.Severity, got.Evidence.Observed, got.Evidence.Baseline, tt.want)
+			}
+			noted := strings.Contains(strings.Join(got.Evidence.Notes, "; "), "moved less than 10 points")
+			if noted != tt.wantShiftInNote {
+				t.Errorf("notes %q", got.Evidence.Notes)
+			}
+		})
+	}
+}
+
+// TestShiftDatedFromHoursWhenDayMissing: the daily point of the day a
+// group's ingestion jumped was not read (a gap), but the hourly series shows
+// the jump at 10:00 that day; the level shift starts then, not a day late.
+func TestShiftDatedFromHoursWhenDayMissing(t *testing.T) {
+	start := time.Date(2025, 9, 27, 0, 0, 0, 0, time.UTC)
+	end := start.Add(35 * cwlens.Day)
+	jump := time.Date(2025, 10, 28, 10, 0, 0, 0, time.UTC)
+	daily := make([]float64, 35)
+	for i := range daily {
+		daily[i] = 5e6
+		if d := start.Add(time.Duration(i) * cwlens.Day); d.After(jump) {
+			daily[i] = 500e6
+		}
+	}
+	missing := int(jump.Truncate(cwlens.Day).Sub(start) / cwlens.Day)
+	daily[missing] = cwlens.Missing()
+	hStart := end.Add(-7 * cwlens.Day)
+	hourly := make([]float64, 7*24)
+	for i := range hourly {
+		hourly[i] = 5e6 / 24
+		if !hStart.Add(time.Duration(i) * time.Hour).Before(jump) {
+			hourly[i] = 500e6 / 24
+		}
+	}
+	name := "/g"
+	snap := &cwlens.Snapshot{
+		SchemaVersion: cwlens.SchemaVersion, Region: "us-east-1", CapturedAt: end, Window: cwlens.Window{Start: start, End: end},
+		LogGroups: []cwlens.LogGroup{{Name: name, Class: cwlens.ClassStandard, CreationTime: start.Add(-cwlens.Day),
+			DailyIncomingBytes:  cwlens.Series{Start: start, Period: cwlens.Day, Unit: cwlens.UnitBytes, Values: daily},
+			HourlyIncomingBytes: cwlens.Series{Start: hStart, Period: time.Hour, Unit: cwlens.UnitBytes, Values: hourly}}},
+		Gaps: []cwlens.Gap{{API: "cloudwatch:GetMetricData", Subject: name, Start: jump.Truncate(cwlens.Day), End: jump.Truncate(cwlens.Day).Add(cwlens.Day),
+			Reason: "daily IncomingBytes not read"}},
+	}
+	fs, err := Analyze(snap, time.Time{}, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.Kind == cwlens.KindIngestionLevelShift {
+			if !f.Start.Equal(jump) {
+				t.Errorf("level shift starts %s, want %s (the hour the hourly series jumped)", f.Start, jump)
+			}
+			return
+		}
+	}
+	t.Fatalf("no level shift in %+v", fs)
 }

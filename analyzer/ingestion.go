@@ -56,7 +56,7 @@ func (a *analysis) ingestionFinding(g *cwlens.LogGroup, s cwlens.Series, e *epis
 	extra := (e.observed - e.baseline) * perDay * DaysPerMonth
 	start := s.Time(e.start)
 	var notes []string
-	if h, ok := a.refineStart(g.HourlyIncomingBytes, start, s.Period, e); ok {
+	if h, ok := a.refineStart(g.HourlyIncomingBytes, missingBefore(s, e.start), start.Add(s.Period), s.Period, e); ok {
 		start = h
 		notes = append(notes, fmt.Sprintf("hourly ingestion first left its baseline at %s", h.Format("2006-01-02 15:04 MST")))
 	}
@@ -90,8 +90,8 @@ func (a *analysis) ingestionFinding(g *cwlens.LogGroup, s cwlens.Series, e *epis
 		f.Kind = cwlens.KindIngestionLevelShift
 		f.Summary = fmt.Sprintf("ingestion jumped from ~%s%s to %s%s (%s) on %s; new level since %s",
 			humanBytes(e.baseline), rate, humanBytes(e.observed), rate, ratioText(e.observed, e.baseline), day(e.peak), start.Format("2006-01-02"))
-		if last, _, ok := (cwlens.Series{Values: s.Values[:a.complete(s)]}).Last(); ok && last != e.observed {
-			notes = append(notes, fmt.Sprintf("latest day %s%s, still %s the baseline", humanBytes(last), rate, ratioText(last, e.baseline)))
+		if last, i, ok := lastPresent(s, a.complete(s)); ok && last != e.observed {
+			notes = append(notes, fmt.Sprintf("latest day, %s: %s%s, still %s the baseline", day(i), humanBytes(last), rate, ratioText(last, e.baseline)))
 		}
 	default:
 		f.Kind = cwlens.KindIngestionSpike
@@ -107,23 +107,49 @@ func (a *analysis) ingestionFinding(g *cwlens.LogGroup, s cwlens.Series, e *epis
 	return f
 }
 
-// refineStart finds, in the hourly series, the first hour of the day a
-// daily episode starts on that left the hourly baseline, to date the start
-// to the hour.
-func (a *analysis) refineStart(h cwlens.Series, dayStart time.Time, period time.Duration, e *episode) (time.Time, bool) {
-	if h.Period <= 0 || h.Period >= period || len(h.Values) == 0 {
+// lastPresent returns the last present point among the first n of s and
+// its index.
+func lastPresent(s cwlens.Series, n int) (float64, int, bool) {
+	for i := min(n, len(s.Values)) - 1; i >= 0; i-- {
+		if !cwlens.IsMissing(s.Values[i]) {
+			return s.Values[i], i, true
+		}
+	}
+	return 0, 0, false
+}
+
+// missingBefore returns the start of the run of missing points right
+// before index i of s (s.Time(i) when the point before it is present): a
+// change that happened on a day without a daily point is dated from the
+// hourly series.
+func missingBefore(s cwlens.Series, i int) time.Time {
+	for i > 0 && cwlens.IsMissing(s.Values[i-1]) {
+		i--
+	}
+	return s.Time(i)
+}
+
+// refineStart finds, in the hourly series, the first hour in [from, to)
+// that left the hourly baseline, to date a daily episode's start to the
+// hour: from the day it starts on, or from the days without a daily point
+// before it.
+func (a *analysis) refineStart(h cwlens.Series, from, to time.Time, period time.Duration, e *episode) (time.Time, bool) {
+	if h.Period <= 0 || h.Period >= period || len(h.Values) == 0 || !to.After(h.Start) {
 		return time.Time{}, false
 	}
-	lo, ok := h.Index(dayStart)
+	lo, ok := h.Index(from)
 	if !ok {
-		return time.Time{}, false
+		if !from.Before(h.Start) {
+			return time.Time{}, false
+		}
+		lo = 0 // the hourly series begins inside the missing days
 	}
 	perHour := float64(h.Period) / float64(period)
 	base := e.baseline * perHour
 	r := episodeRule{floor: a.cfg.DailyBytesFloor * float64(h.Period) / float64(cwlens.Day), ratio: a.cfg.ratio(a.cfg.MinRatio)}
-	end := lo + int(period/h.Period)
-	if end > len(h.Values) {
-		end = len(h.Values)
+	end := len(h.Values)
+	if hi, ok := h.Index(to); ok {
+		end = hi
 	}
 	for i := lo; i < end; i++ {
 		v := h.Values[i]

@@ -187,3 +187,26 @@ func TestPricePastEpisodes(t *testing.T) {
 		t.Errorf("priced %s in a Region the book lacks: unknown is never $0", eps[0].CostUSD)
 	}
 }
+
+// TestStorageAgeInHours: a group 62 hours old holding 6.2 GB stored 2.4 GB
+// a day (not 3.1 over 2 whole days), so 30 days of retention settle at
+// 72 GB-Mo, $2.16.
+func TestStorageAgeInHours(t *testing.T) {
+	snap := refSnapshot()
+	g := &snap.LogGroups[1]
+	g.CreationTime = snap.CapturedAt.Add(-62 * time.Hour)
+	g.StoredBytes = 6_200_000_000
+	g.RetentionDays = nil
+	sc, err := ParseScenario([]byte("changes:\n  - log_group: "+g.Name+"\n    retention_days: 30\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Project(snap, sc, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := subjectLines(p, g.Name)[1]
+	if st.Component != "storage" || st.ProposedQuantity.Round(6).String() != "72" || st.ProposedMonthly.StringFixed(2) != "2.16" {
+		t.Errorf("storage after 30 days of retention = %s GB-Mo, $%s; want 72 GB-Mo, $2.16", st.ProposedQuantity, st.ProposedMonthly)
+	}
+}

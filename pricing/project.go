@@ -637,14 +637,17 @@ func (pr *projector) metricFilterLine(subject string, c Change) {
 }
 
 // storageDays estimates how many days of ingestion a group's stored bytes
-// hold: its retention, or its age when it never expires or is younger.
-func (pr *projector) storageDays(g *cwlens.LogGroup) int {
-	age := int(pr.snap.CapturedAt.Sub(g.CreationTime) / (24 * time.Hour))
-	if g.CreationTime.IsZero() || age < 1 {
-		age = 1
+// hold, in exact hours (a group created 62 hours before the scan holds 2.58
+// days, not 2): its retention, or its age at the scan when it never expires
+// or is younger; at least an hour.
+func (pr *projector) storageDays(g *cwlens.LogGroup) decimal.Decimal {
+	hours := int64(pr.snap.CapturedAt.Sub(g.CreationTime) / time.Hour)
+	if g.CreationTime.IsZero() || hours < 1 {
+		hours = 1
 	}
-	if g.RetentionDays != nil && *g.RetentionDays < age {
-		return *g.RetentionDays
+	age := decimal.NewFromInt(hours).Div(d24)
+	if g.RetentionDays != nil {
+		return decimal.Min(age, decimal.NewFromInt(int64(*g.RetentionDays)))
 	}
 	return age
 }
@@ -655,15 +658,15 @@ func (pr *projector) storageDays(g *cwlens.LogGroup) int {
 // grows month by month until the new retention is full.
 func (pr *projector) retention(g *cwlens.LogGroup, days int, p Price) (decimal.Decimal, *cwlens.Trajectory) {
 	held := pr.storageDays(g)
-	perDay := decimal.NewFromInt(g.StoredBytes).Div(GB).Div(decimal.NewFromInt(int64(held)))
+	perDay := decimal.NewFromInt(g.StoredBytes).Div(GB).Div(held)
 	monthDays := decimal.NewFromInt(pr.hours).Div(d24)
 	traj := &cwlens.Trajectory{Subject: g.Name, Component: "storage"}
 	r := decimal.NewFromInt(int64(days))
 	var q decimal.Decimal
 	for m := 1; m <= 120; m++ {
 		span := r
-		if days > held {
-			span = decimal.Min(r, decimal.NewFromInt(int64(held)).Add(monthDays.Mul(decimal.NewFromInt(int64(m)))))
+		if r.GreaterThan(held) {
+			span = decimal.Min(r, held.Add(monthDays.Mul(decimal.NewFromInt(int64(m)))))
 		}
 		q = perDay.Mul(span)
 		v := Cents(q.Mul(p.USD))
