@@ -26,8 +26,10 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 //   - GetMetricData: per time range, every query asks for the same number
 //     of points, so a call holds min(500, 100,800 ÷ points) of them —
 //     daily ingestion over the window's whole days, hourly ingestion and
-//     metric-filter metrics over the last 7 days, hourly ECS utilisation
-//     over the last 14 (4 queries a service);
+//     metric-filter metrics (their SampleCount; none of Synthetic's
+//     needs a Sum) over the last 7 days, hourly ECS utilisation and
+//     Container Insights' running tasks over the last 14 (5 queries a
+//     service);
 //   - ListServices 100 and DescribeServices 10 services a call per
 //     cluster; DescribeTaskDefinition once per task definition.
 func minimumCalls(s awsemu.Synthetic) map[string]int {
@@ -46,7 +48,7 @@ func minimumCalls(s awsemu.Synthetic) map[string]int {
 		"logs:DescribeMetricFilters": max(1, ceilDiv(s.MetricFilters, 50)),
 		"cloudwatch:GetMetricData": gmd(2*s.LogGroups, s.Days) +
 			gmd(2*s.LogGroups+s.MetricFilters, 24*hourlyDays) +
-			gmd(4*s.Services, 24*serviceDays),
+			gmd(5*s.Services, 24*serviceDays),
 		"ecs:ListClusters":           1,
 		"ecs:ListServices":           s.Clusters * ceilDiv(perCluster, 100),
 		"ecs:DescribeServices":       s.Clusters * ceilDiv(perCluster, 10),
