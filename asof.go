@@ -77,6 +77,7 @@ func serviceAsOf(s Service, at time.Time) Service {
 	s.CPUMaximum = cut(s.CPUMaximum, at)
 	s.MemoryAverage = cut(s.MemoryAverage, at)
 	s.MemoryMaximum = cut(s.MemoryMaximum, at)
+	s.TaskHours = cut(s.TaskHours, at)
 	late := func(d Deployment) bool { return d.CreatedAt.After(at) }
 	if slices.ContainsFunc(s.Deployments, late) {
 		s.Deployments = slices.DeleteFunc(slices.Clone(s.Deployments), late)

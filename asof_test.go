@@ -95,6 +95,10 @@ func TestAsOfSeesNothingLater(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Task-hours measured up to the window's end are cut at at too.
+	th := snap.Services[0].CPUAverage
+	th.Unit = cwlens.UnitTaskHours
+	snap.Services[0].TaskHours, snap.Services[0].TaskHoursSource = th, cwlens.TaskHoursContainerInsights
 	got := snap.AsOf(at)
 	if got.AsOf(at) != got {
 		t.Error("reading a read snapshot again at the same time made a new one")
@@ -129,6 +133,7 @@ func TestAsOfSeesNothingLater(t *testing.T) {
 	}
 	for _, s := range got.Services {
 		check(s.ID()+" cpu", s.CPUAverage)
+		check(s.ID()+" task-hours", s.TaskHours)
 		for _, d := range s.Deployments {
 			if d.CreatedAt.After(at) {
 				t.Errorf("%s: deployment %s created %s", s.ID(), d.ID, d.CreatedAt)
