@@ -191,3 +191,61 @@ func SkipBOM(r io.Reader) io.Reader {
 	}
 	return br
 }
+
+// MaxJSONStringBytes bounds any one string of a snapshot: the longest a real
+// one holds is a sampled log event, at most 1 MB (PutLogEvents).
+const MaxJSONStringBytes = 8 << 20
+
+// StringLimitReader returns a reader of the JSON text r that fails with an
+// *InputError once a string, or a run of white space, is longer than max
+// bytes, so that a decoder is never asked to hold a 200 MB account name
+// before it can be refused.
+func StringLimitReader(r io.Reader, name string, max int) io.Reader {
+	return &stringLimiter{r: r, name: name, max: max}
+}
+
+type stringLimiter struct {
+	r        io.Reader
+	name     string
+	max      int
+	off      int64 // bytes read before the current chunk
+	inString bool
+	escaped  bool
+	run      int   // bytes of the current string so far
+	space    int   // bytes of white space in a row
+	start    int64 // offset of its opening quote
+}
+
+func (l *stringLimiter) Read(p []byte) (int, error) {
+	n, err := l.r.Read(p)
+	for i, c := range p[:n] {
+		switch {
+		case !l.inString:
+			switch c {
+			case '"':
+				l.inString, l.run, l.start = true, 0, l.off+int64(i)
+			case ' ', '\t', '\n', '\r':
+				// A decoder buffers white space until the next token:
+				// a long run of it is bounded like a string.
+				if l.space++; l.space > l.max {
+					return 0, Inputf(l.name, fmt.Sprintf("offset %d", l.off+int64(i)), "", "more than %s of white space in a row: not JSON a cwlens writes", sizeText(int64(l.max)))
+				}
+			default:
+				l.space = 0
+			}
+			continue
+		case l.escaped:
+			l.escaped = false
+		case c == '\\':
+			l.escaped = true
+		case c == '"':
+			l.inString = false
+			continue
+		}
+		if l.run++; l.run > l.max {
+			return 0, Inputf(l.name, fmt.Sprintf("offset %d", l.start), "", "a string longer than %s: no field of a snapshot is that long", sizeText(int64(l.max)))
+		}
+	}
+	l.off += int64(n)
+	return n, err
+}

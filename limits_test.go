@@ -76,3 +76,24 @@ func TestReadSnapshotStart(t *testing.T) {
 		t.Errorf("a stream with a byte-order mark: %v", err)
 	}
 }
+
+// TestStringLimitReader: strings are measured between unescaped quotes
+// (an escaped quote does not end one), and white space in a row likewise.
+func TestStringLimitReader(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want string // "" = read whole
+	}{
+		{`{"a": "12345678", "b": "1234"}`, ""},
+		{`{"a": "123456789"}`, "f: offset 6: a string longer than 8 bytes"},
+		{`{"a": "12\"45678", "b": "x"}`, "f: offset 6: a string longer than 8 bytes"},
+		{`{"a": "12\\", "b": "1234567"}`, ""},
+		{"{\n      \n}", ""},
+		{"{\n       \n}", "f: offset 9: more than 8 bytes of white space in a row"},
+	} {
+		_, err := io.ReadAll(cwlens.StringLimitReader(strings.NewReader(c.in), "f", 8))
+		if (err == nil) != (c.want == "") || (err != nil && !strings.HasPrefix(err.Error(), c.want)) {
+			t.Errorf("%q: %v, want %q", c.in, err, c.want)
+		}
+	}
+}

@@ -26,7 +26,7 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return decodeSnapshot(r, path)
+	return decodeSnapshot(StringLimitReader(r, path, MaxJSONStringBytes), path)
 }
 
 // DecodeSnapshot decodes and validates a snapshot from r, read as a stream;
@@ -35,7 +35,8 @@ func ReadSnapshot(path string) (*Snapshot, error) {
 //
 // At most MaxSnapshotBytes are read; a UTF-8 byte-order mark is skipped.
 func DecodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
-	return decodeSnapshot(SkipBOM(LimitReader(r, name, MaxSnapshotBytes, "snapshot")), name)
+	r = SkipBOM(LimitReader(r, name, MaxSnapshotBytes, "snapshot"))
+	return decodeSnapshot(StringLimitReader(r, name, MaxJSONStringBytes), name)
 }
 
 func decodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
@@ -45,9 +46,12 @@ func decodeSnapshot(r io.Reader, name string) (*Snapshot, error) {
 		je *jsonin.Error
 		tl *TooLargeError
 	)
+	var ie *InputError
 	switch {
 	case errors.As(err, &tl):
 		return nil, &InputError{File: name, Err: tl}
+	case errors.As(err, &ie) && ie.File == name:
+		return nil, ie // a limit of the reader's
 	case err != nil && !errors.As(err, &je):
 		return nil, fmt.Errorf("read snapshot %s: %w", name, err)
 	case err != nil:
