@@ -68,7 +68,7 @@ func TestAsOfFillsOnlyWhatWasRead(t *testing.T) {
 			snap := &cwlens.Snapshot{
 				CapturedAt: tt.captured, Window: cwlens.Window{Start: day(1), End: day(6)}, Gaps: tt.gaps,
 				LogGroups: []cwlens.LogGroup{{Name: "/g", CreationTime: tt.created, DailyIncomingBytes: five(),
-					MetricFilters: []cwlens.MetricFilter{{Name: "f", CreationTime: tt.created, Counts: five()}}}},
+					MetricFilters: []cwlens.MetricFilter{{Name: "f", CreationTime: tt.created, MetricValue: "$.latency", Counts: five(), Values: five()}}}},
 			}
 			got := snap.AsOf(tt.at)
 			g := got.LogGroups[0]
@@ -81,6 +81,9 @@ func TestAsOfFillsOnlyWhatWasRead(t *testing.T) {
 			}
 			if v := values(g.MetricFilters[0].Counts); !slices.Equal(v, fw) {
 				t.Errorf("filter counts %v, want %v", v, fw)
+			}
+			if v := values(g.MetricFilters[0].Values); !slices.Equal(v, fw) {
+				t.Errorf("filter values %v, want %v", v, fw)
 			}
 			if v := values(snap.LogGroups[0].DailyIncomingBytes); !slices.Equal(v, []float64{-1, -1, 7, -1, -1}) {
 				t.Errorf("the snapshot itself changed: %v", v)
@@ -220,4 +223,19 @@ func run(t *testing.T, snap *cwlens.Snapshot, at time.Time) (string, bool) {
 		return f.Kind == cwlens.KindErrorSurge && f.Filter == "invalid-signature"
 	})
 	return string(b), surge
+}
+
+// BenchmarkAsOf reads the reference account at its window's end: the
+// analyzer, pricing and the report each do it once per run.
+func BenchmarkAsOf(b *testing.B) {
+	snap, err := fixtures.Reference()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if got := snap.AsOf(time.Time{}); len(got.LogGroups) != len(snap.LogGroups) {
+			b.Fatal("groups lost")
+		}
+	}
 }

@@ -11,6 +11,7 @@ package analyzer
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"sort"
 	"time"
@@ -20,20 +21,14 @@ import (
 
 // Analyze returns the findings of snap as of the evaluation time at (the end
 // of the snapshot's window when at is zero), read as snap.AsOf(at) reads it,
-// ordered by severity, then by the
-// monthly bytes at stake, then by subject, kind and filter.
+// ordered by severity, then by the monthly bytes at stake, then by subject,
+// kind and filter.
 func Analyze(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Finding, error) {
-	if snap == nil {
-		return nil, errors.New("analyze: no snapshot")
+	a, err := newAnalysis(snap, at, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("analyze: %w", err)
 	}
-	if at.IsZero() {
-		at = snap.Window.End
-	}
-	if at.IsZero() {
-		return nil, errors.New("analyze: no evaluation time and the snapshot has no window end")
-	}
-	snap = snap.AsOf(at)
-	a := &analysis{cfg: cfg, at: at.UTC(), snap: snap}
+	snap = a.snap
 	for i := range snap.LogGroups {
 		g := &snap.LogGroups[i]
 		a.ingestion(g)
@@ -49,6 +44,21 @@ func Analyze(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Finding,
 	a.attachTemplates()
 	SortFindings(a.out)
 	return a.out, nil
+}
+
+// newAnalysis starts an analysis of snap at at (the end of its window when
+// at is zero), reading it as snap.AsOf(at).
+func newAnalysis(snap *cwlens.Snapshot, at time.Time, cfg Config) (*analysis, error) {
+	if snap == nil {
+		return nil, errors.New("no snapshot")
+	}
+	if at.IsZero() {
+		at = snap.Window.End
+	}
+	if at.IsZero() {
+		return nil, errors.New("no evaluation time and the snapshot has no window end")
+	}
+	return &analysis{cfg: cfg, at: at.UTC(), snap: snap.AsOf(at)}, nil
 }
 
 // analysis carries one Analyze call's state: the configuration, the

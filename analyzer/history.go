@@ -1,7 +1,7 @@
 package analyzer
 
 import (
-	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -16,17 +16,13 @@ import (
 // inside it is listed too: it would be in neither list otherwise. Ordered by
 // start, then subject.
 func PastEpisodes(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.PastEpisode, error) {
-	if snap == nil {
-		return nil, errors.New("past episodes: no snapshot")
+	a, err := newAnalysis(snap, at, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("past episodes: %w", err)
 	}
-	if at.IsZero() {
-		at = snap.Window.End
-	}
-	snap = snap.AsOf(at)
-	a := &analysis{cfg: cfg, at: at.UTC(), snap: snap}
 	out := []cwlens.PastEpisode{}
-	for i := range snap.LogGroups {
-		out = append(out, a.pastRises(&snap.LogGroups[i])...)
+	for i := range a.snap.LogGroups {
+		out = append(out, a.pastRises(&a.snap.LogGroups[i])...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Start.Equal(out[j].Start) {

@@ -202,3 +202,49 @@ func TestShiftDatedFromHoursWhenDayMissing(t *testing.T) {
 	}
 	t.Fatalf("no level shift in %+v", fs)
 }
+
+// TestReferenceAtSeesNothingLater: evaluated at noon on Oct 31, the
+// reference account's findings know nothing of what came later: not the
+// 22:41 deployment's failed tasks, and no evidence after noon.
+func TestReferenceAtSeesNothingLater(t *testing.T) {
+	snap, err := fixtures.Reference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 10, 31, 12, 0, 0, 0, time.UTC)
+	all, err := Analyze(snap, time.Time{}, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	churn := func(fs []cwlens.Finding) bool {
+		for _, f := range fs {
+			if f.Kind == cwlens.KindDeploymentChurn {
+				return true
+			}
+		}
+		return false
+	}
+	if !churn(all) {
+		t.Fatal("no deployment_churn at the window's end: the test proves nothing")
+	}
+	fs, err := Analyze(snap, at, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if churn(fs) {
+		t.Error("deployment_churn from a deployment created after the evaluation time")
+	}
+	for _, f := range fs {
+		for _, p := range f.Evidence.Points {
+			if !p.Time.Before(at) {
+				t.Errorf("%s %s: evidence point at %s", f.Kind, f.Subject, p.Time)
+			}
+		}
+		if s := f.Evidence.Series; s != nil && s.End().After(at) {
+			t.Errorf("%s %s: evidence series ends %s", f.Kind, f.Subject, s.End())
+		}
+		if f.Start.After(at) {
+			t.Errorf("%s %s starts %s", f.Kind, f.Subject, f.Start)
+		}
+	}
+}

@@ -78,3 +78,37 @@ func TestRenderedFilesDoNotHoldTheSnapshot(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderPastEpisodes: the scheduled run's reports list the past
+// episodes the run found, with their cost, as the CLI's do.
+func TestRenderPastEpisodes(t *testing.T) {
+	snap := reference(t)
+	g := snap.LogGroup("/ecs/karmacadabra-prod/validator")
+	i, _ := g.DailyIncomingBytes.Index(snap.Window.End.Add(-15 * cwlens.Day))
+	g.DailyIncomingBytes.Values[i] = 300e6
+	at := snap.Window.End
+	past, err := PastEpisodes(snap, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(past) != 1 || past[0].Subject != g.Name || past[0].CostUSD == nil {
+		t.Fatalf("past episodes %+v, want the validator's, priced", past)
+	}
+	files, err := DefaultRender(Region{Snapshot: snap, At: at, PastEpisodes: past})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		var b bytes.Buffer
+		if err := f.Render(&b); err != nil {
+			t.Fatal(err)
+		}
+		want := "Past episodes (1)"
+		if f.Name == "report.json" {
+			want = `"cost_usd": "` + past[0].CostUSD.String() + `"`
+		}
+		if !strings.Contains(b.String(), want) || !strings.Contains(b.String(), g.Name) {
+			t.Errorf("%s lacks %q", f.Name, want)
+		}
+	}
+}
