@@ -132,7 +132,16 @@ func snapshotFile(args []string) (*cwlens.Snapshot, error) { return cwlens.ReadS
 // into the command's outcome: a partial snapshot or findings at or above
 // --fail-on end the command with their exit status.
 func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, sections report.Sections) error {
-	r, err := buildReport(snap, pipelineOptions{At: o.at, Sensitivity: o.sensitivity, Book: o.book, Scenario: o.scenario})
+	at, err := evaluationTime(snap, o.at)
+	if err != nil {
+		return err
+	}
+	// Every step reads the snapshot as of the evaluation time, each into a
+	// copy of its own; read once here, the steps share the copy and the
+	// original can be collected (for 50,000 log groups, each copy is
+	// about 200 MB).
+	snap = snap.AsOf(at)
+	r, err := buildReport(snap, pipelineOptions{At: at, Sensitivity: o.sensitivity, Book: o.book, Scenario: o.scenario})
 	if err != nil {
 		return err
 	}
