@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/cwlens/cwlens"
@@ -95,4 +97,91 @@ func message(line []byte) string {
 		return string(line)
 	}
 	return *ev.Message
+}
+
+// ReadEvents is ReadMessages for files written one line at a time, where
+// a multi-line event — an error with its stack trace — was split into
+// lines: it joins the lines of a trace to the event before them (with
+// "\n", as CloudWatch keeps a multi-line event) and calls fn with each
+// event and the number of its first line. A trace line is indented, or
+// opens a trace block (Caused by:, Traceback (most recent call last):,
+// goroutine N [running]:), or is a Go frame inside a goroutine dump, or
+// is the exception line (java.lang.IllegalStateException: …, KeyError: …)
+// or blank line just before such a line.
+func ReadEvents(r io.Reader, name string, fn func(line int, event string) error) error {
+	var (
+		cur   []string
+		first int
+		held  []string // blank and exception lines that a trace may claim
+		heldN int
+	)
+	emit := func() error {
+		if len(cur) > 0 {
+			if err := fn(first, strings.Join(cur, "\n")); err != nil {
+				return err
+			}
+		}
+		for i, h := range held {
+			if err := fn(heldN+i, h); err != nil {
+				return err
+			}
+		}
+		cur, held = nil, nil
+		return nil
+	}
+	err := ReadMessages(r, name, func(n int, line string) error {
+		switch {
+		case len(cur) > 0 && continues(cur, line):
+			cur = append(append(cur, held...), line)
+			held = nil
+			return nil
+		case len(cur) > 0 && (strings.TrimSpace(line) == "" || looksLikeException(line)):
+			if len(held) == 0 {
+				heldN = n
+			}
+			held = append(held, line)
+			return nil
+		}
+		if err := emit(); err != nil {
+			return err
+		}
+		cur, first = []string{line}, n
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return emit()
+}
+
+// continues reports whether line belongs to the event of lines: see
+// ReadEvents.
+func continues(lines []string, line string) bool {
+	if line == "" {
+		return false
+	}
+	if isSpace(line[0]) && strings.TrimSpace(line) != "" {
+		return true
+	}
+	for _, p := range []string{"Caused by:", "Suppressed:", "Traceback (most recent call last)", "goroutine "} {
+		if strings.HasPrefix(line, p) {
+			return true
+		}
+	}
+	last := lines[len(lines)-1]
+	inGo := false
+	for _, l := range lines {
+		if strings.HasPrefix(l, "goroutine ") {
+			inGo = true
+			break
+		}
+	}
+	switch {
+	case inGo && (strings.HasSuffix(line, ")") && strings.Contains(line, "(") || strings.HasPrefix(line, "created by ")):
+		return true // a Go frame's function line
+	case strings.HasPrefix(lines[0], "Traceback") || slices.ContainsFunc(lines, func(l string) bool { return strings.HasPrefix(l, "Traceback") }):
+		// Python's exception line closes its traceback.
+		return last != "" && isSpace(last[0]) && looksLikeException(line)
+	}
+	return false
 }

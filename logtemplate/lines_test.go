@@ -84,3 +84,76 @@ func FuzzReadMessages(f *testing.F) {
 		}
 	})
 }
+
+func TestReadEvents(t *testing.T) {
+	type ev struct {
+		line int
+		text string
+	}
+	tests := []struct {
+		name, in string
+		want     []ev
+	}{
+		{"java", "ERROR [main] c.e.Svc - Order 1 failed\njava.lang.IllegalStateException: stock\n\tat a.B.c(B.java:1)\nCaused by: x.Y: z\n\t... 3 more\nINFO next\n",
+			[]ev{{1, "ERROR [main] c.e.Svc - Order 1 failed\njava.lang.IllegalStateException: stock\n\tat a.B.c(B.java:1)\nCaused by: x.Y: z\n\t... 3 more"}, {6, "INFO next"}}},
+		{"python", "unhandled error\nTraceback (most recent call last):\n  File \"a.py\", line 3, in f\n    g()\nKeyError: 'amount'\nINFO next\n",
+			[]ev{{1, "unhandled error\nTraceback (most recent call last):\n  File \"a.py\", line 3, in f\n    g()\nKeyError: 'amount'"}, {6, "INFO next"}}},
+		{"go panic", "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\nexit status 2\n",
+			[]ev{{1, "panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d"}, {6, "exit status 2"}}},
+		{"node", "Error: connect ECONNREFUSED\n    at a (x.js:1:2)\nnext\n",
+			[]ev{{1, "Error: connect ECONNREFUSED\n    at a (x.js:1:2)"}, {3, "next"}}},
+		{"held lines not claimed stay events", "one\n\nValueError: alone\ntwo\n",
+			[]ev{{1, "one"}, {2, ""}, {3, "ValueError: alone"}, {4, "two"}}},
+		{"plain lines", "a\nb\n", []ev{{1, "a"}, {2, "b"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var got []ev
+			err := ReadEvents(strings.NewReader(tc.in), "f", func(n int, s string) error {
+				got = append(got, ev{n, s})
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %+v\nwant %+v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("event %d: %+v, want %+v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+// FuzzReadEvents checks that joining never loses or reorders lines: the
+// events, split again, are the lines ReadMessages gives, and their first
+// line numbers increase.
+func FuzzReadEvents(f *testing.F) {
+	f.Add("ERROR x\njava.lang.E: y\n\tat a\nnext\n")
+	f.Add("panic: p\n\ngoroutine 1 [running]:\nmain.main()\n\t/a.go:1\n")
+	f.Add("a\nTraceback (most recent call last):\n  File \"x\"\nKeyError: 'k'\n\n\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		var lines, joined []string
+		if ReadMessages(strings.NewReader(in), "f", func(_ int, s string) error { lines = append(lines, s); return nil }) != nil {
+			return
+		}
+		last := 0
+		err := ReadEvents(strings.NewReader(in), "f", func(n int, s string) error {
+			if n <= last {
+				t.Fatalf("event at line %d after line %d", n, last)
+			}
+			last = n
+			joined = append(joined, strings.Split(s, "\n")...)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(joined, "\n") != strings.Join(lines, "\n") {
+			t.Fatalf("lines %q\nevents split %q", lines, joined)
+		}
+	})
+}

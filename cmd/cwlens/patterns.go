@@ -44,9 +44,10 @@ func newPatternsCmd(stdout, stderr io.Writer) *cobra.Command {
 variables written as <*> — and counts the events and bytes of each, so that a
 flood can be traced to the lines behind it.
 
---lines FILE reads one message per line; a line that is a JSON object with a
-string "message" field (as CloudWatch exports and the AWS CLI write events)
-gives that field. With --baseline-lines FILE it mines both files together and
+--lines FILE reads one message per line; a line that is an exported CloudWatch
+event (a JSON object with a string "message" beside its timestamp, as the AWS
+CLI writes events) gives that field, and the lines of a stack trace (indented,
+Caused by:, Traceback, goroutine dumps) join the event before them. With --baseline-lines FILE it mines both files together and
 shows the templates that grew: their bytes now and in the baseline, the growth
 factor and their share of the added bytes (the two files are compared as
 windows of equal length).
@@ -103,7 +104,7 @@ func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags
 		return err
 	}
 	if f.baselineLines != "" {
-		if err := readLines(f.baselineLines, func(_ int, msg string) error {
+		if err := readLines(f.baselineLines, true, func(_ int, msg string) error {
 			m.AddTo(logtemplate.Baseline, msg)
 			return nil
 		}); err != nil {
@@ -111,7 +112,9 @@ func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags
 		}
 	}
 	var ids []logtemplate.ClusterID
-	if err := readLines(f.lines, func(_ int, msg string) error {
+	// Loghub's format scores lines, so lines stay lines there; otherwise a
+	// stack trace joins the event it belongs to.
+	if err := readLines(f.lines, f.format != "loghub", func(_ int, msg string) error {
 		id := m.Add(msg)
 		if f.format == "loghub" {
 			ids = append(ids, id)
@@ -130,9 +133,10 @@ func runPatterns(ctx context.Context, stdout, stderr io.Writer, f *patternsFlags
 	}, f.lines, f.baselineLines)
 }
 
-// readLines feeds fn the messages of path; a file that cannot be opened
-// is bad input like a bad line.
-func readLines(path string, fn func(int, string) error) error {
+// readLines feeds fn the messages of path, with their stack traces when
+// events is set (logtemplate.ReadEvents); a file that cannot be opened is
+// bad input like a bad line.
+func readLines(path string, events bool, fn func(int, string) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		var pe *fs.PathError
@@ -142,6 +146,9 @@ func readLines(path string, fn func(int, string) error) error {
 		return &cwlens.InputError{File: path, Err: err}
 	}
 	defer f.Close()
+	if events {
+		return logtemplate.ReadEvents(f, path, fn)
+	}
 	return logtemplate.ReadMessages(f, path, fn)
 }
 
@@ -150,7 +157,7 @@ func readLines(path string, fn func(int, string) error) error {
 func writeLoghub(w io.Writer, path string, r *logtemplate.Result, ids []logtemplate.ClusterID) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"LineId", "EventTemplate"})
-	err := readLines(path, func(n int, msg string) error {
+	err := readLines(path, false, func(n int, msg string) error {
 		if n > len(ids) {
 			return fmt.Errorf("read %s: the file grew while it was mined", path)
 		}
