@@ -307,7 +307,7 @@ func TestReferenceHTMLInChromium(t *testing.T) {
 	writeHTMLFile(t, path, htmlReferenceReport(t))
 	ctx, _ := checkBrowserPage(t, path, "reference")
 	// The headline figures are on screen, not only in the markup.
-	for _, label := range []string{"Monthly cost now", "After the scenario", "The flood at its run-rate"} {
+	for _, label := range []string{"Monthly cost now", "After the scenario", "The flood's monthly cost"} {
 		if !evaluate[bool](t, ctx, fmt.Sprintf(`[...document.querySelectorAll(".kpi")].some(k =>
 			k.innerText.includes(%q) && /\$[0-9]/.test(k.innerText) && k.getBoundingClientRect().height > 0)`, label)) {
 			t.Errorf("the headline %q shows no amount", label)
