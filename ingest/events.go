@@ -326,8 +326,12 @@ func patternRow(fields []logstypes.ResultField) PatternRow {
 }
 
 // IncomingBytes returns the bytes the group ingested over [start, end),
-// widened to whole hours, from AWS/Logs IncomingBytes (Sum, hourly); ok is
-// false when CloudWatch has no datapoint for it.
+// widened to whole hours, from AWS/Logs IncomingBytes (Sum, hourly). An
+// hour with no datapoint ingested nothing (the metric has datapoints only
+// for periods with ingestion; docs/snapshot.md "Missing and zero"), so a
+// complete answer with no datapoint is 0 bytes; ok is false when the
+// answer was not complete (a final PartialData, InternalError or
+// Forbidden, or a message).
 func (e *Events) IncomingBytes(ctx context.Context, group string, start, end time.Time) (bytes float64, ok bool, err error) {
 	start = start.UTC().Truncate(time.Hour)
 	if t := end.UTC().Truncate(time.Hour); t.Before(end) {
@@ -354,14 +358,17 @@ func (e *Events) IncomingBytes(ctx context.Context, group string, start, end tim
 		if err != nil {
 			return 0, false, fmt.Errorf("cloudwatch:GetMetricData IncomingBytes %s: %w", group, err)
 		}
+		complete := len(out.Messages) == 0
 		for _, r := range out.MetricDataResults {
 			for _, v := range r.Values {
 				bytes += v
-				ok = true
 			}
+			complete = complete && r.StatusCode == cwtypes.StatusCodeComplete && len(r.Messages) == 0
 		}
 		if out.NextToken == nil || *out.NextToken == "" {
-			return bytes, ok, nil
+			// The last page's status is the query's: an InternalError
+			// or PartialData earlier was carried on by its NextToken.
+			return bytes, complete && len(out.MetricDataResults) > 0, nil
 		}
 		in.NextToken = out.NextToken
 	}

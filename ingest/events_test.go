@@ -245,3 +245,24 @@ func TestSampleKeepsToTheQuota(t *testing.T) {
 		t.Errorf("%d events, want 900", len(s.Events))
 	}
 }
+
+// TestIncomingBytesOfAQuietWindow: a window with no ingestion has no
+// IncomingBytes datapoint, and reads as 0 bytes, known; a final
+// PartialData leaves the bytes unknown.
+func TestIncomingBytesOfAQuietWindow(t *testing.T) {
+	snap, group := floodAccount(10, 0)
+	h := &snap.LogGroups[0].HourlyIncomingBytes
+	for i := len(h.Values) - 6; i < len(h.Values); i++ {
+		h.Values[i] = 0
+	}
+	ev, _ := newEvents(t, snap)
+	got, ok, err := ev.IncomingBytes(context.Background(), group, synthEnd.Add(-6*time.Hour), synthEnd)
+	if err != nil || !ok || got != 0 {
+		t.Fatalf("quiet window: %v bytes, ok %v, %v; want 0, known", got, ok, err)
+	}
+	srv := awsemu.NewServer(t, snap, awsemu.Options{NoQuotas: true, Faults: awsemu.Faults{GMDPartial: 0.999}})
+	ev = ingest.NewEvents(testConfig(srv.URL), ingest.Options{MaxBackoff: 5 * time.Millisecond})
+	if _, ok, err := ev.IncomingBytes(context.Background(), group, synthEnd.Add(-12*time.Hour), synthEnd); err != nil || ok {
+		t.Errorf("final PartialData: ok %v, %v; want unknown", ok, err)
+	}
+}
