@@ -263,9 +263,27 @@ type projectionView struct {
 	Assumptions                          []string
 }
 
+// lineGroup is one subject's lines of the projection table. It keeps
+// where the lines are, not their formatted views: Body formats each line as
+// it writes it, so that the page of 100,000 lines holds one view at a time.
 type lineGroup struct {
 	Subject string
-	Lines   []lineView
+	lines   []int // indexes in proj.Lines
+	proj    *Projection
+}
+
+// newLineView formats the i-th line of the projection.
+func newLineView(i int, l *ProjectionLine) lineView {
+	ptr := "/projection/lines/" + strconv.Itoa(i)
+	return lineView{
+		Line:             *l,
+		CurrentQuantity:  quantityFigure(ptr+"/current_quantity", l.CurrentQuantity),
+		ProposedQuantity: quantityFigure(ptr+"/proposed_quantity", l.ProposedQuantity),
+		CurrentMonthly:   usdFigure(ptr+"/current_monthly_usd", l.CurrentMonthly),
+		ProposedMonthly:  usdFigure(ptr+"/proposed_monthly_usd", l.ProposedMonthly),
+		Delta:            deltaFigure(ptr+"/delta_monthly_usd", l.Delta),
+		Moves:            l.ProposedUsageType != "" && l.ProposedUsageType != l.UsageType,
+	}
 }
 
 type lineView struct {
@@ -561,22 +579,13 @@ func newProjectionView(p *Projection) (*projectionView, error) {
 	bySubject := map[string]*subjectSum{}
 	groupOf := map[string]int{}
 	for i, l := range p.Lines {
-		ptr := fmt.Sprintf("/projection/lines/%d", i)
 		gi, ok := groupOf[l.Subject]
 		if !ok {
 			gi = len(pv.Groups)
 			groupOf[l.Subject] = gi
-			pv.Groups = append(pv.Groups, lineGroup{Subject: l.Subject})
+			pv.Groups = append(pv.Groups, lineGroup{Subject: l.Subject, proj: p})
 		}
-		pv.Groups[gi].Lines = append(pv.Groups[gi].Lines, lineView{
-			Line:             l,
-			CurrentQuantity:  quantityFigure(ptr+"/current_quantity", l.CurrentQuantity),
-			ProposedQuantity: quantityFigure(ptr+"/proposed_quantity", l.ProposedQuantity),
-			CurrentMonthly:   usdFigure(ptr+"/current_monthly_usd", l.CurrentMonthly),
-			ProposedMonthly:  usdFigure(ptr+"/proposed_monthly_usd", l.ProposedMonthly),
-			Delta:            deltaFigure(ptr+"/delta_monthly_usd", l.Delta),
-			Moves:            l.ProposedUsageType != "" && l.ProposedUsageType != l.UsageType,
-		})
+		pv.Groups[gi].lines = append(pv.Groups[gi].lines, i)
 		s := bySubject[l.Subject]
 		if s == nil {
 			s = &subjectSum{name: l.Subject}

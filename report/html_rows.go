@@ -106,12 +106,12 @@ func (g *groupView) Row() template.HTML {
 // a note.
 func (lg *lineGroup) Body() template.HTML {
 	var b strings.Builder
-	b.Grow(256 + 1024*len(lg.Lines))
+	b.Grow(256 + 1024*len(lg.lines))
 	b.WriteString(`<tbody><tr class="subject"><th scope="rowgroup" colspan="7" class="name">`)
 	escapeHTML(&b, lg.Subject)
 	b.WriteString("</th></tr>\n")
-	for i := range lg.Lines {
-		lv := &lg.Lines[i]
+	for _, i := range lg.lines {
+		lv := newLineView(i, &lg.proj.Lines[i])
 		l := &lv.Line
 		why := l.Change != "" || l.Note != ""
 		b.WriteString(`<tr`)

@@ -48,31 +48,34 @@ func TestRowsMatchTheTemplate(t *testing.T) {
 			t.Errorf("group %d:\ngot  %q\nwant %q", i, got, want)
 		}
 	}
-	line := func(change, note, usage, proposed string) lineView {
-		l := ProjectionLine{ProjectionLine: cwlens.ProjectionLine{Subject: "s", Component: "ingestion", UsageType: usage,
-			ProposedUsageType: proposed, Change: change, Note: note}}
-		return lineView{
-			Line: l, CurrentQuantity: quantityFigure("/q", decimal.RequireFromString("2920.00041")),
-			ProposedQuantity: quantityFigure("/p", decimal.Zero),
-			CurrentMonthly:   usdFigure("/c", decimal.RequireFromString("10")),
-			ProposedMonthly:  usdFigure("/pm", decimal.RequireFromString("2.5")),
-			Delta:            deltaFigure("/d", decimal.RequireFromString("-7.5")),
-			Moves:            proposed != "" && proposed != usage,
-		}
+	line := func(subject, change, note, usage, proposed string) ProjectionLine {
+		return ProjectionLine{ProjectionLine: cwlens.ProjectionLine{Subject: subject, Component: "ingestion", UsageType: usage,
+			ProposedUsageType: proposed, Change: change, Note: note,
+			CurrentQuantity: decimal.RequireFromString("2920.00041"), CurrentMonthly: decimal.RequireFromString("10"),
+			ProposedMonthly: decimal.RequireFromString("2.5")}, Delta: decimal.RequireFromString("-7.5")}
 	}
+	proj := &Projection{Lines: []ProjectionLine{
+		line("cluster/svc", "", "", "USE1-Fargate-vCPU-Hours:perCPU", ""),
+		line(hostile, hostile, hostile, hostile, hostile+"x"),
+		line("cluster/svc", "retention 30 → 7 days", "", "USE1-TimedStorage-ByteHrs", ""),
+		line("cluster/svc", "", "assumes the same volume", "USE1-DataProcessing-Bytes", "USE1-DataProcessingIA-Bytes"),
+		line("cluster/svc", "class → IA", "cheaper", "USE1-DataProcessing-Bytes", "USE1-DataProcessingIA-Bytes"),
+	}}
 	lineGroups := []lineGroup{
-		{Subject: "cluster/svc", Lines: []lineView{
-			line("", "", "USE1-Fargate-vCPU-Hours:perCPU", ""),
-			line("retention 30 → 7 days", "", "USE1-TimedStorage-ByteHrs", ""),
-			line("", "assumes the same volume", "USE1-DataProcessing-Bytes", "USE1-DataProcessingIA-Bytes"),
-			line("class → IA", "cheaper", "USE1-DataProcessing-Bytes", "USE1-DataProcessingIA-Bytes"),
-		}},
-		{Subject: hostile, Lines: []lineView{line(hostile, hostile, hostile, hostile+"x")}},
-		{Subject: "empty"},
+		{Subject: "cluster/svc", lines: []int{0, 2, 3, 4}, proj: proj},
+		{Subject: hostile, lines: []int{1}, proj: proj},
+		{Subject: "empty", proj: proj},
 	}
-	lineGroups[1].Lines[0].Delta = odd
-	for i := range lineGroups {
-		if got, want := string(lineGroups[i].Body()), execRow(t, "lines", lineGroups[i]); got != want {
+	for i, lg := range lineGroups {
+		// What the template was given: every line's view, made up front.
+		old := struct {
+			Subject string
+			Lines   []lineView
+		}{Subject: lg.Subject}
+		for _, j := range lg.lines {
+			old.Lines = append(old.Lines, newLineView(j, &proj.Lines[j]))
+		}
+		if got, want := string(lineGroups[i].Body()), execRow(t, "lines", old); got != want {
 			t.Errorf("line group %d:\ngot  %q\nwant %q", i, got, want)
 		}
 	}
