@@ -164,3 +164,27 @@ func TestScanCostAssumption(t *testing.T) {
 		t.Errorf("scan cost in sa-east-1: %q", last)
 	}
 }
+
+// TestStorageUnknownKeepsIngestion: where the book has a Region's
+// ingestion price but not its storage price (eu-central-1), ingestion is
+// priced and storage alone is unknown, also under a retention change.
+func TestStorageUnknownKeepsIngestion(t *testing.T) {
+	snap := refSnapshot()
+	snap.Region = "eu-central-1"
+	sc, err := ParseScenario([]byte("changes:\n  - log_group: /ecs/karmacadabra-prod/facilitator\n    retention_days: 3\n"), "s.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Project(snap, sc, Default(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := subjectLines(p, "/ecs/karmacadabra-prod/facilitator")
+	if len(fl) != 1 || fl[0].UsageType != "EUC1-DataProcessing-Bytes" || !fl[0].CurrentPrice.Equal(dec(t, "0.63")) || !fl[0].CurrentMonthly.IsPositive() {
+		t.Fatalf("facilitator lines %+v", fl)
+	}
+	if !hasUnknownReason(p, "/ecs/karmacadabra-prod/facilitator", "EUC1-TimedStorage-ByteHrs", "storage cost unknown") {
+		t.Errorf("storage not unknown: %+v", p.Unknown)
+	}
+	checkTotals(t, p)
+}

@@ -479,6 +479,14 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 	stored := decimal.New(g.StoredBytes, -9)
 	curUs = append(curUs, usage{Resource: "storage", Component: "storage", Suffix: storageSuffix(class), Unit: "GB-Mo", Quantity: stored})
 	curPs, err := pr.priceAll(curUs)
+	storagePriced := true
+	if last := len(curUs) - 1; err != nil && last > 0 && unknownType(err) == UsageType(pr.region, curUs[last].Suffix) {
+		// Storage has no price in the book: ingestion is still priced, and
+		// storage alone is listed as unknown.
+		pr.unknown(subject, unknownType(err), "storage cost unknown: "+err.Error())
+		curUs, storagePriced = curUs[:last], false
+		curPs, err = pr.priceAll(curUs)
+	}
 	if err != nil {
 		pr.unknown(subject, unknownType(err), "current cost unknown: "+err.Error())
 		return
@@ -512,6 +520,9 @@ func (pr *projector) logGroup(g *cwlens.LogGroup, changes []Change) {
 			}
 			changeText[0] = joinNote(changeText[0], c.String())
 		case ChangeRetentionDays:
+			if !storagePriced {
+				continue // storage is listed as unknown
+			}
 			last := len(propUs) - 1
 			if !slices.Contains(RetentionDays, c.RetentionDays) {
 				pr.rejectRetention(g, c, curPs[last])
