@@ -3,8 +3,11 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"math"
 	"strconv"
 	"time"
+
+	"github.com/cwlens/cwlens"
 )
 
 // writeCSV writes one block per section, separated by a blank line. Every
@@ -43,11 +46,16 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 	}
 	if o.Sections.has(SectionFindings) {
 		var rows [][]string
+		// status and first_seen are empty unless a previous run was
+		// compared (--state, the Lambda function); the resolved rows
+		// follow the open ones under the same header.
 		for _, f := range r.Findings {
-			rows = append(rows, []string{"findings", f.Severity.String(), string(f.Kind), f.Subject,
-				f.Start.UTC().Format(time.RFC3339), f.Summary, decimalOrEmpty(f.MonthlyCostUSD)})
+			rows = append(rows, findingRow("findings", f))
 		}
-		block([]string{"severity", "kind", "subject", "start", "summary", "monthly_cost_impact_usd"}, rows)
+		for _, f := range r.Resolved {
+			rows = append(rows, findingRow("resolved", f))
+		}
+		block([]string{"severity", "kind", "subject", "start", "summary", "monthly_cost_impact_usd", "status", "first_seen"}, rows)
 		if len(r.PastEpisodes) > 0 {
 			rows = nil
 			for _, e := range r.PastEpisodes {
@@ -86,6 +94,19 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 	return cw.Error()
 }
 
+// findingRow is a finding's CSV row in section sec.
+func findingRow(sec string, f cwlens.Finding) []string {
+	start, first := "", ""
+	if !f.Start.IsZero() {
+		start = f.Start.UTC().Format(time.RFC3339)
+	}
+	if f.FirstSeen != nil {
+		first = f.FirstSeen.UTC().Format(time.RFC3339)
+	}
+	return []string{sec, f.Severity.String(), string(f.Kind), f.Subject, start, f.Summary,
+		decimalOrEmpty(f.MonthlyCostUSD), string(f.Status), first}
+}
+
 // totalNote says, on the CSV's total row, whether the total is complete.
 func totalNote(p *Projection) string {
 	if p.Complete() {
@@ -94,7 +115,19 @@ func totalNote(p *Projection) string {
 	return "incomplete: " + p.TotalUSD(p.CurrentMonthly) + " now; the unknown_prices rows are not in the totals"
 }
 
-func float(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// float writes v in plain decimal: a whole number (bytes, counts) with every
+// digit, anything else to 10 significant digits, which drops the noise of
+// float sums (a computed 3.8 shows as 3.8, not 3.7999999999999994) and keeps
+// far more precision than a percentage or a vCPU count needs.
+func float(v float64) string {
+	if v == math.Trunc(v) && math.Abs(v) < 1<<53 {
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	}
+	if r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 10, 64), 64); err == nil {
+		v = r
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
 
 func floatPtr(v *float64) string {
 	if v == nil {

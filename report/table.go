@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -274,6 +275,9 @@ func tables(r *Report, s Sections, p palette) []section {
 	var out []section
 	if s.has(SectionFindings) {
 		out = append(out, findingTable(r, p))
+		if rs := resolvedTable(r); rs != nil {
+			out = append(out, *rs)
+		}
 		if len(r.PastEpisodes) > 0 {
 			out = append(out, pastEpisodeTable(r))
 		}
@@ -362,24 +366,76 @@ func findingTable(r *Report, p palette) section {
 		return sec
 	}
 	t := table.NewWriter()
-	t.AppendHeader(table.Row{"severity", "kind", "subject", "since", "summary", "$/month", "evidence"})
+	// A run compared with the previous one (--state, the Lambda function)
+	// says of each finding whether it is new: what a cron mail is about.
+	labelled := r.Resolved != nil || slices.ContainsFunc(r.Findings, func(f cwlens.Finding) bool { return f.Status != "" })
+	header := table.Row{"severity", "kind", "subject", "since", "summary", "$/month", "evidence"}
+	if labelled {
+		header = append(table.Row{"status"}, header...)
+	}
+	t.AppendHeader(header)
 	for _, f := range r.Findings {
 		var spark string
 		if f.Evidence.Series != nil {
 			spark = Sparkline(f.Evidence.Series.Values, evidenceWidth)
 		}
-		t.AppendRow(table.Row{p.severity[f.Severity].Sprint(f.Severity.String()), string(f.Kind), f.Subject,
-			FormatTime(f.Start), f.Summary, findingCost(f), spark})
+		row := table.Row{p.severity[f.Severity].Sprint(f.Severity.String()), string(f.Kind), f.Subject,
+			FormatTime(f.Start), f.Summary, findingCost(f), spark}
+		if labelled {
+			row = append(table.Row{statusLabel(f)}, row...)
+		}
+		t.AppendRow(row)
+	}
+	shift := 0
+	if labelled {
+		shift = 1
 	}
 	t.SetColumnConfigs([]table.ColumnConfig{
-		{Number: 5, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
-		{Number: 6, Align: text.AlignRight},
+		{Number: 5 + shift, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
+		{Number: 6 + shift, Align: text.AlignRight},
 	})
 	for _, f := range r.Findings {
 		sec.notes = append(sec.notes, templateNotes(f)...)
 	}
 	sec.w = t
 	return sec
+}
+
+// statusLabel is a finding's label against the previous run: NEW stands
+// out, as it is what an alert is about.
+func statusLabel(f cwlens.Finding) string {
+	switch f.Status {
+	case cwlens.StatusNew:
+		return "NEW"
+	case "":
+		return Missing
+	}
+	return string(f.Status)
+}
+
+// resolvedTable lists the previous run's findings this run no longer sees;
+// nil when no previous run was compared.
+func resolvedTable(r *Report) *section {
+	if r.Resolved == nil {
+		return nil
+	}
+	sec := section{title: fmt.Sprintf("Resolved since the last run (%d)", len(r.Resolved))}
+	if len(r.Resolved) == 0 {
+		sec.empty = "none"
+		return &sec
+	}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"status", "severity", "kind", "subject", "first seen", "summary"})
+	for _, f := range r.Resolved {
+		first := Missing
+		if f.FirstSeen != nil {
+			first = FormatTime(*f.FirstSeen)
+		}
+		t.AppendRow(table.Row{string(cwlens.StatusResolved), f.Severity.String(), string(f.Kind), f.Subject, first, f.Summary})
+	}
+	t.SetColumnConfigs([]table.ColumnConfig{{Number: 6, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft}})
+	sec.w = t
+	return &sec
 }
 
 // pastEpisodeTable lists the episodes that are history: over before the
