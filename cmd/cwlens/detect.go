@@ -32,7 +32,8 @@ spells and a change of the decimals the values are written with. An episode
 alarms at its onset and again when it turns clearly stronger or after a
 return to normal; its other points rank just under 0.5. The sampling period
 is inferred from the timestamps (their median step); gaps are fed to the
-scorer as missing points.`,
+scorer as missing points, and a repeated or earlier timestamp (an hour
+exported twice at a daylight-saving change) is scored as the next point.`,
 		Example: `  cwlens detect requests.csv > scored.csv`,
 		Args:    exactArgs("FILE.csv"),
 		RunE: func(_ *cobra.Command, args []string) error {
@@ -52,9 +53,10 @@ func runDetect(stdout io.Writer, path string) error {
 	if err != nil {
 		return err
 	}
-	if err := analyzer.CheckOrder(ts, path); err != nil {
-		return err
-	}
+	// A repeated or earlier timestamp is scored as the next point, not
+	// refused: exported metrics repeat an hour at daylight-saving changes
+	// (NAB's own files do, eight of them), and the command's contract is
+	// one score per input row.
 	step := analyzer.InferStep(ts.Times)
 	sc := analyzer.NewScorer(analyzer.DefaultScorerConfig(step))
 	scores := analyzer.ScoreTimed(sc, ts, step)

@@ -61,3 +61,23 @@ func TestDetectBlankForMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestDetectRepeatedTimes checks that a repeated and an earlier timestamp,
+// as NAB's files have at daylight-saving changes, are scored as the next
+// points: one score per row, exit 0.
+func TestDetectRepeatedTimes(t *testing.T) {
+	in := "timestamp,value\n" +
+		"2014-03-09 01:00:00,5\n2014-03-09 02:00:00,6\n2014-03-09 02:00:00,5\n" +
+		"2014-03-09 01:30:00,6\n2014-03-09 03:00:00,5\n"
+	path := filepath.Join(t.TempDir(), "dst.csv")
+	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "detect", path)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if got := strings.Count(r.stdout, "\n"); got != 6 {
+		t.Fatalf("%d lines, want a header and 5 rows:\n%s", got, r.stdout)
+	}
+}
