@@ -62,22 +62,45 @@ func TestDetectBlankForMissing(t *testing.T) {
 	}
 }
 
-// TestDetectRepeatedTimes checks that a repeated and an earlier timestamp,
-// as NAB's files have at daylight-saving changes, are scored as the next
-// points: one score per row, exit 0.
+// TestDetectRepeatedTimes checks that a few repeated and earlier
+// timestamps, as NAB's files have at daylight-saving changes, are scored as
+// the next points (one score per row, exit 0), while a file mostly out of
+// order is refused naming the first bad row.
 func TestDetectRepeatedTimes(t *testing.T) {
-	in := "timestamp,value\n" +
-		"2014-03-09 01:00:00,5\n2014-03-09 02:00:00,6\n2014-03-09 02:00:00,5\n" +
-		"2014-03-09 01:30:00,6\n2014-03-09 03:00:00,5\n"
-	path := filepath.Join(t.TempDir(), "dst.csv")
-	if err := os.WriteFile(path, []byte(in), 0o600); err != nil {
+	var b strings.Builder
+	b.WriteString("timestamp,value\n")
+	start := time.Date(2014, 3, 9, 0, 0, 0, 0, time.UTC)
+	const n = 100
+	for i := range n {
+		at := start.Add(time.Duration(i) * 5 * time.Minute)
+		switch i {
+		case 40, 41: // an hour exported twice: the same time repeated
+			at = start.Add(39 * 5 * time.Minute)
+		case 70: // a step back
+			at = start.Add(60 * 5 * time.Minute)
+		}
+		fmt.Fprintf(&b, "%s,%d\n", at.Format("2006-01-02 15:04:05"), 5+i%3)
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "dst.csv")
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	r := run(t, "detect", path)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
-	if got := strings.Count(r.stdout, "\n"); got != 6 {
-		t.Fatalf("%d lines, want a header and 5 rows:\n%s", got, r.stdout)
+	if got := strings.Count(r.stdout, "\n"); got != n+1 {
+		t.Fatalf("%d lines, want a header and %d rows", got, n)
+	}
+
+	shuffled := "timestamp,value\n2014-04-01 00:10:00,1\n2014-04-01 00:00:00,2\n2014-04-01 00:05:00,3\n2014-04-01 00:01:00,4\n"
+	path = filepath.Join(dir, "shuffled.csv")
+	if err := os.WriteFile(path, []byte(shuffled), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, "detect", path)
+	if want := "shuffled.csv: row 2 timestamp: 2014-04-01 00:00:00: not after"; r.code != 2 || !strings.Contains(r.stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want 2 and %q", r.code, r.stderr, want)
 	}
 }
