@@ -13,7 +13,9 @@ import (
 //   - ingestion (IngestedBytesPerMonth) at the ingestion price of the log
 //     group's class;
 //   - a resize (From, To, Tasks) as the monthly difference between From and
-//     To for Tasks tasks on on-demand Fargate of the service's architecture:
+//     To on on-demand Fargate of the service's architecture and operating
+//     system, for the task-hours it ran (Service.TaskHours over the cost
+//     window, as the projection prices it) or else for Tasks tasks:
 //     what an over-provisioned size wastes, or what the larger size a
 //     near-capacity service needs would add — the amount at stake either way;
 //   - a group that never expires (StoredBytes) as the monthly storage of what
@@ -56,14 +58,11 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 		priced = true
 	}
 	if im.From != nil && im.To != nil && im.Tasks > 0 {
-		arch := cwlens.ArchX86_64
-		for j := range snap.Services {
-			if snap.Services[j].ID() == f.Subject && snap.Services[j].Architecture != "" {
-				arch = snap.Services[j].Architecture
-			}
-		}
-		from, err1 := TaskMonthly(book, region, *im.From, arch, im.Tasks, opts)
-		to, err2 := TaskMonthly(book, region, *im.To, arch, im.Tasks, opts)
+		st := resizeState(snap, f.Subject, im.Tasks, opts)
+		st.CPUUnits, st.MemoryMiB = im.From.CPUUnits, im.From.MemoryMiB
+		from, err1 := stateMonthly(book, region, st, opts.hours())
+		st.CPUUnits, st.MemoryMiB = im.To.CPUUnits, im.To.MemoryMiB
+		to, err2 := stateMonthly(book, region, st, opts.hours())
 		if err1 != nil || err2 != nil {
 			return nil
 		}
@@ -75,6 +74,29 @@ func priceImpact(f *cwlens.Finding, snap *cwlens.Snapshot, book *Book, opts Opti
 	}
 	t := Cents(total)
 	return &t
+}
+
+// resizeState is the on-demand Fargate state a resize of subject is priced
+// in: its architecture and operating system, and the task-hours it ran
+// over the cost window where the snapshot has them (as "monthly cost now"
+// prices it), else tasks tasks all month.
+func resizeState(snap *cwlens.Snapshot, subject string, tasks int, opts Options) taskState {
+	st := taskState{Architecture: cwlens.ArchX86_64, Tasks: tasks,
+		Strategy: []cwlens.CapacityProviderItem{{CapacityProvider: cwlens.ProviderFargate, Weight: 1}}}
+	for j := range snap.Services {
+		s := &snap.Services[j]
+		if s.ID() != subject {
+			continue
+		}
+		if s.Architecture != "" {
+			st.Architecture = s.Architecture
+		}
+		st.Windows = s.IsWindows()
+		if th, _, ok := MonthlyTaskHours(s, opts.at(snap), opts.hours()); ok {
+			st.TaskHours = &th
+		}
+	}
+	return st
 }
 
 // ingestionPrice returns the ingestion price of the log group subject's

@@ -33,6 +33,12 @@ func TestPriceFindings(t *testing.T) {
 			t.Errorf("finding %d (%s) = %q, want %q", i, fs[i].Kind, got, w)
 		}
 	}
+	// The facilitator ran half a task on average: the resize is worth half.
+	ran(snap, 0, 0.5)
+	PriceFindings(fs[2:3], snap, Default(), Options{At: snap.Window.End})
+	if got := fs[2].MonthlyCostUSD; got == nil || got.StringFixed(2) != "27.03" {
+		t.Errorf("resize of a service that ran 0.5 tasks: %v, want 27.03", got)
+	}
 	snap.Region = "sa-east-1" // no Logs prices: unknown, not $0
 	PriceFindings(fs[:1], snap, Default(), Options{})
 	if fs[0].MonthlyCostUSD != nil {
