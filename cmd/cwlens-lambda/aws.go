@@ -49,11 +49,29 @@ func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, aws.Con
 // s3Store is batch.ObjectStore on S3.
 type s3Store struct{ c *s3.Client }
 
-// maxObjectBytes bounds what Get reads: previous reports and scenarios are
-// at most a few MB.
+// maxObjectBytes bounds what Get reads: scenarios are at most a few MB.
+// Previous reports, which grow with the account, are streamed (Open).
 const maxObjectBytes = 64 << 20
 
 func (s *s3Store) Get(ctx context.Context, bucket, key string) ([]byte, error) {
+	body, err := s.Open(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	defer body.Close()
+	b, err := io.ReadAll(io.LimitReader(body, maxObjectBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
+	}
+	if len(b) > maxObjectBytes {
+		return nil, fmt.Errorf("s3://%s/%s is larger than %d MB", bucket, key, maxObjectBytes>>20)
+	}
+	return b, nil
+}
+
+// Open streams the object (batch.ObjectOpener): the previous report is
+// decoded as S3 sends it, bounded by its reader.
+func (s *s3Store) Open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
 	out, err := s.c.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
 	if err != nil {
 		// S3 answers a missing key with 404 NoSuchKey only to a caller with
@@ -68,15 +86,7 @@ func (s *s3Store) Get(ctx context.Context, bucket, key string) ([]byte, error) {
 		}
 		return nil, err
 	}
-	defer out.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(out.Body, maxObjectBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read s3://%s/%s: %w", bucket, key, err)
-	}
-	if len(b) > maxObjectBytes {
-		return nil, fmt.Errorf("s3://%s/%s is larger than %d MB", bucket, key, maxObjectBytes>>20)
-	}
-	return b, nil
+	return out.Body, nil
 }
 
 func (s *s3Store) Put(ctx context.Context, bucket, key string, body []byte, contentType string) error {

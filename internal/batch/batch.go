@@ -66,6 +66,15 @@ type ObjectStore interface {
 	Put(ctx context.Context, bucket, key string, body []byte, contentType string) error
 }
 
+// ObjectOpener is an ObjectStore that can also stream an object. The
+// previous report is read through it when the store has it: of a 50,000-
+// group account the report is 160 MB, decoded as it arrives rather than
+// held whole (runstate.Decode bounds what it reads).
+type ObjectOpener interface {
+	// Open returns the object's body, or an error wrapping ErrNotFound.
+	Open(ctx context.Context, bucket, key string) (io.ReadCloser, error)
+}
+
 // Publisher sends the run's one alert: SNS in production.
 type Publisher interface {
 	Publish(ctx context.Context, topicARN, subject, message string) (messageID string, err error)

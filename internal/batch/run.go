@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path"
 	"slices"
 	"strings"
@@ -219,15 +220,16 @@ func (r *Runner) previous(ctx context.Context, cfg Config, rg *region) (*runstat
 		return nil, nil
 	}
 	key := rg.keys.latest("report.json")
-	b, err := r.Store.Get(ctx, cfg.ReportBucket, key)
+	body, err := r.open(ctx, cfg.ReportBucket, key)
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get s3://%s/%s: %w", cfg.ReportBucket, key, err)
 	}
+	defer body.Close()
 	name := "s3://" + cfg.ReportBucket + "/" + key
-	st, err := runstate.Decode(name, bytes.NewReader(b))
+	st, err := runstate.Decode(name, body)
 	if err != nil {
 		return nil, err
 	}
@@ -237,6 +239,19 @@ func (r *Runner) previous(ctx context.Context, cfg Config, rg *region) (*runstat
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return st, nil
+}
+
+// open streams an object when the store can (ObjectOpener), else reads it
+// whole.
+func (r *Runner) open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
+	if o, ok := r.Store.(ObjectOpener); ok {
+		return o.Open(ctx, bucket, key)
+	}
+	b, err := r.Store.Get(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(b)), nil
 }
 
 func hasGapFor(snap *cwlens.Snapshot, err error) bool {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
@@ -465,5 +466,50 @@ func TestReportKeys(t *testing.T) {
 	k = newReportKeys("", at, "eu-west-1", true)
 	if k.at("report.json") != "2025/10/31/eu-west-1/report.json" || k.latest("report.json") != "latest/eu-west-1/report.json" {
 		t.Errorf("several regions, no prefix: %s %s", k.at("report.json"), k.latest("report.json"))
+	}
+}
+
+// streamStore is a memStore that streams objects (ObjectOpener) and
+// refuses to read report.json whole, so a run must stream the previous one.
+type streamStore struct {
+	*memStore
+	opened []string
+}
+
+func (s *streamStore) Get(ctx context.Context, bucket, key string) ([]byte, error) {
+	if strings.HasSuffix(key, "report.json") {
+		return nil, errors.New("report.json read whole")
+	}
+	return s.memStore.Get(ctx, bucket, key)
+}
+
+func (s *streamStore) Open(ctx context.Context, bucket, key string) (io.ReadCloser, error) {
+	b, err := s.memStore.Get(ctx, bucket, key)
+	if err != nil {
+		return nil, err
+	}
+	s.opened = append(s.opened, key)
+	return io.NopCloser(bytes.NewReader(b)), nil
+}
+
+func TestPreviousReportIsStreamed(t *testing.T) {
+	ref := reference(t)
+	at := ref.Window.End
+	scan := &fixedScanner{snaps: map[string]*cwlens.Snapshot{"us-east-1": ref}}
+	store, sns := &streamStore{memStore: newMemStore()}, &fakeSNS{}
+	var out bytes.Buffer
+	run := &Runner{Scanner: scan, Store: store, Publisher: sns, Analyze: floodAnalyzer, Stdout: &out}
+	for day, want := range []struct{ new, ongoing int }{{2, 0}, {0, 2}} {
+		res, err := run.Run(context.Background(), Invocation{Config: base, At: at.Add(time.Duration(day) * 24 * time.Hour), Scheduled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Status != "ok" || res.New != want.new || res.Ongoing != want.ongoing {
+			t.Fatalf("run %d: %+v", day+1, res)
+		}
+	}
+	// The first run finds none; the second streams the first's.
+	if want := []string{"cwlens/latest/report.json"}; !slices.Equal(store.opened, want) {
+		t.Errorf("opened %v, want %v", store.opened, want)
 	}
 }
