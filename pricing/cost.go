@@ -322,19 +322,27 @@ func CostWindow(at time.Time) (from, to time.Time) {
 // is missing and those are all there. ok is false when no day had data.
 func MeanDay(g *cwlens.LogGroup, at time.Time) (bytes decimal.Decimal, days int, ok bool) {
 	from, to := CostWindow(at)
-	sum := decimal.Zero
+	// Byte counts are whole numbers below 2^53 (the snapshot's limit), so
+	// a week of them adds up exactly in an int64; a fraction, which no scan
+	// writes, falls back to decimals.
+	var whole int64
+	frac := decimal.Zero
 	for d := from; d.Before(to); d = d.Add(cwlens.Day) {
 		v, ok := dayBytes(g, d)
 		if !ok {
 			continue
 		}
-		sum = sum.Add(bytesDecimal(v))
+		if v == math.Trunc(v) && math.Abs(v) <= 1<<53 {
+			whole += int64(v)
+		} else {
+			frac = frac.Add(decimal.NewFromFloat(v))
+		}
 		days++
 	}
 	if days == 0 {
 		return decimal.Zero, 0, false
 	}
-	return sum.Div(decimal.NewFromInt(int64(days))), days, true
+	return decimal.NewFromInt(whole).Add(frac).Div(decimal.NewFromInt(int64(days))), days, true
 }
 
 // dayBytes returns the bytes g ingested on the UTC day starting at day.

@@ -581,7 +581,7 @@ func (pr *projector) ingestionNote(g *cwlens.LogGroup, mean decimal.Decimal, day
 		}
 		return ""
 	}
-	m, _ := mean.Float64()
+	m := mean.InexactFloat64()
 	msg := fmt.Sprintf("now: mean day %s MB of %s to %s", mb(m), from.Format(time.DateOnly), to.Add(-cwlens.Day).Format(time.DateOnly))
 	if days < CostDays {
 		msg += fmt.Sprintf(" (%d of %d days with data)", days, CostDays)
