@@ -30,6 +30,9 @@ type Snapshot struct {
 
 	// Gaps lists what the scan could not read. A snapshot with gaps is partial.
 	Gaps []Gap `json:"gaps,omitempty"`
+	// Bill is what Cost Explorer billed for ECS and CloudWatch, when the
+	// scan was asked to read it (cwlens scan --bill); nil otherwise.
+	Bill *Bill `json:"bill,omitempty"`
 
 	// readAt is the evaluation time AsOf read this snapshot at; zero for a
 	// snapshot as scanned.

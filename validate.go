@@ -99,6 +99,7 @@ func (v *validator) snapshot(s *Snapshot) {
 	if v.err == nil && !s.Window.End.After(s.Window.Start) {
 		v.failf("window.end", stamp(s.Window.End), "must be after window.start %s", stamp(s.Window.Start))
 	}
+	v.bill(s.Bill)
 	groups := make(map[string]int, len(s.LogGroups))
 	for i := range s.LogGroups {
 		g := &s.LogGroups[i]

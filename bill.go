@@ -1,0 +1,122 @@
+package cwlens
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Bill is what AWS Cost Explorer says the account was billed for the two
+// services cwlens models (Amazon Elastic Container Service and
+// AmazonCloudWatch): the last full month and the month to date, by usage
+// type, and Cost Explorer's forecast of the current month. cwlens scan --bill
+// reads it (docs/snapshot.md, "Bill").
+type Bill struct {
+	// ReadAt is when Cost Explorer was read. Its data lags: it is updated
+	// up to three times a day.
+	ReadAt time.Time `json:"read_at"`
+	// Currency of every amount, as Cost Explorer reports it ("USD").
+	Currency string `json:"currency"`
+	// Requests counts the Cost Explorer requests the scan made; each costs
+	// $0.01 (AWS Cost Management pricing).
+	Requests int         `json:"requests"`
+	Months   []BillMonth `json:"months"`
+	// Forecast is Cost Explorer's forecast of the rest of the current month,
+	// nil when it could not be had (e.g. early in a month).
+	Forecast *BillForecast `json:"forecast,omitempty"`
+}
+
+// BillMonth is one month's bill lines. End is exclusive; Complete is false
+// for the month to date.
+type BillMonth struct {
+	Start    time.Time  `json:"start"`
+	End      time.Time  `json:"end"`
+	Complete bool       `json:"complete"`
+	Lines    []BillLine `json:"lines"`
+}
+
+// BillLine is one service and usage type of a month: unblended cost (list
+// price less nothing), net amortized cost (after discounts, Savings Plans
+// and reservations, spread over their term), and the usage quantity in its
+// unit. Amounts are exact decimals, as Cost Explorer writes them.
+type BillLine struct {
+	Service          string          `json:"service"`
+	UsageType        string          `json:"usage_type"`
+	UnblendedCost    decimal.Decimal `json:"unblended_cost"`
+	NetAmortizedCost decimal.Decimal `json:"net_amortized_cost"`
+	UsageQuantity    decimal.Decimal `json:"usage_quantity"`
+	Unit             string          `json:"unit"`
+}
+
+// BillForecast is Cost Explorer's forecast of unblended cost from Start to
+// End, with its 80 % prediction interval.
+type BillForecast struct {
+	Start time.Time       `json:"start"`
+	End   time.Time       `json:"end"`
+	Mean  decimal.Decimal `json:"mean"`
+	Low   decimal.Decimal `json:"low"`
+	High  decimal.Decimal `json:"high"`
+}
+
+// maxBillAmount bounds any amount or quantity of a bill: far above any
+// account's monthly cost, far below what would overflow a report's sums.
+var maxBillAmount = decimal.New(1, 15)
+
+// bill checks a snapshot's bill, one rule a function.
+func (v *validator) bill(b *Bill) {
+	if b == nil {
+		return
+	}
+	v.time("bill.read_at", b.ReadAt)
+	if b.Currency == "" {
+		v.failf("bill.currency", `""`, "missing")
+	}
+	if b.Requests < 0 {
+		v.failf("bill.requests", strconv.Itoa(b.Requests), "must not be negative")
+	}
+	for i, m := range b.Months {
+		v.billMonth("bill.months["+strconv.Itoa(i)+"]", m)
+	}
+	if f := b.Forecast; f != nil {
+		v.billPeriod("bill.forecast", f.Start, f.End)
+		for name, d := range map[string]decimal.Decimal{"mean": f.Mean, "low": f.Low, "high": f.High} {
+			v.amount("bill.forecast."+name, d)
+		}
+		if f.Low.GreaterThan(f.Mean) || f.Mean.GreaterThan(f.High) {
+			v.failf("bill.forecast", f.Mean.String(), "the mean must lie between low and high")
+		}
+	}
+}
+
+func (v *validator) billMonth(where string, m BillMonth) {
+	v.billPeriod(where, m.Start, m.End)
+	for j, l := range m.Lines {
+		at := where + ".lines[" + strconv.Itoa(j) + "]"
+		if l.Service == "" {
+			v.failf(at+".service", `""`, "missing")
+		}
+		if l.UsageType == "" {
+			v.failf(at+".usage_type", `""`, "missing")
+		}
+		v.amount(at+".unblended_cost", l.UnblendedCost)
+		v.amount(at+".net_amortized_cost", l.NetAmortizedCost)
+		v.amount(at+".usage_quantity", l.UsageQuantity)
+	}
+}
+
+func (v *validator) billPeriod(where string, start, end time.Time) {
+	v.time(where+".start", start)
+	v.time(where+".end", end)
+	if !end.After(start) {
+		v.failf(where+".end", end.Format(time.RFC3339), "must be after start")
+	}
+}
+
+// amount accepts the negative amounts a bill has (credits, refunds) within
+// maxBillAmount either way.
+func (v *validator) amount(where string, d decimal.Decimal) {
+	if d.Abs().GreaterThan(maxBillAmount) {
+		v.failf(where, d.String(), "out of range (at most 1e15 either way)")
+	}
+}
