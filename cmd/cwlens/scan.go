@@ -7,11 +7,13 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/smithy-go/logging"
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/ingest"
 	"github.com/jedib0t/go-pretty/v6/progress"
@@ -197,6 +199,10 @@ func (f *scanFlags) awsConfig(ctx context.Context) (aws.Config, error) {
 	if f.region != "" {
 		lo = append(lo, config.WithRegion(f.region))
 	}
+	// The SDK's own warnings (one per instance-metadata attempt when no
+	// credentials are found) are not the user's concern: what failed is
+	// reported once, as an error or a gap.
+	lo = append(lo, config.WithLogger(logging.Nop{}))
 	cfg, err := config.LoadDefaultConfig(ctx, lo...)
 	if err != nil {
 		return cfg, fmt.Errorf("load AWS configuration: %w", err)
@@ -207,7 +213,28 @@ func (f *scanFlags) awsConfig(ctx context.Context) (aws.Config, error) {
 	if cfg.Region == "" {
 		return cfg, usagef("no AWS region: pass --region or set AWS_REGION (or a region in the profile)")
 	}
+	// Resolve the credentials now: without any, the SDK would fail every
+	// call with its whole provider chain, after logging a warning per
+	// instance-metadata attempt.
+	if _, err := cfg.Credentials.Retrieve(ctx); err != nil {
+		if ctx.Err() != nil {
+			return cfg, ctx.Err()
+		}
+		return cfg, fmt.Errorf("no AWS credentials found (tried the environment's AWS_ACCESS_KEY_ID, the shared config and credentials files%s, SSO, web identity, and the ECS and EC2 roles): set AWS_PROFILE or pass --profile, or run aws configure or aws sso login", profileNote(f.profile))
+	}
 	return cfg, nil
+}
+
+// profileNote names the profile the credentials were looked up for.
+func profileNote(flag string) string {
+	p := flag
+	if p == "" {
+		p = os.Getenv("AWS_PROFILE")
+	}
+	if p == "" {
+		p = "default"
+	}
+	return " for profile " + strconv.Quote(p)
 }
 
 // isTerminal reports whether w is a terminal (any character device:

@@ -230,3 +230,16 @@ func TestScanCommandEveryLaunchType(t *testing.T) {
 		}
 	}
 }
+
+// TestScanNoCredentials: with no credentials anywhere, one line says so and
+// names where they were looked for, instead of the SDK's provider chain.
+func TestScanNoCredentials(t *testing.T) {
+	fakeAWSEnv(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "")
+	code, stdout, stderr := runCLI(context.Background(), "scan", "--region", "us-east-1", "--out", filepath.Join(t.TempDir(), "s.json"))
+	if code != exitFailed || stdout != "" || strings.Count(stderr, "\n") != 1 ||
+		!strings.HasPrefix(stderr, `cwlens: no AWS credentials found (tried the environment's AWS_ACCESS_KEY_ID, the shared config and credentials files for profile "default", SSO, web identity, and the ECS and EC2 roles)`) {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
