@@ -12,5 +12,11 @@
 //	}
 //
 // The miner follows Drain (He et al., ICWS 2017) and improves on it where
-// Drain is weak: see Miner and Miner.Result.
+// Drain is weak: see Miner and Miner.Result. It takes events as CloudWatch
+// stores them: a JSON object (alone or after a text prefix) is mined by its
+// key set, its message as text and its other values as fields; logfmt
+// fields, access-log requests and stack traces (Java, Python, Go, Node.js)
+// keep one template per logging statement; and the header a log's lines
+// open with (time, level, host, thread, logger) is learned from its first
+// lines and taken off, the level kept.
 package logtemplate
