@@ -73,7 +73,9 @@ const (
 // Finding is one thing the analyzer noticed about a log group or service.
 type Finding struct {
 	Kind Kind `json:"kind"`
-	// Subject is the log group name, or "cluster/service" for a service.
+	// Subject is the log group name, or "cluster/service" for a service;
+	// for an error surge on a metric several filters publish, the metric
+	// as "namespace/name" (MetricFilter.SharedWith).
 	Subject string `json:"subject"`
 	// Filter names the metric filter an error_surge or error_rate finding is
 	// about, so that two filters on one log group stay two findings from one
