@@ -129,6 +129,7 @@ type Scorer struct {
 	zRing  [12]float64 // last Detector residuals, clipped
 	zHead  int
 	zN     int
+	zSum   [len(horizons)]float64 // running sums of the last h residuals
 	zTails [len(horizons)]tailCal
 
 	gates [nChannels]gate
@@ -143,6 +144,10 @@ const nChannels = 9
 // horizons are the spans, in points, over which the Detector's signed
 // residuals are averaged: a spike, a burst, a sustained departure.
 var horizons = [...]int{1, 3, 12}
+
+// horizonNorm is 1/√h for each horizon: the mean of h independent
+// residuals, times √h, is a residual again.
+var horizonNorm = [len(horizons)]float64{1, 1 / math.Sqrt(3), 1 / math.Sqrt(12)}
 
 // zClip bounds a residual before it enters the longer horizons' means, so
 // one spike cannot pass for a sustained departure.
@@ -192,6 +197,7 @@ func (s *Scorer) Reset() {
 	s.gates = [nChannels]gate{}
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 	s.zRing, s.zHead, s.zN = [12]float64{}, 0, 0
+	s.zSum = [len(horizons)]float64{}
 	s.slowLevel, s.persistAbs, s.persistZ = 0, 0, 0
 	s.persistTail.reset()
 	for i := range s.zTails {
@@ -307,22 +313,40 @@ func (s *Scorer) persistSurprise(v, seasonal, quantum float64) float64 {
 // each horizon h, as a standardised magnitude (times √h) against its own
 // calibrated tail.
 func (s *Scorer) horizonSurprises(z float64, out []float64) {
-	s.zRing[s.zHead] = max(-zClip, min(zClip, z))
-	s.zHead = (s.zHead + 1) % len(s.zRing)
+	zc := max(-zClip, min(zClip, z))
+	n := len(s.zRing)
+	for k, h := range horizons {
+		if h > 1 {
+			// running sums: add the new residual, drop the one h back
+			s.zSum[k] += zc - s.zRing[(s.zHead-h+n)%n]
+		}
+	}
+	s.zRing[s.zHead] = zc
+	s.zHead = (s.zHead + 1) % n
 	s.zN++
+	if s.zN%4096 == 0 {
+		s.resum() // against rounding drift
+	}
 	for k, h := range horizons {
 		if s.zN < h {
 			break
 		}
-		sum := 0.0
-		if h == 1 {
-			sum = z // unclipped: a spike is as big as it is
-		} else {
-			for i := 1; i <= h; i++ {
-				sum += s.zRing[(s.zHead-i+len(s.zRing))%len(s.zRing)]
-			}
+		sum := z // a spike is as big as it is
+		if h > 1 {
+			sum = s.zSum[k]
 		}
-		out[k] = s.zTails[k].surprise(math.Abs(sum) / math.Sqrt(float64(h)))
+		out[k] = s.zTails[k].surprise(math.Abs(sum) * horizonNorm[k])
+	}
+}
+
+// resum recomputes the horizons' running sums from the ring.
+func (s *Scorer) resum() {
+	n := len(s.zRing)
+	for k, h := range horizons {
+		s.zSum[k] = 0
+		for i := 1; i <= h && h > 1; i++ {
+			s.zSum[k] += s.zRing[(s.zHead-i+n)%n]
+		}
 	}
 }
 

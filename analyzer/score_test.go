@@ -96,10 +96,13 @@ func BenchmarkScorerKPI(b *testing.B) {
 	reportPoints(b, len(l.values), cpu0)
 }
 
-func TestGaussSurpriseApprox(t *testing.T) {
-	for z := 0.0; z <= 8; z += 0.01 {
-		if d := math.Abs(gaussSurpriseApprox(z) - surprise(z)); d > 0.01 {
-			t.Fatalf("z %.2f: approximation %v, exact %v", z, gaussSurpriseApprox(z), surprise(z))
+func TestGaussBody(t *testing.T) {
+	for z := 0.0; z <= gaussBodyMax; z += 0.001 {
+		if d := math.Abs(gaussBody(z) - surprise(z)); d > 0.002 {
+			t.Fatalf("z %.3f: table %v, exact %v", z, gaussBody(z), surprise(z))
 		}
+	}
+	if gaussBody(-1) != gaussBody(0) || gaussBody(9) != gaussBody(gaussBodyMax) {
+		t.Errorf("outside [0, %v] the table does not clamp", gaussBodyMax)
 	}
 }
