@@ -3,7 +3,8 @@
 // speaks the wire protocols the pinned aws-sdk-go-v2 clients send, so tests
 // drive the real SDK clients against it:
 //
-//   - CloudWatch Logs and ECS: AWS JSON 1.1 (X-Amz-Target: <prefix>.<Op>);
+//   - CloudWatch Logs, ECS and (for a snapshot with a bill) Cost Explorer:
+//     AWS JSON 1.1 (X-Amz-Target: <prefix>.<Op>);
 //   - CloudWatch: Smithy RPC v2 CBOR (POST /service/<service>/operation/<Op>);
 //   - STS: awsQuery (form-encoded POST, XML response).
 //
@@ -15,7 +16,8 @@
 // or API, an expired pagination token) and counts the calls per API.
 //
 // A service is one Service value registered with Emulator.Register; the
-// built-in ones are in one file each (logs.go, cloudwatch.go, ecs.go, sts.go).
+// built-in ones are in one file each (logs.go, cloudwatch.go, ecs.go, sts.go,
+// costexplorer.go).
 package awsemu
 
 import (
@@ -146,7 +148,8 @@ type Emulator struct {
 }
 
 // New returns an emulator serving snap with the built-in services (STS,
-// CloudWatch Logs, CloudWatch, ECS) registered. snap is read, never changed.
+// CloudWatch Logs, CloudWatch, ECS, and Cost Explorer when snap has a bill)
+// registered. snap is read, never changed.
 func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 	if opts.TimeScale <= 0 {
 		opts.TimeScale = 1
@@ -174,6 +177,9 @@ func New(snap *cwlens.Snapshot, opts Options) *Emulator {
 	}
 	e.Register(cw)
 	e.Register(newECS(snap))
+	if snap.Bill != nil {
+		e.Register(newCostExplorer(snap.Bill))
+	}
 	for _, q := range awsquota.Default() {
 		e.SetQuota(q)
 	}

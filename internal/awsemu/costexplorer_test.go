@@ -1,0 +1,177 @@
+package awsemu_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/awsemu"
+	"github.com/shopspring/decimal"
+)
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+// billAccount is an account whose bill has a complete October 2025 of four
+// lines and November to the 20th of three.
+func billAccount() *cwlens.Snapshot {
+	s := account()
+	line := func(svc, ut, cost, net, qty, unit string) cwlens.BillLine {
+		return cwlens.BillLine{Service: svc, UsageType: ut, UnblendedCost: decimal.RequireFromString(cost),
+			NetAmortizedCost: decimal.RequireFromString(net), UsageQuantity: decimal.RequireFromString(qty), Unit: unit}
+	}
+	const ecs, cw = "Amazon Elastic Container Service", "AmazonCloudWatch"
+	s.Bill = &cwlens.Bill{ReadAt: day(2025, 11, 20), Currency: "USD", Months: []cwlens.BillMonth{
+		{Start: day(2025, 10, 1), End: day(2025, 11, 1), Complete: true, Lines: []cwlens.BillLine{
+			line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "29.6208", "21.3270", "730", "Hrs"),
+			line(ecs, "USE1-Fargate-GB-Hours", "6.5043", "4.6831", "1460", "GB-Hours"),
+			line(cw, "DataProcessing-Bytes", "12.25", "12.25", "29.5", "GB"),
+			line(cw, "TimedStorage-ByteHrs", "0.42", "0.42", "13.99", "GB-Mo"),
+		}},
+		{Start: day(2025, 11, 1), End: day(2025, 11, 20), Lines: []cwlens.BillLine{
+			line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "18.2", "13.1", "448.5", "Hrs"),
+			line(cw, "DataProcessing-Bytes", "7.1", "7.1", "14.2", "GB"),
+			line(cw, "CW:Requests", "-0.01", "-0.01", "2", "Requests"),
+		}},
+	}, Forecast: &cwlens.BillForecast{Start: day(2025, 11, 20), End: day(2025, 12, 1),
+		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")}}
+	return s
+}
+
+func costAndUsage(from, to string) *costexplorer.GetCostAndUsageInput {
+	return &costexplorer.GetCostAndUsageInput{
+		TimePeriod:  &cetypes.DateInterval{Start: aws.String(from), End: aws.String(to)},
+		Granularity: cetypes.GranularityMonthly,
+		Metrics:     []string{"UnblendedCost", "NetAmortizedCost", "UsageQuantity"},
+		GroupBy: []cetypes.GroupDefinition{{Type: cetypes.GroupDefinitionTypeDimension, Key: aws.String("SERVICE")},
+			{Type: cetypes.GroupDefinitionTypeDimension, Key: aws.String("USAGE_TYPE")}},
+	}
+}
+
+// TestCostExplorerPagesTheBill: every line of every month comes back once,
+// keyed [service, usage type], three groups a page, periods clipped to the
+// request's and the month to date marked Estimated.
+func TestCostExplorerPagesTheBill(t *testing.T) {
+	snap := billAccount()
+	srv := awsemu.NewServer(t, snap, awsemu.Options{})
+	ce := costexplorer.NewFromConfig(cfg(srv.URL))
+	in := costAndUsage("2025-10-01", "2025-11-20")
+	got := map[string][]string{} // month start → "service|usage type|cost|net|qty unit"
+	estimated := map[string]bool{}
+	pages := 0
+	for {
+		out, err := ce.GetCostAndUsage(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		for _, r := range out.ResultsByTime {
+			start := aws.ToString(r.TimePeriod.Start)
+			estimated[start+"/"+aws.ToString(r.TimePeriod.End)] = r.Estimated
+			for _, g := range r.Groups {
+				m := g.Metrics
+				got[start] = append(got[start], g.Keys[0]+"|"+g.Keys[1]+"|"+aws.ToString(m["UnblendedCost"].Amount)+"|"+
+					aws.ToString(m["NetAmortizedCost"].Amount)+"|"+aws.ToString(m["UsageQuantity"].Amount)+" "+aws.ToString(m["UsageQuantity"].Unit))
+			}
+		}
+		if in.NextPageToken = out.NextPageToken; in.NextPageToken == nil {
+			break
+		}
+	}
+	if pages != 3 {
+		t.Errorf("%d pages for 7 groups, want 3", pages)
+	}
+	for _, m := range snap.Bill.Months {
+		key := m.Start.Format(time.DateOnly)
+		if len(got[key]) != len(m.Lines) {
+			t.Fatalf("%s: %d groups, want %d: %v", key, len(got[key]), len(m.Lines), got[key])
+		}
+		for i, l := range m.Lines {
+			want := l.Service + "|" + l.UsageType + "|" + l.UnblendedCost.String() + "|" + l.NetAmortizedCost.String() + "|" + l.UsageQuantity.String() + " " + l.Unit
+			if got[key][i] != want {
+				t.Errorf("%s group %d = %q, want %q", key, i, got[key][i], want)
+			}
+		}
+	}
+	if want := map[string]bool{"2025-10-01/2025-11-01": false, "2025-11-01/2025-11-20": true}; len(estimated) != 2 ||
+		estimated["2025-10-01/2025-11-01"] != want["2025-10-01/2025-11-01"] || estimated["2025-11-01/2025-11-20"] != want["2025-11-01/2025-11-20"] {
+		t.Errorf("periods and Estimated = %v, want %v", estimated, want)
+	}
+}
+
+func TestCostExplorerFilterAndErrors(t *testing.T) {
+	srv := awsemu.NewServer(t, billAccount(), awsemu.Options{})
+	ce := costexplorer.NewFromConfig(cfg(srv.URL))
+	ctx := context.Background()
+
+	// A SERVICE filter keeps that service's lines; October alone is asked.
+	in := costAndUsage("2025-10-01", "2025-11-01")
+	in.Filter = &cetypes.Expression{Dimensions: &cetypes.DimensionValues{Key: cetypes.DimensionService, Values: []string{"AmazonCloudWatch"}}}
+	out, err := ce.GetCostAndUsage(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.ResultsByTime) != 1 || len(out.ResultsByTime[0].Groups) != 2 || out.NextPageToken != nil {
+		t.Errorf("CloudWatch in October: %d months, groups %+v, token %v", len(out.ResultsByTime), out.ResultsByTime, out.NextPageToken)
+	}
+
+	bad := []struct {
+		name string
+		in   *costexplorer.GetCostAndUsageInput
+		code string
+	}{
+		{"daily", func() *costexplorer.GetCostAndUsageInput {
+			i := costAndUsage("2025-10-01", "2025-11-01")
+			i.Granularity = cetypes.GranularityDaily
+			return i
+		}(), "ValidationException"},
+		{"end before start", costAndUsage("2025-11-01", "2025-10-01"), "ValidationException"},
+		{"not a date", costAndUsage("2025-10", "2025-11-01"), "ValidationException"},
+		{"forged token", func() *costexplorer.GetCostAndUsageInput {
+			i := costAndUsage("2025-10-01", "2025-11-01")
+			i.NextPageToken = aws.String("ce-page-99")
+			return i
+		}(), "ValidationException"},
+	}
+	for _, c := range bad {
+		if _, err := ce.GetCostAndUsage(ctx, c.in); code(err) != c.code {
+			t.Errorf("%s: %v, want %s", c.name, err, c.code)
+		}
+	}
+
+	fc := func(from, to string) (*costexplorer.GetCostForecastOutput, error) {
+		return ce.GetCostForecast(ctx, &costexplorer.GetCostForecastInput{
+			TimePeriod: &cetypes.DateInterval{Start: aws.String(from), End: aws.String(to)},
+			Metric:     cetypes.MetricUnblendedCost, Granularity: cetypes.GranularityMonthly, PredictionIntervalLevel: aws.Int32(80)})
+	}
+	f, err := fc("2025-11-20", "2025-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := f.ForecastResultsByTime; aws.ToString(f.Total.Amount) != "14.2" || len(r) != 1 ||
+		aws.ToString(r[0].PredictionIntervalLowerBound) != "12.9" || aws.ToString(r[0].PredictionIntervalUpperBound) != "15.6" {
+		t.Errorf("forecast = %+v", f)
+	}
+	if _, err := fc("2025-11-21", "2025-12-01"); code(err) != "DataUnavailableException" {
+		t.Errorf("forecast of another period: %v, want DataUnavailableException", err)
+	}
+
+	denied := awsemu.NewServer(t, billAccount(), awsemu.Options{Faults: awsemu.Faults{Deny: []string{"ce"}}})
+	dce := costexplorer.NewFromConfig(cfg(denied.URL))
+	if _, err := dce.GetCostAndUsage(ctx, costAndUsage("2025-10-01", "2025-11-01")); code(err) != "AccessDeniedException" {
+		t.Errorf("deny=ce: %v, want AccessDeniedException", err)
+	}
+}
+
+// TestCostExplorerOnlyWithABill: an account without a bill serves no Cost
+// Explorer, so a scan of it cannot invent one.
+func TestCostExplorerOnlyWithABill(t *testing.T) {
+	srv := awsemu.NewServer(t, account(), awsemu.Options{})
+	_, err := costexplorer.NewFromConfig(cfg(srv.URL)).GetCostAndUsage(context.Background(), costAndUsage("2025-10-01", "2025-11-01"))
+	if err == nil {
+		t.Fatal("Cost Explorer answered for an account without a bill")
+	}
+}
