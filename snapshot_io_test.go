@@ -53,6 +53,7 @@ func largeSnapshot(groups, days int) *cwlens.Snapshot {
 		SchemaVersion: cwlens.SchemaVersion, AccountID: "123456789012", Region: "us-east-1",
 		CapturedAt: start.Add(time.Duration(days) * cwlens.Day),
 		Window:     cwlens.Window{Start: start, End: start.Add(time.Duration(days) * cwlens.Day)},
+		Services:   []cwlens.Service{}, // required, even empty
 	}
 	seven := 7
 	for g := range groups {
