@@ -22,7 +22,9 @@ func PastEpisodes(snap *cwlens.Snapshot, at time.Time, cfg Config) ([]cwlens.Pas
 	}
 	out := []cwlens.PastEpisode{}
 	for i := range a.snap.LogGroups {
-		out = append(out, a.pastRises(&a.snap.LogGroups[i])...)
+		g := &a.snap.LogGroups[i]
+		out = append(out, a.pastRises(g)...)
+		out = append(out, a.pastSurges(g)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if !out[i].Start.Equal(out[j].Start) {
@@ -41,8 +43,33 @@ func (a *analysis) pastRises(g *cwlens.LogGroup) []cwlens.PastEpisode {
 		return nil
 	}
 	floor := a.cfg.DailyBytesFloor * float64(s.Period) / float64(cwlens.Day)
-	js := a.judge(s, floor)
 	r := a.rule(s, floor)
+	return a.past(g, "", s, floor, r, cwlens.KindIngestionSpike)
+}
+
+// pastSurges returns the finished error surges of g's metric filters that
+// started before the lookback, judged as errorFilters judges them: request
+// counters left out, a metric several filters publish judged once.
+func (a *analysis) pastSurges(g *cwlens.LogGroup) []cwlens.PastEpisode {
+	var out []cwlens.PastEpisode
+	for i := range g.MetricFilters {
+		m := &g.MetricFilters[i]
+		s := m.Counts
+		if s.Period <= 0 || len(s.Values) == 0 || isRequestFilter(m) ||
+			(m.Shared() && m.SharedWith[0] != cwlens.FilterSubject(g.Name, m.Name)) {
+			continue
+		}
+		floor := a.cfg.count(a.cfg.MinErrorsPerHour) * float64(s.Period) / float64(cwlens.Hour)
+		r := a.rule(s, floor)
+		r.minHist = int(a.cfg.MinErrorHistory / s.Period)
+		out = append(out, a.past(g, m.Name, s, floor, r, cwlens.KindErrorSurge)...)
+	}
+	return out
+}
+
+// past returns the finished rises of s that started before r.from.
+func (a *analysis) past(g *cwlens.LogGroup, filter string, s cwlens.Series, floor float64, r episodeRule, kind cwlens.Kind) []cwlens.PastEpisode {
+	js := a.judge(s, floor)
 	var out []cwlens.PastEpisode
 	for from := 0; from < r.from; {
 		e := findRise(s, js, r, from)
@@ -50,7 +77,9 @@ func (a *analysis) pastRises(g *cwlens.LogGroup) []cwlens.PastEpisode {
 			break
 		}
 		if !e.ongoing {
-			out = append(out, pastEpisode(g, s, e))
+			p := pastEpisode(g, s, e)
+			p.Kind, p.Filter = kind, filter
+			out = append(out, p)
 		}
 		from = e.last + 1
 	}
@@ -63,10 +92,10 @@ func pastEpisode(g *cwlens.LogGroup, s cwlens.Series, e *episode) cwlens.PastEpi
 		extra += s.Values[k] - e.baseline
 	}
 	return cwlens.PastEpisode{
-		Kind: cwlens.KindIngestionSpike, Subject: g.Name,
-		Start: s.Time(e.start), End: s.Time(e.last + 1),
+		Subject: g.Name,
+		Start:   s.Time(e.start), End: s.Time(e.last + 1),
 		Peak: s.Values[e.peak], PeakAt: s.Time(e.peak), Baseline: e.baseline,
-		Unit: cwlens.UnitBytes, PeriodSeconds: int64(s.Period / time.Second),
-		ExtraBytes: extra,
+		Unit: s.Unit, PeriodSeconds: int64(s.Period / time.Second),
+		Extra: extra,
 	}
 }

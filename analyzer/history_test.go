@@ -68,8 +68,8 @@ func TestPastEpisodes(t *testing.T) {
 				t.Errorf("episode %+v", e)
 			}
 			// 300 MB against a baseline of a few MB a day.
-			if e.Baseline < 2e6 || e.Baseline > 8e6 || e.ExtraBytes != 300e6-e.Baseline {
-				t.Errorf("baseline %.0f, extra %.0f", e.Baseline, e.ExtraBytes)
+			if e.Baseline < 2e6 || e.Baseline > 8e6 || e.Extra != 300e6-e.Baseline {
+				t.Errorf("baseline %.0f, extra %.0f", e.Baseline, e.Extra)
 			}
 		})
 	}
@@ -246,5 +246,50 @@ func TestReferenceAtSeesNothingLater(t *testing.T) {
 		if f.Start.After(at) {
 			t.Errorf("%s %s starts %s", f.Kind, f.Subject, f.Start)
 		}
+	}
+}
+
+// TestPastErrorSurge: a filter whose hourly counts go back two weeks had a
+// six-hour surge ten days ago; it is a past episode of its group, named by
+// its filter. A request counter's rise is not an error surge.
+func TestPastErrorSurge(t *testing.T) {
+	end := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	start := end.Add(-14 * cwlens.Day)
+	surge := end.Add(-10 * cwlens.Day).Add(9 * time.Hour)
+	errs := make([]float64, 14*24)
+	reqs := make([]float64, 14*24)
+	for i := range errs {
+		errs[i] = float64(i % 3) // 0, 1, 2 an hour
+		reqs[i] = 1000
+		if h := start.Add(time.Duration(i) * time.Hour); !h.Before(surge) && h.Before(surge.Add(6*time.Hour)) {
+			errs[i] = 150
+			reqs[i] = 5000
+		}
+	}
+	hourly := func(v []float64) cwlens.Series {
+		return cwlens.Series{Start: start, Period: time.Hour, Unit: cwlens.UnitCount, Values: v}
+	}
+	snap := &cwlens.Snapshot{
+		SchemaVersion: cwlens.SchemaVersion, Region: "us-east-1", CapturedAt: end, Window: cwlens.Window{Start: start, End: end},
+		LogGroups: []cwlens.LogGroup{{Name: "/app", Class: cwlens.ClassStandard, CreationTime: start.Add(-cwlens.Day),
+			MetricFilters: []cwlens.MetricFilter{
+				{Name: "errors", Pattern: "ERROR", MetricNamespace: "app", MetricName: "Errors", MetricValue: "1", CreationTime: start, Counts: hourly(errs)},
+				{Name: "requests", Pattern: "request", MetricNamespace: "app", MetricName: "Requests", MetricValue: "1", CreationTime: start, Counts: hourly(reqs)},
+			}}},
+	}
+	eps, err := PastEpisodes(snap, time.Time{}, DefaultConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(eps) != 1 {
+		t.Fatalf("past episodes %+v, want the errors filter's surge", eps)
+	}
+	e := eps[0]
+	if e.Kind != cwlens.KindErrorSurge || e.Subject != "/app" || e.Filter != "errors" || !e.Start.Equal(surge) ||
+		!e.End.Equal(surge.Add(6*time.Hour)) || e.Peak != 150 || e.Unit != cwlens.UnitCount || e.PeriodSeconds != 3600 {
+		t.Errorf("episode %+v", e)
+	}
+	if e.Extra < 6*148 || e.Extra > 6*150 {
+		t.Errorf("extra %v errors, want about 6 × 149", e.Extra)
 	}
 }

@@ -171,15 +171,19 @@ func TestPricePastEpisodes(t *testing.T) {
 	snap := refSnapshot()
 	snap.LogGroups[1].Class = cwlens.ClassInfrequentAccess
 	eps := []cwlens.PastEpisode{
-		{Subject: "/ecs/karmacadabra-prod/facilitator", Unit: cwlens.UnitBytes, ExtraBytes: 293.3e6}, // × $0.50/GB
-		{Subject: "/ecs/karmacadabra-prod/validator", Unit: cwlens.UnitBytes, ExtraBytes: 293.3e6},   // IA: × $0.25/GB
-		{Subject: "/ecs/elsewhere", Unit: cwlens.UnitBytes, ExtraBytes: 1e9},                         // Standard
+		{Subject: "/ecs/karmacadabra-prod/facilitator", Unit: cwlens.UnitBytes, Extra: 293.3e6}, // × $0.50/GB
+		{Subject: "/ecs/karmacadabra-prod/validator", Unit: cwlens.UnitBytes, Extra: 293.3e6},   // IA: × $0.25/GB
+		{Subject: "/ecs/elsewhere", Unit: cwlens.UnitBytes, Extra: 1e9},                         // Standard
+		{Subject: "/ecs/karmacadabra-prod/facilitator", Unit: cwlens.UnitCount, Extra: 900},     // errors: no cost of their own
 	}
 	PricePastEpisodes(eps, snap, Default())
 	for i, want := range []string{"0.15", "0.07", "0.50"} {
 		if c := eps[i].CostUSD; c == nil || c.StringFixed(2) != want {
 			t.Errorf("%s: cost %v, want %s", eps[i].Subject, c, want)
 		}
+	}
+	if eps[3].CostUSD != nil {
+		t.Errorf("an error surge priced at %s", eps[3].CostUSD)
 	}
 	snap.Region = "xx-nowhere-1"
 	PricePastEpisodes(eps, snap, Default())

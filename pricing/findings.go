@@ -120,11 +120,11 @@ func ingestionPrice(snap *cwlens.Snapshot, subject string, book *Book) (Price, b
 func PricePastEpisodes(eps []cwlens.PastEpisode, snap *cwlens.Snapshot, book *Book) {
 	for i := range eps {
 		p, ok := ingestionPrice(snap, eps[i].Subject, book)
-		if x := eps[i].ExtraBytes; !ok || eps[i].Unit != cwlens.UnitBytes || math.IsNaN(x) || math.IsInf(x, 0) {
+		if x := eps[i].Extra; !ok || eps[i].Unit != cwlens.UnitBytes || math.IsNaN(x) || math.IsInf(x, 0) {
 			eps[i].CostUSD = nil
 			continue
 		}
-		c := Cents(decimal.NewFromFloat(eps[i].ExtraBytes).Div(GB).Mul(p.USD))
+		c := Cents(decimal.NewFromFloat(eps[i].Extra).Div(GB).Mul(p.USD))
 		eps[i].CostUSD = &c
 	}
 }

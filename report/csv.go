@@ -59,11 +59,11 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 		if len(r.PastEpisodes) > 0 {
 			rows = nil
 			for _, e := range r.PastEpisodes {
-				rows = append(rows, []string{"past_episodes", string(e.Kind), e.Subject, e.Start.UTC().Format(time.RFC3339),
+				rows = append(rows, []string{"past_episodes", string(e.Kind), e.Subject, e.Filter, e.Start.UTC().Format(time.RFC3339),
 					e.End.UTC().Format(time.RFC3339), float(e.Peak), e.PeakAt.UTC().Format(time.RFC3339), float(e.Baseline), e.Unit,
-					strconv.FormatInt(e.PeriodSeconds, 10), float(e.ExtraBytes), decimalOrEmpty(e.CostUSD)})
+					strconv.FormatInt(e.PeriodSeconds, 10), float(e.Extra), decimalOrEmpty(e.CostUSD)})
 			}
-			block([]string{"kind", "subject", "start", "end", "peak", "peak_at", "baseline", "unit", "period_seconds", "extra_bytes", "cost_usd"}, rows)
+			block([]string{"kind", "subject", "filter", "start", "end", "peak", "peak_at", "baseline", "unit", "period_seconds", "extra", "cost_usd"}, rows)
 		}
 	}
 	if p := r.Projection; o.Sections.has(SectionProjection) && p != nil {

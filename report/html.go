@@ -362,9 +362,12 @@ func newHTMLView(r *Report) (*htmlView, error) {
 	}
 	v.Since = newSinceView(r)
 	for i, e := range r.PastEpisodes {
-		v.PastEpisodes = append(v.PastEpisodes, pastView{Subject: e.Subject, Kind: string(e.Kind),
-			Start: FormatTime(e.Start), End: FormatTime(e.End), Peak: PastPeak(e), Extra: FormatBytes(e.ExtraBytes),
+		v.PastEpisodes = append(v.PastEpisodes, pastView{Subject: pastSubject(e), Kind: string(e.Kind),
+			Start: FormatTime(e.Start), End: FormatTime(e.End), Peak: PastPeak(e), Extra: formatValue(e.Extra, e.Unit),
 			Cost: usdPtrFigure(fmt.Sprintf("/past_episodes/%d/cost_usd", i), e.CostUSD)})
+		if e.Unit != cwlens.UnitBytes {
+			v.PastEpisodes[i].Cost = figure{JSON: fmt.Sprintf("/past_episodes/%d/cost_usd", i), Text: Missing}
+		}
 	}
 
 	if err := v.addTopGroups(r); err != nil {

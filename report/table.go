@@ -445,8 +445,8 @@ func pastEpisodeTable(r *Report) section {
 	t := table.NewWriter()
 	t.AppendHeader(table.Row{"subject", "kind", "start", "end", "peak", "above baseline", "cost"})
 	for _, e := range r.PastEpisodes {
-		t.AppendRow(table.Row{e.Subject, string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(e),
-			FormatBytes(e.ExtraBytes), FormatUSDPtr(e.CostUSD)})
+		t.AppendRow(table.Row{pastSubject(e), string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(e),
+			formatValue(e.Extra, e.Unit), pastCost(e)})
 	}
 	t.SetColumnConfigs([]table.ColumnConfig{
 		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
@@ -456,9 +456,27 @@ func pastEpisodeTable(r *Report) section {
 	return sec
 }
 
+// pastSubject names a past episode's log group, with its filter when it
+// has one: "/ecs/app [errors]".
+func pastSubject(e cwlens.PastEpisode) string {
+	if e.Filter != "" {
+		return e.Subject + " [" + e.Filter + "]"
+	}
+	return e.Subject
+}
+
+// pastCost shows what a past episode cost: "—" for an error surge, which
+// has no cost of its own, "unknown" for bytes without a price.
+func pastCost(e cwlens.PastEpisode) string {
+	if e.Unit != cwlens.UnitBytes {
+		return Missing
+	}
+	return FormatUSDPtr(e.CostUSD)
+}
+
 // PastEpisodesNote says what the past episodes are, under their table in
 // every human view.
-const PastEpisodesNote = "past episodes started before the findings' last 7 days and were over by the evaluation time; cost = the bytes above the baseline at the ingestion price, once"
+const PastEpisodesNote = "past episodes started before the findings' last 7 days and were over by the evaluation time; cost = the bytes above the baseline at the ingestion price, once (an error surge's lines are in its group's ingestion)"
 
 // PastPeak writes a past episode's peak with its rate: "300.0 MB/day on
 // 2025-10-17".

@@ -66,7 +66,7 @@ func TestPastEpisodeEveryFormat(t *testing.T) {
 	}{
 		{"table", []string{"Past episodes (1)", group, "2025-10-17", "2025-10-18", "300.0 MB/day on 2025-10-17", "$0.15"}},
 		{"markdown", []string{"Past episodes (1)", group, "2025-10-17", "2025-10-18", "300.0 MB/day on 2025-10-17", "$0.15"}},
-		{"csv", []string{"past_episodes,ingestion_spike," + group + ",2025-10-17T00:00:00Z,2025-10-18T00:00:00Z,300000000,", ",0.15\n"}},
+		{"csv", []string{"past_episodes,ingestion_spike," + group + ",,2025-10-17T00:00:00Z,2025-10-18T00:00:00Z,300000000,", ",0.15\n"}},
 		{"html", []string{`id="past"`, "Past episodes (1)", group, "2025-10-17", "300.0 MB/day on 2025-10-17", `data-json="/past_episodes/0/cost_usd"`, "$0.15"}},
 	} {
 		out := run(t, "report", path, "--format", c.format).stdout
