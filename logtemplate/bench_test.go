@@ -2,7 +2,10 @@ package logtemplate
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
+
+	"github.com/cwlens/cwlens/internal/loggen"
 )
 
 // typicalLines are service log lines of the kinds cwlens meets: access
@@ -103,5 +106,33 @@ func BenchmarkLeafOfManyTemplates(b *testing.B) {
 			}
 			reportCPURate(b, cpu, b.N)
 		})
+	}
+}
+
+// BenchmarkMinerMemory reports the heap a miner holds at its template cap:
+// 100,000 lines of the generated mix, then 20,000 one-off templates that
+// a similarity threshold of 1 keeps apart, so that the cap of 10,000
+// evicts. heap-MB is the figure.
+func BenchmarkMinerMemory(b *testing.B) {
+	mix := mixTexts(loggen.Mix(100000, 5))
+	extra := oneOffs(20000)
+	for i := 0; i < b.N; i++ {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		cfg := DefaultConfig()
+		cfg.SimThreshold = 1
+		m, _ := New(cfg)
+		for _, l := range mix {
+			m.Add(l)
+		}
+		for _, l := range extra {
+			m.Add(l)
+		}
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/1e6, "heap-MB")
+		b.ReportMetric(float64(m.live), "templates")
+		runtime.KeepAlive(m)
 	}
 }
