@@ -67,9 +67,9 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	p := newPalette(o.Color)
 	var b strings.Builder
 	b.WriteString(p.header.Sprint(headline(r)) + "\n")
-	b.WriteString(windowLine(r) + "\n")
+	b.WriteString(wrapTo(windowLine(r), o.Width) + "\n")
 	if o.Sections.has(SectionSummary) {
-		writeSummaryTable(&b, r.Summary(), p)
+		writeSummaryTable(&b, r.Summary(), p, o.Width)
 	} else if r.Partial {
 		b.WriteString(p.warn.Sprint(partialLine(len(r.Gaps))) + "\n")
 	}
@@ -81,9 +81,9 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 		}
 		t.w.SetStyle(style(p))
 		t.w.SetTitle(t.title)
-		b.WriteString(t.w.Render() + "\n")
+		b.WriteString(t.fit(o.Width) + "\n")
 		for _, n := range t.notes {
-			b.WriteString(indentNote(n))
+			b.WriteString(indentNote(n, o.Width))
 		}
 	}
 	// The gaps are reference material: the summary (or the warning) says
@@ -101,10 +101,10 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 // writeSummaryTable writes the summary block of the table format: one
 // aligned line per listed finding, then what was left out, the totals and a
 // partial scan's warning.
-func writeSummaryTable(b *strings.Builder, s Summary, p palette) {
+func writeSummaryTable(b *strings.Builder, s Summary, p palette, width int) {
 	b.WriteString("\n" + p.header.Sprint(summaryTitle(s)) + "\n")
 	if s.Partial {
-		b.WriteString("  " + p.warn.Sprint(partialLine(s.Gaps)) + "\n")
+		b.WriteString(summaryLine(p.warn.Sprint(partialLine(s.Gaps)), width))
 	}
 	if len(s.Findings) > 0 {
 		t := table.NewWriter()
@@ -115,17 +115,32 @@ func writeSummaryTable(b *strings.Builder, s Summary, p palette) {
 				sf.What, strings.TrimSuffix(FormatTime(f.Start), " UTC"), findingCost(f)})
 		}
 		t.SetStyle(summaryStyle(p))
-		t.SetColumnConfigs([]table.ColumnConfig{{Number: 5, Align: text.AlignRight, AlignHeader: text.AlignRight}})
-		for _, l := range strings.Split(t.Render(), "\n") {
+		sec := section{w: t, drop: []string{"since (UTC)"}, cfg: []table.ColumnConfig{
+			{Number: 3, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
+			{Number: 5, Align: text.AlignRight, AlignHeader: text.AlignRight}}}
+		inner := 0
+		if width > 0 {
+			inner = max(width-2, 20)
+		}
+		for _, l := range strings.Split(sec.fit(inner), "\n") {
 			b.WriteString("  " + l + "\n")
 		}
 	}
 	if m := moreLine(s); m != "" {
-		b.WriteString("  " + m + "\n")
+		b.WriteString(summaryLine(m, width))
 	}
 	if s.Projection != nil {
-		b.WriteString("  " + costLine(s.Projection) + "\n")
+		b.WriteString(summaryLine(costLine(s.Projection), width))
 	}
+}
+
+// summaryLine indents a line of the summary, wrapped to width when one is
+// set.
+func summaryLine(l string, width int) string {
+	if width <= 0 {
+		return "  " + l + "\n"
+	}
+	return indentNote(l, width)
 }
 
 // summaryStyle draws the summary's lines as aligned columns without any box.
@@ -173,6 +188,7 @@ func writeMarkdown(w io.Writer, r *Report, o Options) error {
 			b.WriteString(t.empty + "\n")
 			continue
 		}
+		t.w.SetColumnConfigs(t.cfg)
 		b.WriteString(t.w.RenderMarkdown() + "\n")
 		if len(t.notes) > 0 {
 			b.WriteString("\n")
@@ -246,8 +262,12 @@ const noteWidth = 120
 
 // indentNote writes a note under a table: indented, wrapped at word
 // boundaries, continuation lines indented further.
-func indentNote(n string) string {
-	lines := strings.Split(text.WrapSoft(n, noteWidth), "\n")
+func indentNote(n string, width int) string {
+	w := noteWidth
+	if width > 0 {
+		w = max(min(w, width-6), 20)
+	}
+	lines := strings.Split(text.WrapSoft(n, w), "\n")
 	var b strings.Builder
 	for i, l := range lines {
 		if i == 0 {
@@ -260,11 +280,77 @@ func indentNote(n string) string {
 	return b.String()
 }
 
+// fit renders the table within width columns (0: no limit): it hides the
+// section's drop columns one by one, then narrows its wrapping columns (the
+// summary, the component, the usage type), and as a last resort cuts each
+// line at width.
+func (sec section) fit(width int) string {
+	cfg := slices.Clone(sec.cfg)
+	sec.w.SetColumnConfigs(cfg)
+	out := sec.w.Render()
+	for _, name := range sec.drop {
+		if width <= 0 || renderWidth(out) <= width {
+			return out
+		}
+		cfg = append(cfg, table.ColumnConfig{Name: name, Hidden: true})
+		sec.w.SetColumnConfigs(cfg)
+		out = sec.w.Render()
+	}
+	for range 4 {
+		excess := renderWidth(out) - width
+		if width <= 0 || excess <= 0 {
+			return out
+		}
+		narrowed := false
+		for i := range cfg {
+			if cfg[i].WidthMaxEnforcer != nil && cfg[i].WidthMax > 16 {
+				cfg[i].WidthMax = max(16, cfg[i].WidthMax-excess)
+				narrowed = true
+			}
+		}
+		if !narrowed {
+			break
+		}
+		sec.w.SetColumnConfigs(cfg)
+		out = sec.w.Render()
+	}
+	if width > 0 && renderWidth(out) > width {
+		sec.w.SetAllowedRowLength(width)
+		out = sec.w.Render()
+	}
+	return out
+}
+
+// wrapTo wraps s at word boundaries to width columns (0: no limit).
+func wrapTo(s string, width int) string {
+	if width <= 0 || text.RuneWidthWithoutEscSequences(s) <= width {
+		return s
+	}
+	lines := strings.Split(text.WrapSoft(s, width), "\n")
+	for i, l := range lines {
+		lines[i] = strings.TrimRight(l, " ")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// renderWidth is the widest line of out, in terminal columns.
+func renderWidth(out string) int {
+	w := 0
+	for _, l := range strings.Split(out, "\n") {
+		w = max(w, text.RuneWidthWithoutEscSequences(l))
+	}
+	return w
+}
+
 // section is one titled table of a human view, or the sentence that stands
 // in for it when it has no rows.
 type section struct {
 	title string
 	w     table.Writer
+	cfg   []table.ColumnConfig
+	// drop names the columns a narrow terminal hides, first to last
+	// (README: "Narrow terminals").
+	drop  []string
 	empty string
 	notes []string
 }
@@ -316,7 +402,7 @@ func logGroupTable(r *Report) section {
 		lastDayTotal = FormatBytes(lastDay)
 	}
 	t.AppendFooter(table.Row{"total", "", "", FormatBytes(stored), lastDayTotal, ""})
-	t.SetColumnConfigs([]table.ColumnConfig{
+	sec.cfg = ([]table.ColumnConfig{
 		{Number: 4, Align: text.AlignRight, AlignFooter: text.AlignRight},
 		{Number: 5, Align: text.AlignRight, AlignFooter: text.AlignRight},
 	})
@@ -324,6 +410,7 @@ func logGroupTable(r *Report) section {
 		sec.notes = append(sec.notes, "last day = "+day+" (UTC), the last whole day before the evaluation time; sizes in decimal units (1 MB = 10^6 bytes)")
 	}
 	sec.w = t
+	sec.drop = []string{"daily ingestion", "class", "last day"}
 	return sec
 }
 
@@ -354,8 +441,9 @@ func serviceTable(r *Report) section {
 	for n := 6; n <= 9; n++ {
 		cfg = append(cfg, table.ColumnConfig{Number: n, Align: text.AlignRight})
 	}
-	t.SetColumnConfigs(cfg)
+	sec.cfg = (cfg)
 	sec.w = t
+	sec.drop = []string{"mem max", "cpu max", "arch", "mem avg", "capacity", "size"}
 	return sec
 }
 
@@ -390,7 +478,7 @@ func findingTable(r *Report, p palette) section {
 	if labelled {
 		shift = 1
 	}
-	t.SetColumnConfigs([]table.ColumnConfig{
+	sec.cfg = ([]table.ColumnConfig{
 		{Number: 5 + shift, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
 		{Number: 6 + shift, Align: text.AlignRight},
 	})
@@ -398,6 +486,7 @@ func findingTable(r *Report, p palette) section {
 		sec.notes = append(sec.notes, templateNotes(f)...)
 	}
 	sec.w = t
+	sec.drop = []string{"evidence", "kind", "since"}
 	return sec
 }
 
@@ -433,8 +522,9 @@ func resolvedTable(r *Report) *section {
 		}
 		t.AppendRow(table.Row{string(cwlens.StatusResolved), f.Severity.String(), string(f.Kind), f.Subject, first, f.Summary})
 	}
-	t.SetColumnConfigs([]table.ColumnConfig{{Number: 6, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft}})
+	sec.cfg = ([]table.ColumnConfig{{Number: 6, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft}})
 	sec.w = t
+	sec.drop = []string{"first seen", "kind"}
 	return &sec
 }
 
@@ -448,11 +538,12 @@ func pastEpisodeTable(r *Report) section {
 		t.AppendRow(table.Row{pastSubject(e), string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(e),
 			formatValue(e.Extra, e.Unit), pastCost(e)})
 	}
-	t.SetColumnConfigs([]table.ColumnConfig{
+	sec.cfg = ([]table.ColumnConfig{
 		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
 	})
 	sec.notes = append(sec.notes, PastEpisodesNote)
 	sec.w = t
+	sec.drop = []string{"above baseline", "peak"}
 	return sec
 }
 
@@ -561,8 +652,9 @@ func projectionTable(p *Projection) section {
 	for n := 5; n <= 7; n++ {
 		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
 	}
-	t.SetColumnConfigs(right)
+	sec.cfg = (right)
 	sec.w = t
+	sec.drop = []string{"quantity × price", "proposed"}
 	if p.NowBasis() != "" {
 		sec.notes = append(sec.notes, nowSentence(p))
 	}

@@ -66,6 +66,10 @@ type Options struct {
 	// parts of the report; zero means all. JSON always carries the whole report, so
 	// that its schema holds.
 	Sections Sections
+	// Width is the terminal's width in columns for the table format; 0
+	// means no limit. Tables wider than it hide columns in a set order,
+	// then wrap, then cut (README: "Narrow terminals").
+	Width int
 }
 
 // Write writes r to w in format f.

@@ -22,6 +22,7 @@ type reportFlags struct {
 	state  string
 	sens   string
 	prices string
+	width  int
 	// scenario is the --scenario flag of the commands that take one;
 	// defaultScenario, when set, supplies the scenario without it (demo).
 	scenario        string
@@ -41,6 +42,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
 	fs.StringVar(&f.prices, "prices", "", "price with the price book in `FILE` (default: the built-in book; see cwlens prices)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
+	fs.IntVar(&f.width, "width", 0, "fit the table format in `COLUMNS` (default: the terminal's width, or $COLUMNS when writing to standard output;\nnarrow tables hide columns, sparklines first, then wrap)")
 }
 
 // nonEmpty is a string flag that refuses "": --fail-on ” from a script
@@ -82,6 +84,8 @@ type reportOptions struct {
 	scenario    *pricing.Scenario // nil: no scenario
 	// inputs are the files the command reads, which --out must not be.
 	inputs []string
+	// width is --width; 0 reads the terminal's (see tableWidth).
+	width int
 }
 
 // parse checks the flags before any input is read, so a typo fails fast.
@@ -91,6 +95,10 @@ func (f *reportFlags) parse() (reportOptions, error) {
 	if o.format, err = report.ParseFormat(f.format); err != nil {
 		return o, usagef("--format: %w", err)
 	}
+	if f.width < 0 {
+		return o, usagef("--width %d: want a number of columns, or 0 for no limit", f.width)
+	}
+	o.width = f.width
 	o.out = f.out
 	o.state = f.state
 	if f.failOn != "" {

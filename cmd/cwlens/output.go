@@ -5,8 +5,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/cwlens/cwlens/internal/atomicfile"
+	"golang.org/x/term"
 )
 
 // writeOutput runs write against stdout, or against path when one is given.
@@ -64,4 +66,24 @@ func checkOut(path string, inputs ...string) error {
 // only when NO_COLOR (https://no-color.org) is unset or empty.
 func useColor(w io.Writer) bool {
 	return os.Getenv("NO_COLOR") == "" && isTerminal(w)
+}
+
+// tableWidth is the width a table is fitted in: --width when given, else the
+// terminal's when w is one, else $COLUMNS when w is standard output; 0 (no
+// limit) for a file or a pipe.
+func tableWidth(flag int, w io.Writer, stdout bool) int {
+	if flag > 0 {
+		return flag
+	}
+	if f, ok := w.(*os.File); ok && isTerminal(f) {
+		if c, _, err := term.GetSize(int(f.Fd())); err == nil && c > 0 {
+			return c
+		}
+	}
+	if stdout {
+		if c, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && c > 0 {
+			return c
+		}
+	}
+	return 0
 }

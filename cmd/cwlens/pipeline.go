@@ -153,7 +153,7 @@ func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, secti
 	}
 	err = writeOutput(stdout, o.out, func(w io.Writer) error {
 		color := o.format == report.FormatTable && useColor(w)
-		return report.Write(w, r, o.format, report.Options{Color: color, Sections: sections})
+		return report.Write(w, r, o.format, report.Options{Color: color, Sections: sections, Width: tableWidth(o.width, w, w == stdout)})
 	}, o.inputs...)
 	if err != nil {
 		return err
