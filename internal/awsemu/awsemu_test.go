@@ -65,6 +65,12 @@ func TestParseFaults(t *testing.T) {
 		{"slow=fast", awsemu.Faults{}, "slow=fast"},
 		{"throttle=NaN", awsemu.Faults{}, "not a fraction"},
 		{"slow=-1s", awsemu.Faults{}, "negative"},
+		{"gmd-internal=0.2,gmd-partial=0.1,gmd-message=0.05,gmd-call-message=0.01,insights-cap=100",
+			awsemu.Faults{Seed: 1, GMDInternal: 0.2, GMDPartial: 0.1, GMDMessage: 0.05, GMDCallMessage: 0.01, InsightsCap: 100}, ""},
+		{"gmd-internal=1", awsemu.Faults{}, "would never let a result through"},
+		{"gmd-partial=2", awsemu.Faults{}, "not a fraction"},
+		{"insights-cap=0", awsemu.Faults{}, "not a positive number of metrics"},
+		{"insights-cap=many", awsemu.Faults{}, "insights-cap=many"},
 	} {
 		got, err := awsemu.ParseFaults(tc.in)
 		if tc.err != "" {
