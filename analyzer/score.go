@@ -123,6 +123,9 @@ type Scorer struct {
 	lo, hi         float64 // range of the values seen
 	extremeHistory int     // points seen before a new extreme counts
 
+	decided, counts bool      // whether the series is judged as counts
+	held            []float64 // its first values, until decided
+
 	slowLevel, persistAbs, persistZ float64 // the persistence channel
 	persistTail                     tailCal
 
@@ -200,6 +203,7 @@ func (s *Scorer) Reset() {
 	s.zSum = [len(horizons)]float64{}
 	s.slowLevel, s.persistAbs, s.persistZ = 0, 0, 0
 	s.persistTail.reset()
+	s.decided, s.counts, s.held = false, false, s.held[:0]
 	for i := range s.zTails {
 		s.zTails[i].reset()
 	}
@@ -229,7 +233,7 @@ func (s *Scorer) Update(v float64) float64 {
 	s.decimals = max(s.decimals, d)
 	quantum := math.Pow10(-s.decimals)
 	s.det.scaleFloor = 0.5 * quantum
-	j := s.det.Judge(v)
+	j := s.judge(v, quantum)
 
 	var sur [nChannels]float64
 	// likelihood: already a score; its surprise is recovered for the gate
@@ -277,6 +281,46 @@ func (s *Scorer) Update(v float64) float64 {
 		score = max(score, min(persistCap, surpriseScore(persist, s.cfg.SurpriseRef)))
 	}
 	return score
+}
+
+// judge has the Detector judge v, or log(1 + v) on counts: a series whose
+// first Warmup values are all whole and non-negative (held back until then;
+// the Scorer scores none of them) is judged on the log scale, the usual
+// variance-stabilising transform of counts, so a burst is judged by its
+// ratio to the usual level and a busy hour does not look like a flood of
+// a quiet one. The decision is kept for the rest of the series.
+func (s *Scorer) judge(v, quantum float64) Judgement {
+	if s.cfg.mute&(1<<(nChannels+1)) != 0 {
+		return s.det.Judge(v)
+	}
+	if !s.decided {
+		s.held = append(s.held, v)
+		if len(s.held) < s.cfg.Warmup {
+			return Judgement{Expected: math.NaN(), ShiftStart: -1, seasonal: math.NaN()}
+		}
+		s.decided = true
+		s.counts = true
+		for _, x := range s.held {
+			s.counts = s.counts && x >= 0 && x == math.Trunc(x)
+		}
+		for _, x := range s.held[:len(s.held)-1] {
+			s.det.Judge(s.transform(x))
+		}
+	}
+	if !s.counts {
+		return s.det.Judge(v)
+	}
+	s.det.scaleFloor = 0.5 * quantum / (1 + math.Abs(v))
+	j := s.det.Judge(s.transform(v))
+	j.seasonal = math.NaN() // on the log scale: not comparable with v
+	return j
+}
+
+func (s *Scorer) transform(v float64) float64 {
+	if s.counts {
+		return math.Copysign(math.Log1p(math.Abs(v)), v)
+	}
+	return v
 }
 
 // persistCap bounds the persistence channel's score: it ranks the points of
