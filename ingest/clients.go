@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
@@ -46,6 +47,8 @@ type Clients struct {
 	Logs       LogsAPI
 	CloudWatch MetricsAPI
 	ECS        ECSAPI
+	// CostExplorer is called only by a scan with Options.Bill.
+	CostExplorer CostExplorerAPI
 }
 
 // Default retry settings. AWS's standard retryer makes 3 attempts; a scan
@@ -156,6 +159,11 @@ func newClients(cfg aws.Config, o Options, l *limits) Clients {
 		ECS: ecs.NewFromConfig(cfg, func(c *ecs.Options) {
 			c.Retryer = retryer()
 			c.APIOptions = append(c.APIOptions, l.apiOptions("ecs"))
+		}),
+		CostExplorer: costexplorer.NewFromConfig(cfg, func(c *costexplorer.Options) {
+			c.Region = costExplorerRegion
+			c.Retryer = retryer()
+			c.APIOptions = append(c.APIOptions, l.apiOptions("ce"))
 		}),
 	}
 }

@@ -76,6 +76,10 @@ type Options struct {
 	// ingestion jumped (see SampleRatio) into LogGroup.Sample, half before
 	// the jump and half since; 0 samples nothing.
 	SampleEvents int
+	// Bill makes the scan read the bill of the services cwlens models from
+	// Cost Explorer (ce:GetCostAndUsage, ce:GetCostForecast; $0.01 a
+	// request) into Snapshot.Bill.
+	Bill bool
 }
 
 // Defaults of Options.
@@ -208,6 +212,9 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 	prod.Go(func() error { r.logGroups(ctx); return nil })
 	prod.Go(func() error { r.metricFilters(ctx); return nil })
 	prod.Go(func() error { r.services(ctx); return nil })
+	if s.opts.Bill {
+		prod.Go(func() error { snap.Bill = r.bill(ctx); return nil })
+	}
 	prod.Wait()
 	r.batches.close()
 	<-consumers

@@ -48,13 +48,22 @@ week before the jump, half since, spread over time. The report then lists
 the log templates that hold most of the flood's bytes. It adds
 logs:FilterLogEvents, which reads log contents, to the scan's actions.
 
+--bill also reads what AWS Cost Explorer billed for ECS and CloudWatch, by
+usage type, for the last full month and the month to date, and its forecast
+of the rest of the month (ce:GetCostAndUsage, ce:GetCostForecast). Cost
+Explorer charges $0.01 a request; a scan makes one per page of the bill
+plus one for the forecast, and says how many in the snapshot. Its data is
+updated up to three times a day. Without ce: permission the rest of the scan
+is unaffected and the refusal is one gap.
+
 What could not be read (an API refused, a call still failing after its
 retries, Ctrl-C) is recorded in the snapshot as a gap; the snapshot is still
 written and the exit status is 3.`,
 		Example: `  cwlens scan --out snapshot.json
   cwlens scan --profile prod --region us-east-1 --days 35 --until 2025-11-01 --out incident.json
   cwlens scan --log-group-prefix /ecs/ --cluster prod --out snapshot.json
-  cwlens scan --sample 2000 --out snapshot.json`,
+  cwlens scan --sample 2000 --out snapshot.json
+  cwlens scan --bill --out snapshot.json`,
 		Args: exactArgs(),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if out == "" {
@@ -101,7 +110,7 @@ type scanFlags struct {
 	profile, region, until, prefix, endpoint, logLevel string
 	days, sample                                       int
 	clusters                                           []string
-	quiet                                              bool
+	quiet, bill                                        bool
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet) {
@@ -112,6 +121,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.prefix, "log-group-prefix", "", "scan only log groups whose names start with `PREFIX`")
 	fs.StringArrayVar(&f.clusters, "cluster", nil, "scan only this ECS `CLUSTER` (repeatable; default: all)")
 	fs.IntVar(&f.sample, "sample", 0, "read up to `N` log events (logs:FilterLogEvents) from each log group whose ingestion jumped, so the report can say which lines flood (0: none)")
+	fs.BoolVar(&f.bill, "bill", false, "also read the bill of ECS and CloudWatch from AWS Cost Explorer (ce:GetCostAndUsage, ce:GetCostForecast; $0.01 a request)")
 	fs.StringVar(&f.endpoint, "endpoint-url", "", "send every AWS call to `URL` (e.g. a cwlens-emulator)")
 	fs.BoolVarP(&f.quiet, "quiet", "q", false, "no progress bar and only error logs")
 	fs.StringVar(&f.logLevel, "log-level", "warn", "log `LEVEL` on standard error: debug, info, warn or error")
@@ -168,6 +178,7 @@ func (f *scanFlags) options(stderr io.Writer) (ingest.Options, error) {
 		return o, usagef("--sample %d: want 0 (off) to %d events", f.sample, maxSample)
 	}
 	o.SampleEvents = f.sample
+	o.Bill = f.bill
 	if f.until != "" {
 		t, err := parseTime(f.until)
 		if err != nil {

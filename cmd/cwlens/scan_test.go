@@ -116,6 +116,44 @@ func TestScanCommandDeniedECS(t *testing.T) {
 	}
 }
 
+// TestScanCommandBillDenied: without ce: permission, --bill costs one gap
+// and exit 3; the same scan without --bill never asks Cost Explorer and
+// exits 0.
+func TestScanCommandBillDenied(t *testing.T) {
+	fakeAWSEnv(t)
+	want := referenceSnapshot(t)
+	want.Bill = &cwlens.Bill{Currency: "USD", ReadAt: want.Window.End, Months: []cwlens.BillMonth{}}
+	srv := emulator(t, want, "deny=ce")
+	for _, tc := range []struct {
+		bill bool
+		code int
+		gaps int
+	}{{false, exitOK, 0}, {true, exitPartial, 1}} {
+		out := filepath.Join(t.TempDir(), "snap.json")
+		args := scanArgs(srv.URL, out)
+		if tc.bill {
+			args = append(args, "--bill")
+		}
+		code, _, stderr := runCLI(context.Background(), args...)
+		if code != tc.code {
+			t.Fatalf("--bill %v: exit %d, want %d; stderr:\n%s", tc.bill, code, tc.code, stderr)
+		}
+		got, err := cwlens.ReadSnapshot(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Gaps) != tc.gaps || got.Bill != nil || (tc.gaps == 1 && got.Gaps[0].API != "ce:GetCostAndUsage") {
+			t.Errorf("--bill %v: gaps %+v, bill %+v; want %d gap(s) of ce:GetCostAndUsage and no bill", tc.bill, got.Gaps, got.Bill, tc.gaps)
+		}
+		if tc.bill && !strings.Contains(stderr, "ce:GetCostAndUsage") {
+			t.Errorf("stderr does not say the bill is missing:\n%s", stderr)
+		}
+		if len(got.LogGroups) != len(want.LogGroups) || len(got.Services) != len(want.Services) {
+			t.Errorf("--bill %v: %d log groups, %d services; want %d, %d", tc.bill, len(got.LogGroups), len(got.Services), len(want.LogGroups), len(want.Services))
+		}
+	}
+}
+
 func TestReportLiveDeniedECS(t *testing.T) {
 	fakeAWSEnv(t)
 	srv := emulator(t, referenceSnapshot(t), "deny=ecs")
