@@ -34,3 +34,14 @@ func TestDecodeRefusesWhatV2Refuses(t *testing.T) {
 		}
 	}
 }
+
+// TestSeriesProblemPlaced: a problem with a series as a whole (its period)
+// is placed at the series' opening brace, not at the ':' before it.
+func TestSeriesProblemPlaced(t *testing.T) {
+	const doc = "{\"schema_version\": 1, \"services\": [{\"cpu_maximum\":\n   {\"start\": \"2025-10-25T00:00:00Z\", \"period_seconds\": 0, \"unit\": \"Percent\", \"values\": []}}]}"
+	_, err := DecodeSnapshot(strings.NewReader(doc), "s.json")
+	want := "s.json: services[0].cpu_maximum.period_seconds: 0: must be a positive whole number of seconds (line 2, column 4)"
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}

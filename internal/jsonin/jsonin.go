@@ -146,7 +146,9 @@ func (p placer) place(err error) error {
 	var inv *invalid
 	switch {
 	case errors.As(err, &inv):
-		return &Error{Path: p.path(inv.ptr), Value: inv.value, Msg: inv.msg, Pos: p.in.pos(inv.off)}
+		// A method may give the offset before the ':' or ',' that leads
+		// to its value: place the value itself.
+		return &Error{Path: p.path(inv.ptr), Value: inv.value, Msg: inv.msg, Pos: p.in.pos(p.in.skipDelims(inv.off))}
 	case errors.As(err, &syn):
 		return p.syntax(syn)
 	case errors.As(err, &sem):

@@ -67,6 +67,15 @@ func (t *tracker) skipSpace(off int64) int64 {
 	return off
 }
 
+// skipDelims returns the offset of the first byte at or after off that is
+// neither white space nor a ':' or ',' between values.
+func (t *tracker) skipDelims(off int64) int64 {
+	for off >= t.base && off < t.end() && bytes.IndexByte([]byte(" \t\r\n:,"), t.buf[off-t.base]) >= 0 {
+		off++
+	}
+	return off
+}
+
 // word returns the word at offset off, such as NaN or Infinity where a
 // value should be, at most 24 bytes of it; a punctuation character alone.
 func (t *tracker) word(off int64) string {
