@@ -131,6 +131,10 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 	// Analyze and label each region, then write its reports.
 	for _, rg := range regions {
 		if e := safely("analyze "+rg.name, func() (e error) {
+			// Each step reads the snapshot as of the run's hour, into a
+			// copy of its own; read once here, they share the copy and the
+			// scanned original is collected.
+			rg.snap = rg.snap.AsOf(until)
 			rg.findings, rg.proj, e = r.Analyze(rg.snap, until, scenarioName, scenario)
 			if e == nil {
 				rg.past, e = PastEpisodes(rg.snap, until)
