@@ -295,6 +295,7 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 		return toks, false
 	}
 	toks = t.appendText(toks, s[:j])
+	start := len(toks)
 	fs := t.fields
 	for i := 1; i < len(fs); i++ { // insertion sort: few fields, no allocation
 		for k := i; k > 0 && fs[k].key < fs[k-1].key; k-- {
@@ -321,7 +322,7 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 			toks = append(toks, t.jsonToken(f))
 		}
 	}
-	if len(fs) == 0 {
+	if len(toks) == start { // {} or {"message":""}: still an event
 		toks = append(toks, "{}")
 	}
 	return toks, true

@@ -114,6 +114,7 @@ func TestStructureMalformedIsText(t *testing.T) {
 		"{}",
 		`{"message":{"nested":true}}`,
 		`{"message":42}`,
+		`{"message":""}`,
 		"\x1b]0;title\a\x1b[2J plain text",
 		`"GET /unterminated`,
 		`key="unterminated value`,
