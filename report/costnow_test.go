@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"html"
 	"strings"
@@ -47,26 +46,20 @@ func TestNowAndRunRateInEveryFormat(t *testing.T) {
 		}
 	})
 	t.Run("csv", func(t *testing.T) {
-		cr := csv.NewReader(strings.NewReader(render(FormatCSV)))
-		cr.FieldsPerRecord = -1 // one header per section
-		rows, err := cr.ReadAll()
-		if err != nil {
-			t.Fatal(err)
-		}
-		var total, rate []string
-		for _, row := range rows {
-			if row[0] == "projection" && row[1] == "total" {
+		var total, rate map[string]string
+		for _, row := range csvRecords(t, render(FormatCSV)) {
+			if row["section"] == "projection" && row["subject"] == "total" {
 				total = row
 			}
-			if row[0] == "projection" && row[1] == "total "+RunRateWords {
+			if row["section"] == "projection" && row["subject"] == "total "+RunRateWords {
 				rate = row
 			}
 		}
 		if total == nil || rate == nil {
 			t.Fatalf("csv lacks the total rows: %v / %v", total, rate)
 		}
-		if total[10] != p.CurrentMonthly.String() || rate[10] != p.RunRateMonthly.String() ||
-			rate[len(rate)-1] != "monthly cost now is "+now+", "+basis {
+		if total["current_monthly_usd"] != p.CurrentMonthly.String() || rate["current_monthly_usd"] != p.RunRateMonthly.String() ||
+			rate["note"] != "monthly cost now is "+now+", "+basis {
 			t.Errorf("csv totals %v / %v", total, rate)
 		}
 	})

@@ -10,24 +10,18 @@ import (
 	"github.com/cwlens/cwlens"
 )
 
-// writeCSV writes one block per section, separated by a blank line. Every
-// row starts with its section's name, and each block opens with a header
-// row whose first cell is "section", so a spreadsheet filter or
-// `grep ^findings,` picks one table out. Figures are raw: bytes, percent,
-// exact decimal dollars; an empty cell is a missing value.
+// writeCSV writes one table: a header row, then every row of every section.
+// The first column, "section", names the row's part of the report
+// (log_groups, services, findings, resolved, past_episodes, projection,
+// unknown_prices); the other columns are the union of the sections' own,
+// in the order they first appear, so a column such as subject means the
+// same in every section and the file loads as one table (a spreadsheet
+// filter or `grep ^findings,` picks one section out). A cell a section does
+// not have is empty. Figures are raw: bytes, percent, exact decimal
+// dollars; an empty cell is a missing value.
 func writeCSV(w io.Writer, r *Report, o Options) error {
-	cw := csv.NewWriter(w)
-	blocks := 0
-	block := func(header []string, rows [][]string) {
-		if blocks > 0 {
-			cw.Write(nil) // encoding/csv writes a blank line for an empty record
-		}
-		blocks++
-		cw.Write(append([]string{"section"}, header...))
-		for _, row := range rows {
-			cw.Write(row)
-		}
-	}
+	var tab csvTable
+	block := tab.add
 	if o.Sections.has(SectionInventory) {
 		var rows [][]string
 		for _, g := range r.Inventory.LogGroups {
@@ -89,6 +83,51 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 			}
 			block([]string{"subject", "usage_type", "reason"}, rows)
 		}
+	}
+	return tab.write(w)
+}
+
+// csvTable gathers the sections' rows under the union of their columns.
+type csvTable struct {
+	cols  []string       // after "section"
+	index map[string]int // column name → position in cols
+	rows  [][]string     // each: section, then its cells by column
+	keys  [][]int        // each row's columns' positions
+}
+
+// add appends rows (each starting with its section's name) whose cells are
+// the columns header names.
+func (t *csvTable) add(header []string, rows [][]string) {
+	if t.index == nil {
+		t.index = map[string]int{}
+	}
+	pos := make([]int, len(header))
+	for i, h := range header {
+		j, ok := t.index[h]
+		if !ok {
+			j = len(t.cols)
+			t.index[h] = j
+			t.cols = append(t.cols, h)
+		}
+		pos[i] = j
+	}
+	for _, r := range rows {
+		t.rows = append(t.rows, r)
+		t.keys = append(t.keys, pos)
+	}
+}
+
+func (t *csvTable) write(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	cw.Write(append([]string{"section"}, t.cols...))
+	rec := make([]string, 1+len(t.cols))
+	for i, r := range t.rows {
+		clear(rec)
+		rec[0] = r[0]
+		for k, cell := range r[1:] {
+			rec[1+t.keys[i][k]] = cell
+		}
+		cw.Write(rec)
 	}
 	cw.Flush()
 	return cw.Error()

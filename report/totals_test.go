@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -94,19 +93,13 @@ func footer(s string) string {
 
 func checkCSVTotals(t *testing.T, s string, r *Report, n int) {
 	t.Helper()
-	rd := csv.NewReader(strings.NewReader(s))
-	rd.FieldsPerRecord = -1
-	recs, err := rd.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
 	unknown := 0
-	var total []string
-	for _, rec := range recs {
+	var total map[string]string
+	for _, rec := range csvRecords(t, s) {
 		switch {
-		case rec[0] == "unknown_prices":
+		case rec["section"] == "unknown_prices":
 			unknown++
-		case rec[0] == "projection" && rec[1] == "total":
+		case rec["section"] == "projection" && rec["subject"] == "total":
 			total = rec
 		}
 	}
@@ -116,12 +109,12 @@ func checkCSVTotals(t *testing.T, s string, r *Report, n int) {
 	if total == nil {
 		t.Fatalf("csv: no total row:\n%s", s)
 	}
-	note := total[len(total)-1]
+	note := total["note"]
 	if !strings.HasPrefix(note, "incomplete: ") || !strings.Contains(note, "unknown ("+unknownLines(n)+")") {
 		t.Errorf("csv: the total row's note is %q, want it to say incomplete and unknown (%s)", note, unknownLines(n))
 	}
-	if r.Projection.Totals.PricedLines == 0 && (total[11] != "" || total[12] != "") {
-		t.Errorf("csv: nothing is priced, but the total row has %q / %q, want empty (unknown)", total[11], total[12])
+	if r.Projection.Totals.PricedLines == 0 && (total["proposed_monthly_usd"] != "" || total["delta_monthly_usd"] != "") {
+		t.Errorf("csv: nothing is priced, but the total row has %q / %q, want empty (unknown)", total["proposed_monthly_usd"], total["delta_monthly_usd"])
 	}
 }
 

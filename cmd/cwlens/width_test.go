@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"strings"
 	"testing"
@@ -38,4 +39,22 @@ func TestWidth80(t *testing.T) {
 	if r := run(t, "demo", "--width", "-1"); r.code != exitFailed || !strings.Contains(r.stderr, "--width -1") {
 		t.Errorf("--width -1: exit %d, %q", r.code, r.stderr)
 	}
+}
+
+// csvRows reads a CSV report as rows keyed by its one header.
+func csvRows(t *testing.T, s string) []map[string]string {
+	t.Helper()
+	recs, err := csv.NewReader(strings.NewReader(s)).ReadAll()
+	if err != nil || len(recs) == 0 {
+		t.Fatalf("csv: %v\n%s", err, s)
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for i, h := range recs[0] {
+			m[h] = rec[i]
+		}
+		out = append(out, m)
+	}
+	return out
 }
