@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
@@ -21,12 +22,10 @@ import (
 	"github.com/cwlens/cwlens/internal/batch"
 )
 
-// newRunner loads the AWS configuration the Lambda way (the function's role
-// through the environment's credentials; AWS_ENDPOINT_URL and
-// AWS_ENDPOINT_URL_<SERVICE> are honoured, which is how the tests point it at
-// the emulator) and builds the run's clients.
+// newRunner loads the AWS configuration the Lambda way and builds the run's
+// clients.
 func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, aws.Config, error) {
-	cfg, err := config.LoadDefaultConfig(ctx)
+	cfg, err := lambdaConfig()
 	if err != nil {
 		return nil, cfg, fmt.Errorf("load AWS configuration: %w", err)
 	}
@@ -44,6 +43,30 @@ func newRunner(ctx context.Context, logger *slog.Logger) (*batch.Runner, aws.Con
 		Stdout:        os.Stdout,
 		Log:           logger,
 	}, cfg, nil
+}
+
+// lambdaConfig is the AWS configuration from the environment alone, which
+// is where Lambda puts it: the execution role's credentials in
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN, and the
+// Region in AWS_REGION
+// (https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime,
+// read 2026-12-07). AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are
+// honoured, which is how the tests point it at the emulator. The SDK's
+// whole default chain (profiles, SSO, IMDS, processes) finds the same
+// credentials on Lambda and adds 1.3 MB to the bootstrap.
+func lambdaConfig() (aws.Config, error) {
+	env, err := config.NewEnvConfig()
+	if err != nil {
+		return aws.Config{}, err
+	}
+	cfg := aws.Config{Region: env.Region, ConfigSources: []any{env}}
+	if env.BaseEndpoint != "" {
+		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
+	}
+	if env.Credentials.HasKeys() {
+		cfg.Credentials = credentials.StaticCredentialsProvider{Value: env.Credentials}
+	}
+	return cfg, nil
 }
 
 // s3Store is batch.ObjectStore on S3.
