@@ -6,8 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/cwlens/cwlens/report"
 	"github.com/jedib0t/go-pretty/v6/table"
@@ -44,7 +42,7 @@ func writeText(w io.Writer, r *Report, markdown bool) error {
 	var b strings.Builder
 	title := "cwlens organisation report"
 	if r.Run != "" {
-		title += " · run " + safe(r.Run)
+		title += " · run " + report.Printable(r.Run)
 	}
 	if markdown {
 		b.WriteString("# " + title + "\n\n")
@@ -56,7 +54,7 @@ func writeText(w io.Writer, r *Report, markdown bool) error {
 		totalText(r.Totals.CurrentMonthly, r.Totals), totalText(r.Totals.ProposedMonthly, r.Totals),
 		report.FormatDeltaUSD(r.Totals.DeltaMonthly))
 	for _, why := range r.Totals.Incomplete {
-		fmt.Fprintf(&b, "  incomplete: %s\n", safe(why))
+		fmt.Fprintf(&b, "  incomplete: %s\n", report.Printable(why))
 	}
 	b.WriteString("\n")
 	b.WriteString(render(membersTable(r)) + "\n\n")
@@ -65,7 +63,7 @@ func writeText(w io.Writer, r *Report, markdown bool) error {
 	if len(r.Gaps) > 0 {
 		fmt.Fprintf(&b, "\n%s not read:\n", plural(len(r.Gaps), "gap"))
 		for _, g := range r.Gaps {
-			fmt.Fprintf(&b, "  - %s %s: %s\n", safe(g.API), safe(g.Resource), safe(g.Reason))
+			fmt.Fprintf(&b, "  - %s %s: %s\n", report.Printable(g.API), report.Printable(g.Resource), report.Printable(g.Reason))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -94,8 +92,8 @@ func membersTable(r *Report) table.Writer {
 		if m.AccountName != "" {
 			name += " (" + m.AccountName + ")"
 		}
-		t.AppendRow(table.Row{safe(name), m.Region, m.Status, m.Findings,
-			report.FormatUSDPtr(m.CurrentMonthly), report.FormatUSDPtr(m.ProposedMonthly), safe(note)})
+		t.AppendRow(table.Row{report.Printable(name), m.Region, m.Status, m.Findings,
+			report.FormatUSDPtr(m.CurrentMonthly), report.FormatUSDPtr(m.ProposedMonthly), report.Printable(note)})
 	}
 	t.SetColumnConfigs([]table.ColumnConfig{{Number: 7, WidthMax: 60}})
 	return t
@@ -106,8 +104,8 @@ func findingsTable(r *Report) table.Writer {
 	t.SetTitle("Worst findings (%d of %d)", len(r.Findings), r.FindingsTotal)
 	t.AppendHeader(table.Row{"SEVERITY", "ACCOUNT", "REGION", "KIND", "SUBJECT", "SINCE", "$/MONTH", "SUMMARY"})
 	for _, f := range r.Findings {
-		t.AppendRow(table.Row{f.Severity, f.Account, f.Region, f.Kind, safe(f.Subject),
-			report.FormatTime(f.Start), report.FormatUSDPtr(f.MonthlyCostUSD), safe(f.Summary)})
+		t.AppendRow(table.Row{f.Severity, f.Account, f.Region, f.Kind, report.Printable(f.Subject),
+			report.FormatTime(f.Start), report.FormatUSDPtr(f.MonthlyCostUSD), report.Printable(f.Summary)})
 	}
 	t.SetColumnConfigs([]table.ColumnConfig{{Number: 8, WidthMax: 60}})
 	return t
@@ -118,7 +116,7 @@ func usageTable(r *Report) table.Writer {
 	t.SetTitle("Monthly cost by usage type")
 	t.AppendHeader(table.Row{"USAGE TYPE", "LINES", "QUANTITY", "NOW", "PROPOSED", "DELTA"})
 	for _, u := range r.Projection {
-		t.AppendRow(table.Row{safe(u.UsageType), u.Lines, u.CurrentQuantity.String() + " " + u.Unit,
+		t.AppendRow(table.Row{report.Printable(u.UsageType), u.Lines, u.CurrentQuantity.String() + " " + u.Unit,
 			report.FormatUSD(u.CurrentMonthly), report.FormatUSD(u.ProposedMonthly),
 			report.FormatDeltaUSD(u.ProposedMonthly.Sub(u.CurrentMonthly))})
 	}
@@ -132,27 +130,4 @@ func plural(n int, noun string) string {
 		return "1 " + noun
 	}
 	return strconv.Itoa(n) + " " + noun + "s"
-}
-
-// safe writes control and text-direction characters of s as Go escapes, so a
-// hostile account or log group name cannot move the cursor, retitle the
-// terminal or reorder what a reader sees.
-func safe(s string) string {
-	if !strings.ContainsFunc(s, unsafeRune) {
-		return s
-	}
-	var b strings.Builder
-	for _, r := range s {
-		if unsafeRune(r) {
-			q := strconv.QuoteRune(r)
-			b.WriteString(q[1 : len(q)-1])
-			continue
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
-func unsafeRune(r rune) bool {
-	return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError
 }
