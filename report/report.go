@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/reconcile"
 	"github.com/shopspring/decimal"
 )
 
@@ -46,6 +47,9 @@ type Report struct {
 	PastEpisodes []cwlens.PastEpisode `json:"past_episodes"`
 	// Projection is nil until the account has been priced.
 	Projection *Projection `json:"projection"`
+	// Reconciliation sets the snapshot's last complete billed month beside
+	// cwlens's model of it; absent when the snapshot has no bill.
+	Reconciliation *reconcile.Reconciliation `json:"reconciliation,omitempty"`
 }
 
 // Account identifies the AWS account.

@@ -371,6 +371,9 @@ func tables(r *Report, s Sections, p palette) []section {
 	if s.has(SectionProjection) && r.Projection != nil {
 		out = append(out, projectionTable(r.Projection))
 	}
+	if s.has(SectionProjection) && r.Reconciliation != nil {
+		out = append(out, reconciliationTable(r.Reconciliation))
+	}
 	if s.has(SectionInventory) {
 		out = append(out, logGroupTable(r), serviceTable(r))
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/cwlens/cwlens/analyzer"
 	"github.com/cwlens/cwlens/internal/runstate"
 	"github.com/cwlens/cwlens/pricing"
+	"github.com/cwlens/cwlens/reconcile"
 	"github.com/cwlens/cwlens/report"
 	"github.com/spf13/cobra"
 )
@@ -57,6 +58,13 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 	}
 	r := report.New(snap, at, findings, proj)
 	r.AddPastEpisodes(past)
+	if snap.Bill != nil && opts.Book != nil {
+		// A bill without a complete month (ErrNoMonth) has nothing to
+		// reconcile yet; Month fails for no other reason.
+		if rec, err := reconcile.Month(snap, opts.Book); err == nil {
+			r.Reconciliation = rec
+		}
+	}
 	return r, nil
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/internal/awsemu"
+	"github.com/shopspring/decimal"
 )
 
 // fakeAWSEnv gives the SDK static fake credentials and keeps it from
@@ -279,5 +281,54 @@ func TestScanNoCredentials(t *testing.T) {
 	if code != exitFailed || stdout != "" || strings.Count(stderr, "\n") != 1 ||
 		!strings.HasPrefix(stderr, `cwlens: no AWS credentials found (tried the environment's AWS_ACCESS_KEY_ID, the shared config and credentials files for profile "default", SSO, web identity, and the ECS and EC2 roles)`) {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+// TestReportReconcilesTheBill: a snapshot with a bill gets the
+// reconciliation section, every bill line in it, its total the bill's.
+func TestReportReconcilesTheBill(t *testing.T) {
+	snap, err := cwlens.ReadSnapshot(small)
+	if err != nil {
+		t.Fatal(err)
+	}
+	oct, nov := time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	dec := decimal.RequireFromString
+	snap.Bill = &cwlens.Bill{ReadAt: nov, Currency: "USD", Months: []cwlens.BillMonth{{Start: oct, End: nov, Complete: true, Lines: []cwlens.BillLine{
+		{Service: "AmazonCloudWatch", UsageType: "DataProcessing-Bytes", UnblendedCost: dec("12.34"), NetAmortizedCost: dec("12.34"), UsageQuantity: dec("24.68"), Unit: "GB"},
+		{Service: "AmazonCloudWatch", UsageType: "CW:Requests", UnblendedCost: dec("0.05"), NetAmortizedCost: dec("0.05"), UsageQuantity: dec("5000"), Unit: "Requests"},
+	}}}}
+	path := filepath.Join(t.TempDir(), "billed.json")
+	if err := cwlens.WriteSnapshot(path, snap); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(context.Background(), "report", path, "--format", "json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var doc struct {
+		Reconciliation *struct {
+			BilledCost string `json:"billed_cost"`
+			Rows       []struct {
+				UsageType string `json:"usage_type"`
+				Modelled  bool   `json:"modelled"`
+			} `json:"rows"`
+		} `json:"reconciliation"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	rec := doc.Reconciliation
+	if rec == nil || rec.BilledCost != "12.39" {
+		t.Fatalf("reconciliation = %+v, want the bill's total 12.39", rec)
+	}
+	got := map[string]bool{}
+	for _, r := range rec.Rows {
+		got[r.UsageType] = r.Modelled
+	}
+	if m, ok := got["DataProcessing-Bytes"]; !ok || !m {
+		t.Errorf("rows %+v: DataProcessing-Bytes missing or not modelled", rec.Rows)
+	}
+	if m, ok := got["CW:Requests"]; !ok || m {
+		t.Errorf("rows %+v: CW:Requests missing or modelled", rec.Rows)
 	}
 }

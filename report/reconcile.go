@@ -1,0 +1,47 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/cwlens/cwlens/reconcile"
+	"github.com/jedib0t/go-pretty/v6/table"
+	"github.com/jedib0t/go-pretty/v6/text"
+	"github.com/shopspring/decimal"
+)
+
+// reconciliationTable sets each usage type of the billed month beside the
+// model, with the totals and what explains each difference.
+func reconciliationTable(rec *reconcile.Reconciliation) section {
+	sec := section{title: fmt.Sprintf("Bill and model, %s (%d of %d days in the snapshot)",
+		rec.Start.Format("January 2006"), rec.CoveredDays, rec.MonthDays)}
+	t := table.NewWriter()
+	t.AppendHeader(table.Row{"service", "usage type", "billed qty", "model qty", "billed", "net amortized", "model", "difference", "explanation"})
+	for _, r := range rec.Rows {
+		model, qty := FormatUSD(r.ModelCost), r.ModelQuantity.String()
+		if !r.Modelled {
+			model, qty = "—", "—"
+		}
+		t.AppendRow(table.Row{r.Service, r.UsageType, r.BilledQuantity.String() + " " + r.Unit, qty,
+			FormatUSD(r.BilledCost), FormatUSD(r.NetAmortized), model, difference(r.Difference, r.Percent),
+			strings.Join(r.Explanations, "; ")})
+	}
+	t.AppendFooter(table.Row{"total", "", "", "", FormatUSD(rec.BilledCost), FormatUSD(rec.NetAmortized), FormatUSD(rec.ModelCost),
+		difference(rec.Difference, rec.Percent), ""})
+	sec.cfg = []table.ColumnConfig{{Number: 3, Align: text.AlignRight}, {Number: 4, Align: text.AlignRight},
+		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
+		{Number: 8, Align: text.AlignRight}, {Name: "explanation", WidthMax: 60}}
+	sec.w = t
+	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
+	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
+	return sec
+}
+
+// difference formats a difference in dollars and, when the model is not
+// zero, in percent of it.
+func difference(d decimal.Decimal, percent *decimal.Decimal) string {
+	if percent == nil {
+		return FormatDeltaUSD(d)
+	}
+	return fmt.Sprintf("%s (%s %%)", FormatDeltaUSD(d), percent.StringFixed(1))
+}

@@ -1,0 +1,71 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cwlens/cwlens/reconcile"
+	"github.com/shopspring/decimal"
+)
+
+func testReconciliation() *reconcile.Reconciliation {
+	d := decimal.RequireFromString
+	pct := d("-16.1")
+	return &reconcile.Reconciliation{
+		Start: time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC), End: time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC),
+		CoveredDays: 31, MonthDays: 31,
+		Rows: []reconcile.Row{
+			{Service: "AmazonCloudWatch", UsageType: "CW:Requests", Unit: "Requests", BilledQuantity: d("37000"), BilledCost: d("0.37"),
+				NetAmortized: d("0.37"), Difference: d("0.37"), Explanations: []string{reconcile.NotModelled}},
+			{Service: "AmazonCloudWatch", UsageType: "DataProcessing-Bytes", Unit: "GB", Modelled: true, ModelQuantity: d("31"),
+				ModelCost: d("15.5"), BilledQuantity: d("31"), BilledCost: d("13"), NetAmortized: d("13"), Difference: d("-2.5"),
+				Percent: &pct, Explanations: []string{"free tier: the first 5 GB of Logs ingestion a month are not billed ($2.50)"}},
+		},
+		ModelCost: d("15.5"), BilledCost: d("13.37"), NetAmortized: d("13.37"), Difference: d("-2.13"),
+	}
+}
+
+// TestReconciliationSection: the table and Markdown formats show every
+// usage type of the billed month, not-modelled ones too, with the totals;
+// JSON carries it as reconciliation; a report without a bill has none.
+func TestReconciliationSection(t *testing.T) {
+	r := smallReport()
+	r.Reconciliation = testReconciliation()
+	for _, f := range []Format{FormatTable, FormatMarkdown} {
+		var b bytes.Buffer
+		if err := Write(&b, r, f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		for _, want := range []string{"Bill and model, October 2025 (31 of 31 days in the snapshot)", "CW:Requests", "not modelled",
+			"DataProcessing-Bytes", "-$2.50 (-16.1 %)", "free tier", "$13.37", "$15.50", "-$2.13"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: no %q in\n%s", f, want, out)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := Write(&b, r, FormatJSON, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Reconciliation *reconcile.Reconciliation `json:"reconciliation"`
+	}
+	if err := json.Unmarshal(b.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Reconciliation == nil || len(doc.Reconciliation.Rows) != 2 || !doc.Reconciliation.BilledCost.Equal(decimal.RequireFromString("13.37")) {
+		t.Errorf("JSON reconciliation = %+v", doc.Reconciliation)
+	}
+
+	b.Reset()
+	if err := Write(&b, smallReport(), FormatJSON, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), `"reconciliation"`) {
+		t.Error("a report without a bill carries a reconciliation")
+	}
+}
