@@ -113,6 +113,7 @@ func (pr *projector) tiered() {
 	}
 	pr.customMetrics()
 	pr.dataProtection()
+	pr.placeLines()
 }
 
 // dataProtection adds, for each group whose data protection policy is
@@ -120,20 +121,23 @@ func (pr *projector) tiered() {
 // scanned: https://aws.amazon.com/cloudwatch/pricing/, "Data Protection"),
 // now and after the scenario's change to its ingestion.
 func (pr *projector) dataProtection() {
+	var ingestion map[string]int // a group's first ingestion line, built on first use
 	for gi := range pr.snap.LogGroups {
 		g := &pr.snap.LogGroups[gi]
 		if g.DataProtectionStatus != cwlens.DataProtectionActivated {
 			continue
 		}
-		ut := UsageType(pr.region, UsageDataProtection)
-		in := -1
-		for i, l := range pr.p.Lines {
-			if l.Subject == g.Name && strings.HasPrefix(l.Component, "ingestion") {
-				in = i
-				break
+		if ingestion == nil {
+			ingestion = map[string]int{}
+			for i, l := range pr.p.Lines {
+				if _, seen := ingestion[l.Subject]; !seen && strings.HasPrefix(l.Component, "ingestion") {
+					ingestion[l.Subject] = i
+				}
 			}
 		}
-		if in < 0 {
+		ut := UsageType(pr.region, UsageDataProtection)
+		in, ok := ingestion[g.Name]
+		if !ok {
 			pr.unknown(g.Name, ut, "data protection scans the ingested bytes, whose price or volume is unknown")
 			continue
 		}
@@ -250,15 +254,40 @@ func (pr *projector) customMetrics() {
 	}
 }
 
-// insertLine adds l after the last line of its subject, so that a
-// subject's lines stay together; at the end when the subject has none.
-func (pr *projector) insertLine(l cwlens.ProjectionLine) {
-	at := len(pr.p.Lines)
-	for i := len(pr.p.Lines) - 1; i >= 0; i-- {
-		if pr.p.Lines[i].Subject == l.Subject {
-			at = i + 1
-			break
+// insertLine queues l to go after the last line of its subject, so that a
+// subject's lines stay together; placeLines puts the queued lines in place.
+func (pr *projector) insertLine(l cwlens.ProjectionLine) { pr.queued = append(pr.queued, l) }
+
+// placeLines puts the queued lines, in one pass, where inserting them one
+// by one would: after the last line of their subject in the order queued,
+// and those of a subject with no line at the end, grouped by subject in the
+// order the subjects were first queued. (Inserting each into the middle of
+// the lines was quadratic in an account's metric filters.)
+func (pr *projector) placeLines() {
+	if len(pr.queued) == 0 {
+		return
+	}
+	bySubject := make(map[string][]cwlens.ProjectionLine, len(pr.queued))
+	for _, l := range pr.queued {
+		bySubject[l.Subject] = append(bySubject[l.Subject], l)
+	}
+	last := make(map[string]int, len(pr.p.Lines))
+	for i, l := range pr.p.Lines {
+		last[l.Subject] = i
+	}
+	out := make([]cwlens.ProjectionLine, 0, len(pr.p.Lines)+len(pr.queued))
+	for i, l := range pr.p.Lines {
+		out = append(out, l)
+		if last[l.Subject] == i {
+			out = append(out, bySubject[l.Subject]...)
+			delete(bySubject, l.Subject)
 		}
 	}
-	pr.p.Lines = slices.Insert(pr.p.Lines, at, l)
+	for _, l := range pr.queued {
+		if ls, ok := bySubject[l.Subject]; ok {
+			out = append(out, ls...)
+			delete(bySubject, l.Subject)
+		}
+	}
+	pr.p.Lines, pr.queued = out, nil
 }

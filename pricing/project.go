@@ -80,9 +80,10 @@ type projector struct {
 	at        time.Time // the evaluation time
 	p         *cwlens.Projection
 	used      map[string]Price
-	extra     []string // assumptions stated by scenario changes
-	outside   []string // services not on Fargate, not priced
-	measured  []string // services priced on the task-hours they ran
+	extra     []string                // assumptions stated by scenario changes
+	queued    []cwlens.ProjectionLine // lines placed by placeLines
+	outside   []string                // services not on Fargate, not priced
+	measured  []string                // services priced on the task-hours they ran
 	lineCount int
 	prices    map[string]priceResult
 	buf       []float64 // scratch for medians
