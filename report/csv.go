@@ -5,9 +5,11 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/reconcile"
 )
 
 // writeCSV writes one table: a header row, then every row of every section.
@@ -84,7 +86,25 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 			block([]string{"subject", "usage_type", "reason"}, rows)
 		}
 	}
+	if rec := r.Reconciliation; o.Sections.has(SectionProjection) && rec != nil {
+		block(reconciliationCSV(rec))
+	}
 	return tab.write(w)
+}
+
+// reconciliationCSV is the reconciliation's header and rows, the total last.
+func reconciliationCSV(rec *reconcile.Reconciliation) ([]string, [][]string) {
+	month := rec.Start.UTC().Format("2006-01")
+	var rows [][]string
+	for _, x := range rec.Rows {
+		rows = append(rows, []string{"reconciliation", month, x.Service, x.UsageType, x.Unit, strconv.FormatBool(x.Modelled),
+			x.ModelQuantity.String(), x.ModelCost.String(), x.BilledQuantity.String(), x.BilledCost.String(), x.NetAmortized.String(),
+			x.Difference.String(), decimalOrEmpty(x.Percent), strings.Join(x.Explanations, "; ")})
+	}
+	rows = append(rows, []string{"reconciliation", month, "total", "", "", "", "", rec.ModelCost.String(), "", rec.BilledCost.String(),
+		rec.NetAmortized.String(), rec.Difference.String(), decimalOrEmpty(rec.Percent), ""})
+	return []string{"month", "service", "usage_type", "unit", "modelled", "model_quantity", "model_cost_usd", "billed_quantity",
+		"billed_cost_usd", "net_amortized_cost_usd", "difference_usd", "difference_percent", "explanation"}, rows
 }
 
 // csvTable gathers the sections' rows under the union of their columns.

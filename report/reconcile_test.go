@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -28,7 +29,7 @@ func testReconciliation() *reconcile.Reconciliation {
 	}
 }
 
-// TestReconciliationSection: the table and Markdown formats show every
+// TestReconciliationSection: the table, Markdown and CSV formats show every
 // usage type of the billed month, not-modelled ones too, with the totals;
 // JSON carries it as reconciliation; a report without a bill has none.
 func TestReconciliationSection(t *testing.T) {
@@ -47,6 +48,32 @@ func TestReconciliationSection(t *testing.T) {
 			}
 		}
 	}
+
+	var c bytes.Buffer
+	if err := Write(&c, r, FormatCSV, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&c).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var got []string
+	for _, row := range recs[1:] {
+		if row[0] == "reconciliation" {
+			got = append(got, strings.Join([]string{row[col["month"]], row[col["service"]], row[col["usage_type"]], row[col["modelled"]],
+				row[col["billed_cost_usd"]], row[col["model_cost_usd"]], row[col["difference_usd"]], row[col["difference_percent"]]}, "|"))
+		}
+	}
+	want := []string{"2025-10|AmazonCloudWatch|CW:Requests|false|0.37|0|0.37|", "2025-10|AmazonCloudWatch|DataProcessing-Bytes|true|13|15.5|-2.5|-16.1",
+		"2025-10|total|||13.37|15.5|-2.13|"}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("CSV reconciliation rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
 	var b bytes.Buffer
 	if err := Write(&b, r, FormatJSON, Options{}); err != nil {
 		t.Fatal(err)
