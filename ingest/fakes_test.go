@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,6 +12,8 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/costexplorer"
+	cetypes "github.com/aws/aws-sdk-go-v2/service/costexplorer/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
@@ -169,4 +172,49 @@ type deniedLogs struct{ fakeLogs }
 
 func (deniedLogs) DescribeLogGroups(context.Context, *cloudwatchlogs.DescribeLogGroupsInput, ...func(*cloudwatchlogs.Options)) (*cloudwatchlogs.DescribeLogGroupsOutput, error) {
 	return nil, &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized"}
+}
+
+// badCE answers GetCostAndUsage with an amount that is not a number.
+type badCE struct{ CostExplorerAPI }
+
+func (badCE) GetCostAndUsage(context.Context, *costexplorer.GetCostAndUsageInput, ...func(*costexplorer.Options)) (*costexplorer.GetCostAndUsageOutput, error) {
+	v := func(s string) cetypes.MetricValue {
+		return cetypes.MetricValue{Amount: aws.String(s), Unit: aws.String("USD")}
+	}
+	return &costexplorer.GetCostAndUsageOutput{ResultsByTime: []cetypes.ResultByTime{{
+		TimePeriod: &cetypes.DateInterval{Start: aws.String("2025-10-01"), End: aws.String("2025-11-01")},
+		Groups: []cetypes.Group{{Keys: []string{"AmazonCloudWatch", "DataProcessing-Bytes"},
+			Metrics: map[string]cetypes.MetricValue{"UnblendedCost": v("1.5"), "NetAmortizedCost": v("abc"), "UsageQuantity": v("3")}}},
+	}}}, nil
+}
+
+// TestScanBillFailures: no Cost Explorer client, or an answer that does not
+// parse, is one gap of ce:GetCostAndUsage and no bill, beside the others.
+func TestScanBillFailures(t *testing.T) {
+	end := time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		ce     CostExplorerAPI
+		reason string
+	}{
+		{"no client", nil, "no Cost Explorer client"},
+		{"not a number", badCE{}, `NetAmortizedCost "abc"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			snap, err := NewWithClients(Clients{STS: fakeSTS{}, Logs: fakeLogs{}, CloudWatch: fakeMetrics{}, ECS: fakeECS{}, CostExplorer: tc.ce},
+				Options{Region: "us-east-1", Until: end, Days: 3, Now: func() time.Time { return end }, Bill: true}).Scan(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var bill []cwlens.Gap
+			for _, g := range snap.Gaps {
+				if strings.HasPrefix(g.API, "ce:") {
+					bill = append(bill, g)
+				}
+			}
+			if len(bill) != 1 || bill[0].API != "ce:GetCostAndUsage" || !strings.Contains(bill[0].Reason, tc.reason) || snap.Bill != nil {
+				t.Errorf("bill gaps %+v, bill %+v; want one ce:GetCostAndUsage gap naming %q", bill, snap.Bill, tc.reason)
+			}
+		})
+	}
 }
