@@ -176,7 +176,8 @@ type htmlView struct {
 	TopGroupsChart *svgChart
 	Multiples      []*svgChart
 
-	Projection *projectionView
+	Projection     *projectionView
+	Reconciliation *reconciliationView
 
 	ShowFindings, ShowGroups bool
 }
@@ -379,6 +380,9 @@ func newHTMLView(r *Report) (*htmlView, error) {
 			return nil, err
 		}
 		v.Projection = pv
+	}
+	if r.Reconciliation != nil {
+		v.Reconciliation = newReconciliationView(r.Reconciliation)
 	}
 	return v, nil
 }
@@ -653,7 +657,7 @@ func writeHTML(w io.Writer, r *Report, sections Sections) error {
 	v.ShowFindings = sections.has(SectionFindings)
 	v.ShowGroups = sections.has(SectionInventory)
 	if !sections.has(SectionProjection) {
-		v.Projection = nil
+		v.Projection, v.Reconciliation = nil, nil
 	}
 	// The template writes each piece of text and each escaped value on its
 	// own: for 10,000 log groups, two million writes straight to a file.

@@ -45,3 +45,36 @@ func difference(d decimal.Decimal, percent *decimal.Decimal) string {
 	}
 	return fmt.Sprintf("%s (%s %%)", FormatDeltaUSD(d), percent.StringFixed(1))
 }
+
+// reconciliationView is the HTML page's reconciliation: each figure with
+// its JSON pointer, as the page's other figures.
+type reconciliationView struct {
+	Title                          string
+	Rows                           []reconciliationRowView
+	Billed, Net, Model, Difference figure
+	Note                           string
+}
+
+type reconciliationRowView struct {
+	Service, UsageType, Unit, Explanation string
+	Modelled                              bool
+	BilledQuantity, ModelQuantity         figure
+	Billed, Net, Model, Difference        figure
+}
+
+func newReconciliationView(rec *reconcile.Reconciliation) *reconciliationView {
+	sec := reconciliationTable(rec)
+	v := &reconciliationView{Title: sec.title, Note: sec.notes[0],
+		Billed: usdFigure("/reconciliation/billed_cost", rec.BilledCost), Net: usdFigure("/reconciliation/net_amortized_cost", rec.NetAmortized),
+		Model: usdFigure("/reconciliation/model_cost", rec.ModelCost), Difference: deltaFigure("/reconciliation/difference", rec.Difference)}
+	for i, r := range rec.Rows {
+		p := fmt.Sprintf("/reconciliation/rows/%d/", i)
+		v.Rows = append(v.Rows, reconciliationRowView{Service: r.Service, UsageType: r.UsageType,
+			Unit: r.Unit, BilledQuantity: quantityFigure(p+"billed_quantity", r.BilledQuantity),
+			ModelQuantity: quantityFigure(p+"model_quantity", r.ModelQuantity),
+			Explanation:   strings.Join(r.Explanations, "; "), Modelled: r.Modelled,
+			Billed: usdFigure(p+"billed_cost", r.BilledCost), Net: usdFigure(p+"net_amortized_cost", r.NetAmortized),
+			Model: usdFigure(p+"model_cost", r.ModelCost), Difference: deltaFigure(p+"difference", r.Difference)})
+	}
+	return v
+}

@@ -96,3 +96,22 @@ func TestReconciliationSection(t *testing.T) {
 		t.Error("a report without a bill carries a reconciliation")
 	}
 }
+
+// TestReconciliationHTML: the page shows the section, and each of its
+// figures equals the JSON's at its pointer (4 totals, 6 a modelled row, 4
+// a row without a model).
+func TestReconciliationHTML(t *testing.T) {
+	r := htmlFixtureReport()
+	before := checkFiguresMatchJSON(t, renderHTML(t, r), renderJSON(t, r))
+	r.Reconciliation = testReconciliation()
+	page := renderHTML(t, r)
+	after := checkFiguresMatchJSON(t, page, renderJSON(t, r))
+	if after-before != 4+6+4 {
+		t.Errorf("%d figures more with the reconciliation, want 14", after-before)
+	}
+	for _, want := range []string{`id="reconciliation"`, "Bill and model, October 2025", "CW:Requests", "not modelled", "free tier"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("the page has no %q", want)
+		}
+	}
+}
