@@ -199,6 +199,7 @@ func (r *run) runMetricCalls(ctx context.Context) {
 	g.SetLimit(r.s.opts.Concurrency)
 	for c := range r.batches.out {
 		if ctx.Err() != nil {
+			r.unsent.Add(1)
 			continue // drain: the scan is over
 		}
 		g.Go(func() error {

@@ -224,7 +224,7 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 
 	if err := ctx.Err(); err != nil {
 		r.mu.Lock()
-		r.gaps = append(r.gaps, cwlens.Gap{API: "*", Resource: "*", Reason: err.Error(), Subject: cwlens.SubjectAll})
+		r.gaps = append(r.gaps, cwlens.Gap{API: "*", Resource: "*", Reason: r.stoppedReason(err, s.opts.SampleEvents > 0), Subject: cwlens.SubjectAll})
 		r.mu.Unlock()
 	}
 	r.finishFilters()
@@ -234,6 +234,35 @@ func (s *Scanner) Scan(ctx context.Context) (*cwlens.Snapshot, error) {
 		return snap, fmt.Errorf("%w: %s", ErrNothingRead, firstReason(snap.Gaps))
 	}
 	return snap, nil
+}
+
+// stoppedReason says, for a scan whose context ended (Ctrl-C, a deadline),
+// what it had not read: the reader of the snapshot cannot tell otherwise
+// which nulls are zeros it missed.
+// The caller holds r.mu.
+func (r *run) stoppedReason(err error, sampling bool) string {
+	p := r.progress
+	var b strings.Builder
+	b.WriteString(err.Error())
+	b.WriteString(": the scan stopped before it finished; ")
+	cut, unsent := r.cut.Load(), r.unsent.Load()
+	if cut > 0 {
+		fmt.Fprintf(&b, "%d calls were cut short; ", cut)
+	}
+	if unsent > 0 {
+		fmt.Fprintf(&b, "%d GetMetricData calls were not made; ", unsent)
+	}
+	if cut+unsent > 0 {
+		b.WriteString("what they would have read is missing; ")
+	}
+	fmt.Fprintf(&b, "the listings had reached %d log groups, %d metric filters and %d services and may be incomplete", p.LogGroups, p.MetricFilters, p.Services)
+	switch {
+	case sampling && p.SampleGroups == 0:
+		b.WriteString("; no log events were sampled (sampling follows the metrics)")
+	case sampling:
+		fmt.Fprintf(&b, "; %d of %d log groups to sample were sampled", p.SampledGroups, p.SampleGroups)
+	}
+	return b.String()
 }
 
 func firstReason(gaps []cwlens.Gap) string {
@@ -334,6 +363,9 @@ type run struct {
 	batches *batcher
 
 	reads atomic.Int64 // successful calls
+	// cut counts calls the scan's end cut short, and unsent GetMetricData
+	// batches it never sent: what a stopped scan did not read.
+	cut, unsent atomic.Int64
 
 	mu      sync.Mutex
 	groups  map[string]*cwlens.LogGroup
@@ -380,6 +412,7 @@ func (r *run) gapRange(subject, resource string, tr timeRange, reason string) {
 // with points left missing, since every series read is complete.
 func (r *run) failRange(ctx context.Context, resource string, tr timeRange, err error) {
 	if canceled(ctx, err) {
+		r.cut.Add(1)
 		return
 	}
 	r.gapRange(cwlens.SubjectAll, resource, tr, errorReason(err))
@@ -389,6 +422,7 @@ func (r *run) failRange(ctx context.Context, resource string, tr timeRange, err 
 // the scan's end are not recorded one by one: Scan adds one gap for them.
 func (r *run) fail(ctx context.Context, api, resource string, err error) {
 	if canceled(ctx, err) {
+		r.cut.Add(1)
 		return
 	}
 	reason := errorReason(err)
