@@ -104,20 +104,13 @@ func jsonStart(s string) int {
 // HTTP/1.1") and the quoted fields after it (referrer, user agent), so
 // that a user agent's word count does not make a template of its own.
 func (t *tokenizer) appendText(toks []string, s string) []string {
-	i := 0
-	for i < len(s) {
-		for i < len(s) && isSpace(s[i]) {
-			i++
-		}
-		if i >= len(s) {
+	for i := 0; ; {
+		var j int
+		if i, j = nextWord(s, i); i >= len(s) {
 			break
 		}
 		if len(toks) >= t.maxTokens {
 			return append(toks, Wildcard)
-		}
-		j := i
-		for j < len(s) && !isSpace(s[j]) {
-			j++
 		}
 		tok := s[i:j]
 		if tok[0] == '"' {
@@ -153,25 +146,31 @@ func (t *tokenizer) appendText(toks []string, s string) []string {
 
 // appendWords appends the white-space-separated, masked words of s.
 func (t *tokenizer) appendWords(toks []string, s string) []string {
-	i := 0
-	for i < len(s) {
-		for i < len(s) && isSpace(s[i]) {
-			i++
-		}
-		if i >= len(s) {
+	for i := 0; ; {
+		var j int
+		if i, j = nextWord(s, i); i >= len(s) {
 			break
 		}
 		if len(toks) >= t.maxTokens {
 			return append(toks, Wildcard)
 		}
-		j := i
-		for j < len(s) && !isSpace(s[j]) {
-			j++
-		}
 		toks = append(toks, t.mask(s[i:j]))
 		i = j
 	}
 	return toks
+}
+
+// nextWord returns the bounds of the first white-space-separated word of s
+// at or after i; start is len(s) when there is none.
+func nextWord(s string, i int) (start, end int) {
+	for i < len(s) && isSpace(s[i]) {
+		i++
+	}
+	end = i
+	for end < len(s) && !isSpace(s[end]) {
+		end++
+	}
+	return i, end
 }
 
 // quotedValue returns the length of the key of tok when it is a key
