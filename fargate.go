@@ -7,8 +7,9 @@ import (
 
 // fargateMemory lists the task CPU sizes Fargate accepts for Linux tasks, in CPU
 // units (1024 units = 1 vCPU), with the memory sizes in MiB each one allows.
-// Source: the ECS API reference for TaskDefinition.Memory (see
-// ../shared/aws-facts.md §C); 8 and 16 vCPU need platform version 1.4.0 or later.
+// Source: the ECS API reference for TaskDefinition.Memory
+// (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html);
+// 8 and 16 vCPU need platform version 1.4.0 or later.
 var fargateMemory = map[int][]int{
 	256:   {512, 1024, 2048},
 	512:   steps(1024, 4096, 1024),

@@ -11,7 +11,7 @@ import (
 )
 
 // retentionDays lists the retention periods CloudWatch Logs accepts, in days
-// (PutRetentionPolicy; ../shared/aws-facts.md §A).
+// (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
 var retentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 // ValidRetentionDays reports whether CloudWatch Logs accepts a retention of
@@ -30,7 +30,8 @@ func ValidRetentionDays(days int) bool {
 func RetentionDaysAllowed() []int { return append([]int(nil), retentionDays...) }
 
 // ECS task CPU limits for the EC2 launch type: 0.125 to 192 vCPU
-// (RegisterTaskDefinition cpu; ../shared/aws-facts.md §C).
+// (RegisterTaskDefinition cpu,
+// https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
 const (
 	minEC2CPUUnits = 128
 	maxEC2CPUUnits = 196608
