@@ -29,12 +29,11 @@ func nabDir(t *testing.T) string {
 	return ""
 }
 
-// TestEvaluationNAB reports NAB's three scores, the onset-within-7 best F1
-// and the ROC AUC of the Scorer on NAB, and holds the shared subset to its
-// floor.
-func TestEvaluationNAB(t *testing.T) {
-	dir := nabDir(t)
-	set := loadNAB(t, dir, 7)
+// evalConfig is the default Scorer's configuration adjusted by
+// CWLENS_EVAL_MUTE (channels to mute) and CWLENS_EVAL_SET (fields to set),
+// the knobs for trying a change without editing the code.
+func evalConfig(t *testing.T) func(time.Duration) ScorerConfig {
+	t.Helper()
 	mute := uint16(0)
 	if m := os.Getenv("CWLENS_EVAL_MUTE"); m != "" {
 		v, _ := strconv.Atoi(m)
@@ -46,10 +45,26 @@ func TestEvaluationNAB(t *testing.T) {
 		setFields(t, &c, os.Getenv("CWLENS_EVAL_SET"))
 		return c
 	}
+	return cfg
+}
+
+// scoreSet scores every series of set.
+func scoreSet(cfg func(time.Duration) ScorerConfig, set []labelled) [][]float64 {
 	scores := make([][]float64, len(set))
 	for k := range set {
 		scores[k] = scoreSeries(cfg, &set[k])
 	}
+	return scores
+}
+
+// TestEvaluationNAB reports NAB's three scores, the onset-within-7 best F1
+// and the ROC AUC of the Scorer on NAB, and holds the shared subset to its
+// floor.
+func TestEvaluationNAB(t *testing.T) {
+	dir := nabDir(t)
+	set := loadNAB(t, dir, 7)
+	cfg := evalConfig(t)
+	scores := scoreSet(cfg, set)
 	std, thr := nabScore(set, scores, nabProfiles[0])
 	lowFP, _ := nabScore(set, scores, nabProfiles[1])
 	lowFN, _ := nabScore(set, scores, nabProfiles[2])
@@ -105,21 +120,8 @@ func TestEvaluationNAB(t *testing.T) {
 // to floors.
 func TestEvaluationGenerated(t *testing.T) {
 	set := genCorpus(4)
-	mute := uint16(0)
-	if m := os.Getenv("CWLENS_EVAL_MUTE"); m != "" {
-		v, _ := strconv.Atoi(m)
-		mute = uint16(v)
-	}
-	cfg := func(step time.Duration) ScorerConfig {
-		c := DefaultScorerConfig(step)
-		c.mute = mute
-		setFields(t, &c, os.Getenv("CWLENS_EVAL_SET"))
-		return c
-	}
-	scores := make([][]float64, len(set))
-	for k := range set {
-		scores[k] = scoreSeries(cfg, &set[k])
-	}
+	cfg := evalConfig(t)
+	scores := scoreSet(cfg, set)
 	f1, p, r, thr := onsetF1(set, scores, 7)
 	auc := rocAUC(set, scores)
 	t.Logf("generated (%d series): onset≤7 best F1 %.3f (P %.3f R %.3f at %.3f), ROC AUC %.3f", len(set), f1, p, r, thr, auc)
