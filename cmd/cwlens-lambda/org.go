@@ -13,10 +13,10 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/organizations"
 	orgtypes "github.com/aws/aws-sdk-go-v2/service/organizations/types"
-	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/batch"
+	"github.com/cwlens/cwlens/internal/s3keys"
 )
 
 // roleNameRE: IAM role names are 1–64 of letters, digits and +=,.@_-
@@ -125,18 +125,7 @@ func (a *assumer) ScannerFor(ctx context.Context, account, region string) (batch
 // ListKeys makes s3Store a batch.KeyLister (s3:ListObjectsV2, 1,000 keys a
 // page).
 func (s *s3Store) ListKeys(ctx context.Context, bucket, prefix string) ([]string, error) {
-	var keys []string
-	p := s3.NewListObjectsV2Paginator(s.c, &s3.ListObjectsV2Input{Bucket: aws.String(bucket), Prefix: aws.String(prefix)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("s3:ListObjectsV2 s3://%s/%s: %w", bucket, prefix, err)
-		}
-		for _, o := range page.Contents {
-			keys = append(keys, aws.ToString(o.Key))
-		}
-	}
-	return keys, nil
+	return s3keys.List(ctx, s.c, bucket, prefix)
 }
 
 // partition is the ARN partition of a Region: the function assumes roles in

@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/s3keys"
 	"github.com/cwlens/cwlens/orgreport"
 	"github.com/spf13/cobra"
 )
@@ -142,18 +143,7 @@ type s3Bucket struct {
 }
 
 func (b *s3Bucket) ListKeys(ctx context.Context, prefix string) ([]string, error) {
-	var keys []string
-	p := s3.NewListObjectsV2Paginator(b.client, &s3.ListObjectsV2Input{Bucket: aws.String(b.bucket), Prefix: aws.String(prefix)})
-	for p.HasMorePages() {
-		page, err := p.NextPage(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("s3:ListObjectsV2 s3://%s/%s: %w", b.bucket, prefix, err)
-		}
-		for _, o := range page.Contents {
-			keys = append(keys, aws.ToString(o.Key))
-		}
-	}
-	return keys, nil
+	return s3keys.List(ctx, b.client, b.bucket, prefix)
 }
 
 func (b *s3Bucket) Open(ctx context.Context, key string) (io.ReadCloser, error) {
