@@ -73,6 +73,13 @@ func TestLoghubRaw(t *testing.T) {
 }
 
 func readTruth(t *testing.T, path string) (truth, content []string) {
+	cols := readColumns(t, path, "EventId", "Content")
+	return cols[0], cols[1]
+}
+
+// readColumns returns the named columns of a Loghub structured CSV file.
+func readColumns(t *testing.T, path string, names ...string) [][]string {
+	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
@@ -86,11 +93,13 @@ func readTruth(t *testing.T, path string) (truth, content []string) {
 	for i, h := range rows[0] {
 		col[h] = i
 	}
+	out := make([][]string, len(names))
 	for _, r := range rows[1:] {
-		truth = append(truth, r[col["EventId"]])
-		content = append(content, r[col["Content"]])
+		for j, name := range names {
+			out[j] = append(out[j], r[col[name]])
+		}
 	}
-	return truth, content
+	return out
 }
 
 func distinct(s []string) int {
