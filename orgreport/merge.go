@@ -33,9 +33,9 @@ const Scope = "organization"
 // DefaultKeep is how many findings the merged report keeps by default.
 const DefaultKeep = 100
 
-// MaxMemberBytes bounds one member's report or failure record; a larger
-// object is refused rather than read into memory.
-const MaxMemberBytes = 256 << 20
+// MaxMemberBytes bounds one member's report or failure record, as a
+// previous report is bounded; a larger object is refused, not read on.
+const MaxMemberBytes = cwlens.MaxStateBytes
 
 // Member statuses.
 const (
@@ -240,7 +240,7 @@ func (m *merger) add(ctx context.Context, src Source, o Object) error {
 		return fmt.Errorf("opening %s: %w", o.Key, err)
 	}
 	defer rc.Close()
-	r := &limitedReader{r: rc, n: MaxMemberBytes}
+	r := cwlens.LimitReader(rc, o.Key, MaxMemberBytes, "member report")
 	if o.Failed {
 		return m.addFailure(o, r, row)
 	}
@@ -430,36 +430,12 @@ func decodeOne(r io.Reader, v any) error {
 }
 
 func describe(err error) error {
-	var lim *tooLargeError
-	if errors.As(err, &lim) {
-		return err
+	var tl *cwlens.TooLargeError
+	if errors.As(err, &tl) {
+		return tl // the MemberError names the object
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return errors.New("empty or truncated JSON")
 	}
 	return fmt.Errorf("not a valid report: %s", strings.TrimPrefix(err.Error(), "json: "))
-}
-
-type tooLargeError struct{ limit int64 }
-
-func (e *tooLargeError) Error() string {
-	return fmt.Sprintf("larger than %d MiB", e.limit>>20)
-}
-
-// limitedReader fails, rather than ending quietly, once n bytes are read.
-type limitedReader struct {
-	r io.Reader
-	n int64
-}
-
-func (l *limitedReader) Read(p []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, &tooLargeError{limit: MaxMemberBytes}
-	}
-	if int64(len(p)) > l.n {
-		p = p[:l.n]
-	}
-	n, err := l.r.Read(p)
-	l.n -= int64(n)
-	return n, err
 }
