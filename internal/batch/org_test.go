@@ -78,7 +78,12 @@ func TestOrgRun(t *testing.T) {
 	org := &fakeOrg{accounts: []string{"222222222222", "111111111111", "333333333333"}, refused: map[string]bool{"333333333333": true},
 		scanner: &fixedScanner{snaps: snaps}}
 	var log bytes.Buffer
-	o := &OrgRunner{Runner: newRunner(nil, store, sns, &log), Accounts: org, Assume: org, Keys: store, Org: OrgConfig{Concurrency: 7}}
+	// The store refuses to read a report.json whole: members' reports are
+	// merged as they stream.
+	streaming := &streamStore{memStore: store}
+	runner := newRunner(nil, store, sns, &log)
+	runner.Store = streaming
+	o := &OrgRunner{Runner: runner, Accounts: org, Assume: org, Keys: store, Org: OrgConfig{Concurrency: 7}}
 
 	out, err := step(t, o, `{"org":{"step":"plan","run":"r1","regions":["us-east-1","eu-west-1"]}}`)
 	if err != nil {
@@ -126,6 +131,9 @@ func TestOrgRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	mr := out.(MergeResult)
+	if n := len(streaming.opened); n < 4 {
+		t.Errorf("the merge streamed %d objects, want the 4 member reports at least", n)
+	}
 	if mr.Members != 6 || mr.Failed != 2 || mr.Complete || !mr.Alerted || len(sns.sent) != 1 {
 		t.Fatalf("merge = %+v, %d alerts", mr, len(sns.sent))
 	}
