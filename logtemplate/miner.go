@@ -472,11 +472,30 @@ func enumWord(tok string) bool {
 // calendarWord reports the English day and month names and their
 // three-letter abbreviations, as dates write them.
 func calendarWord(tok string) bool {
-	switch strings.Trim(tok, "[](),.") {
+	lo, hi := 0, len(tok)
+	for lo < hi && dateTrim(tok[lo]) {
+		lo++
+	}
+	for hi > lo && dateTrim(tok[hi-1]) {
+		hi--
+	}
+	if n := hi - lo; n < 3 || n > 9 || !isUpper(tok[lo]) { // the names' lengths: a cheap no for most words
+		return false
+	}
+	switch tok[lo:hi] {
 	case "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
 		"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday",
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 		"January", "February", "March", "April", "June", "July", "August", "September", "October", "November", "December":
+		return true
+	}
+	return false
+}
+
+// dateTrim reports the brackets and punctuation around a date's names.
+func dateTrim(c byte) bool {
+	switch c {
+	case '[', ']', '(', ')', ',', '.':
 		return true
 	}
 	return false

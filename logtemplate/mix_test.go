@@ -62,3 +62,21 @@ func BenchmarkMix(b *testing.B) {
 	reportCPURate(b, cpu, b.N)
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "lines/s")
 }
+
+// BenchmarkMixTokens is BenchmarkMix's tokenizing alone (header learned,
+// no tree): what splitting and masking cost per line, apart from matching.
+func BenchmarkMixTokens(b *testing.B) {
+	lines := mixTexts(loggen.Mix(1<<14, 3))
+	t := newTokenizer(DefaultConfig().MaxTokens)
+	t.hdr = t.learnHeader(lines[:learnLines])
+	for _, l := range lines {
+		t.tokens(l)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	cpu := cpuTime()
+	for i := 0; i < b.N; i++ {
+		t.tokens(lines[i&(1<<14-1)])
+	}
+	reportCPURate(b, cpu, b.N)
+}

@@ -260,10 +260,58 @@ func (t *tokenizer) appendRequest(toks []string, q string, m int) []string {
 // jsonField is one scalar (or cut-off) value of a JSON object, its key
 // the dotted path from the top object.
 type jsonField struct {
-	key  string // interned
+	key  *jsonKey
 	val  string // as written in the line: quotes, escapes and all
 	kind jsontext.Kind
 	msg  bool // the message: mined as text
+}
+
+// jsonKey is an interned dotted key with what its tokens need, worked out
+// once per key rather than once per line: the token of a variable value
+// (key=<*>) and of a null one, and whether the key names a message.
+type jsonKey struct {
+	name       string
+	wild, null string
+	message    bool
+	spaced     bool
+}
+
+// jsonKey returns the interned key for path.
+func (t *tokenizer) jsonKey(path []byte) *jsonKey {
+	if k, ok := t.keys[string(path)]; ok {
+		return k
+	}
+	if len(t.keys) >= internCap {
+		clear(t.keys)
+	}
+	name := string(path)
+	// Keys with white space in them (rare, but JSON allows it) are
+	// variables whole: a token holds no space.
+	k := &jsonKey{name: name, wild: Wildcard, null: Wildcard, message: messageKey(name), spaced: hasSpace(name)}
+	if !k.spaced {
+		k.wild = t.keyValue(name, Wildcard)
+		k.null = t.keyValue(name, "null")
+	}
+	t.keys[name] = k
+	return k
+}
+
+// keyValue returns the masked token key=val; a key may hold digits.
+func (t *tokenizer) keyValue(key, val string) string {
+	out := append(t.buf[:0], key...)
+	out = append(out, '=')
+	out = append(out, val...)
+	t.buf = out
+	return t.mask(t.internBytes(out))
+}
+
+func hasSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if isSpace(s[i]) {
+			return true
+		}
+	}
+	return false
 }
 
 // jsonOptions make the scanner accept what loggers write: repeated keys
@@ -297,7 +345,7 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 	start := len(toks)
 	fs := t.fields
 	for i := 1; i < len(fs); i++ { // insertion sort: few fields, no allocation
-		for k := i; k > 0 && fs[k].key < fs[k-1].key; k-- {
+		for k := i; k > 0 && fs[k].key.name < fs[k-1].key.name; k-- {
 			fs[k], fs[k-1] = fs[k-1], fs[k]
 		}
 	}
@@ -306,7 +354,7 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 		if i > 0 {
 			sb = append(sb, ',')
 		}
-		sb = append(sb, f.key...)
+		sb = append(sb, f.key.name...)
 	}
 	sb = append(sb, '}')
 	t.buf = sb
@@ -362,43 +410,43 @@ func (t *tokenizer) readObject(obj string, d int) bool {
 			continue
 		}
 		end := int(t.dec.InputOffset())
-		key := t.internBytes(t.path)
+		key := t.jsonKey(t.path)
 		t.fields = append(t.fields, jsonField{
 			key:  key,
 			val:  obj[end-len(v) : end],
 			kind: kind,
-			msg:  d == 1 && kind == '"' && messageKey(key),
+			msg:  d == 1 && kind == '"' && key.message,
 		})
 	}
 }
 
 // jsonToken renders one field as key=value, the value masked as one
 // datum: numbers, booleans, arrays and cut-off objects are variables;
-// strings as maskValue says. Keys with white space in them (rare, but
-// JSON allows it) are variables too: a token holds no space.
+// strings as maskValue says. Keys with white space in them are variables
+// whole (jsonKey).
 func (t *tokenizer) jsonToken(f jsonField) string {
-	if strings.ContainsAny(f.key, " \t\r\n\v\f") {
-		return Wildcard
-	}
-	out := append(t.buf[:0], f.key...)
-	out = append(out, '=')
 	switch f.kind {
 	case '"':
 		v := f.val[1 : len(f.val)-1]
-		if strings.ContainsAny(v, "0123456789 \t") || isPath(v) && strings.Count(v, "/") >= 2 {
-			out = append(out, Wildcard...)
-			break
+		if f.key.spaced || datumString(v) || isPath(v) && strings.Count(v, "/") >= 2 {
+			return f.key.wild
 		}
-		out = append(out, v...)
-		t.buf = out
-		return t.mask(t.internBytes(out))
+		return t.keyValue(f.key.name, v)
 	case 'n':
-		out = append(out, "null"...)
-	default:
-		out = append(out, Wildcard...)
+		return f.key.null
 	}
-	t.buf = out
-	return t.mask(t.internBytes(out)) // a key may hold digits
+	return f.key.wild
+}
+
+// datumString reports a string value with a digit, a space or a tab in it:
+// an id, a number, a time or a phrase, a variable whole.
+func datumString(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; isDigit(c) || c == ' ' || c == '\t' {
+			return true
+		}
+	}
+	return false
 }
 
 // appendMessage appends the words of a JSON message string. An escaped

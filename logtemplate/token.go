@@ -61,6 +61,7 @@ type tokenizer struct {
 	buf       []byte
 	date      []bool // per token: a day or month name maskDates masked
 	intern    map[string]string
+	keys      map[string]*jsonKey // JSON keys, interned with their tokens
 
 	hdr    *header // the log's header, once learned; nil for none
 	shape  string  // the structure tokens found: a JSON key set, or ""
@@ -79,7 +80,7 @@ type tokenizer struct {
 const internCap = 1 << 16
 
 func newTokenizer(maxTokens int) *tokenizer {
-	return &tokenizer{maxTokens: maxTokens, intern: make(map[string]string)}
+	return &tokenizer{maxTokens: maxTokens, intern: make(map[string]string), keys: make(map[string]*jsonKey)}
 }
 
 // maxDateTokens bounds a written-out date: weekday, month, day, time, year
