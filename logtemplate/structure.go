@@ -106,7 +106,8 @@ func jsonStart(s string) int {
 func (t *tokenizer) appendText(toks []string, s string) []string {
 	for i := 0; ; {
 		var j int
-		if i, j = nextWord(s, i); i >= len(s) {
+		var u uint8
+		if i, j, u = nextWord(s, i); i >= len(s) {
 			break
 		}
 		if len(toks) >= t.maxTokens {
@@ -131,14 +132,14 @@ func (t *tokenizer) appendText(toks []string, s string) []string {
 				continue
 			}
 		}
-		if q := quotedValue(tok); q > 0 {
+		if q := quotedValue(tok, u); q > 0 {
 			if end := closingQuote(s, i+q+1); end >= j {
 				toks = t.appendField(toks, s[i:i+q], s[i+q+1:end], s[i:end+1])
 				i = end + 1
 				continue
 			}
 		}
-		toks = append(toks, t.mask(tok))
+		toks = append(toks, t.maskOf(tok, u))
 		i = j
 	}
 	return toks
@@ -148,34 +149,44 @@ func (t *tokenizer) appendText(toks []string, s string) []string {
 func (t *tokenizer) appendWords(toks []string, s string) []string {
 	for i := 0; ; {
 		var j int
-		if i, j = nextWord(s, i); i >= len(s) {
+		var u uint8
+		if i, j, u = nextWord(s, i); i >= len(s) {
 			break
 		}
 		if len(toks) >= t.maxTokens {
 			return append(toks, Wildcard)
 		}
-		toks = append(toks, t.mask(s[i:j]))
+		toks = append(toks, t.maskOf(s[i:j], u))
 		i = j
 	}
 	return toks
 }
 
 // nextWord returns the bounds of the first white-space-separated word of s
-// at or after i; start is len(s) when there is none.
-func nextWord(s string, i int) (start, end int) {
+// at or after i, and the union of its bytes' classes; start is len(s)
+// when there is none.
+func nextWord(s string, i int) (start, end int, u uint8) {
 	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
 	end = i
-	for end < len(s) && !isSpace(s[end]) {
-		end++
+	for ; end < len(s); end++ {
+		c := class[s[end]]
+		if c&space != 0 {
+			break
+		}
+		u |= c
 	}
-	return i, end
+	return i, end, u
 }
 
 // quotedValue returns the length of the key of tok when it is a key
-// followed by = and an opening quote (msg="…), or 0.
-func quotedValue(tok string) int {
+// followed by = and an opening quote (msg="…), or 0. u is the union of
+// tok's bytes' classes.
+func quotedValue(tok string, u uint8) int {
+	if u&equals == 0 {
+		return 0
+	}
 	k := strings.IndexByte(tok, '=')
 	if k < 1 || k+1 >= len(tok) || tok[k+1] != '"' || kvKey(tok) != k+1 {
 		return 0

@@ -35,6 +35,7 @@ var class = func() (t [256]uint8) {
 	for _, c := range []byte("/\\") {
 		t[c] |= slash
 	}
+	t['='] |= equals
 	return t
 }()
 
@@ -43,7 +44,17 @@ const (
 	digit
 	space
 	slash
+	equals
 )
+
+// classes returns the union of the classes of s's bytes.
+func classes(s string) uint8 {
+	u := uint8(0)
+	for i := 0; i < len(s); i++ {
+		u |= class[s[i]]
+	}
+	return u
+}
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
@@ -188,12 +199,19 @@ func numericMask(tok string) bool {
 }
 
 // mask returns tok with its variable fields replaced by Wildcard.
-func (t *tokenizer) mask(tok string) string {
-	if !needsMask(tok) {
+func (t *tokenizer) mask(tok string) string { return t.maskOf(tok, classes(tok)) }
+
+// maskOf is mask for a token whose bytes' classes (their union) the
+// caller has at hand, from the scan that found the token.
+func (t *tokenizer) maskOf(tok string, u uint8) string {
+	if !needsMask(tok, u) {
 		return tok
 	}
-	out := appendMasked(t.buf[:0], tok)
+	out := appendMasked(t.buf[:0], tok, u&slash != 0)
 	t.buf = out
+	if string(out) == Wildcard { // a number, a time, an id: the commonest
+		return Wildcard
+	}
 	if string(out) == tok {
 		return tok
 	}
@@ -214,12 +232,11 @@ func (t *tokenizer) internBytes(b []byte) string {
 }
 
 // needsMask is the fast path: a token without digits, slashes (either
-// way) or a boolean field has no field that masking would change.
-func needsMask(tok string) bool {
-	for i := 0; i < len(tok); i++ {
-		if class[tok[i]]&(digit|slash) != 0 {
-			return true
-		}
+// way) or a boolean field has no field that masking would change. u is
+// the union of its bytes' classes.
+func needsMask(tok string, u uint8) bool {
+	if u&(digit|slash) != 0 {
+		return true
 	}
 	n := len(tok)
 	return n >= 4 && (tok[n-1]|0x20 == 'e' || isDelim(tok[n-1])) && boolLast(tok)
@@ -261,10 +278,11 @@ func boolAt(s string) bool {
 	return n == len(s) || isDelim(s[n])
 }
 
-// appendMasked appends tok to out with each variable field masked.
-func appendMasked(out []byte, tok string) []byte {
+// appendMasked appends tok to out with each variable field masked;
+// slashes says whether tok holds a slash (else it is no URL).
+func appendMasked(out []byte, tok string, slashes bool) []byte {
 	// A URL is one value whatever its punctuation: keep the scheme.
-	if k := strings.Index(tok, "://"); k > 0 && isScheme(tok[:k]) { // rare: cheap to look
+	if k := urlScheme(tok, slashes); k > 0 {
 		end := len(tok)
 		for end > k+3 && (isDelim(tok[end-1]) || tok[end-1] == '.') {
 			end--
@@ -339,6 +357,19 @@ func isUUID(s string) bool {
 	return true
 }
 
+// urlScheme returns the length of the scheme of a URL that tok starts
+// with ("https://…" gives 5), or 0; slashes says whether tok holds a
+// slash at all.
+func urlScheme(tok string, slashes bool) int {
+	if !slashes {
+		return 0
+	}
+	if k := strings.Index(tok, "://"); k > 0 && isScheme(tok[:k]) {
+		return k
+	}
+	return 0
+}
+
 func isScheme(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; isDelim(c) {
@@ -359,6 +390,9 @@ func appendField(out []byte, f string) []byte {
 		} else if f[i] == '_' && i+1 < len(f) && (isDigit(f[i+1]) || f[i+1] == '-' && i+2 < len(f) && isDigit(f[i+2])) {
 			idRun = true
 		}
+	}
+	if digits == len(f) && digits > 0 { // a whole number: the commonest field
+		return append(out, Wildcard...)
 	}
 	if isPath(f) {
 		if digits > 0 || strings.Count(strings.TrimRight(f, "/\\"), f[:1]) >= 2 {
