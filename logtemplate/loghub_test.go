@@ -7,12 +7,16 @@ import (
 	"testing"
 )
 
-// loghubDir is ../shared/benchdata/loghub from the repository root: the
+// loghubDir is ../shared/benchdata/loghub from the repository root, or
+// $LOGHUB_SHARED where the repository is checked out elsewhere: the
 // Loghub-2k samples are research data and are never copied into the repo.
 func loghubDir(t *testing.T) string {
 	t.Helper()
 	_, file, _, _ := runtime.Caller(0)
 	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "benchdata", "loghub")
+	if d := os.Getenv("LOGHUB_SHARED"); d != "" {
+		dir = d
+	}
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("Loghub samples absent (%v)", err)
 	}
