@@ -136,7 +136,7 @@ func runReport(stdout io.Writer, f *reportFlags, load func(args []string) (*cwle
 // snapshotFile loads the snapshot file named by the first argument.
 func snapshotFile(args []string) (*cwlens.Snapshot, error) { return cwlens.ReadSnapshot(args[0]) }
 
-// runPipeline builds the report of snap, writes it, and turns what it found
+// runPipeline builds the report of snap, which it takes over, writes it, and turns what it found
 // into the command's outcome: a partial snapshot or findings at or above
 // --fail-on end the command with their exit status.
 func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, sections report.Sections) error {
@@ -144,6 +144,7 @@ func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, secti
 	if err != nil {
 		return err
 	}
+	dropUnreadSeries(snap)
 	// Every step reads the snapshot as of the evaluation time, each into a
 	// copy of its own; read once here, the steps share the copy and the
 	// original can be collected (for 50,000 log groups, each copy is
@@ -174,6 +175,22 @@ func runPipeline(stdout io.Writer, snap *cwlens.Snapshot, o reportOptions, secti
 		}
 	}
 	return verdict(r, o.failOn)
+}
+
+// dropUnreadSeries releases the values of the series no step of a report
+// reads: the log groups' daily and hourly incoming-events series. The
+// analyzer judges ingestion by its bytes, pricing bills bytes, and the
+// report shows bytes; pricing.ScanMetrics only counts the series, which
+// keep their start, period and unit. They are about a third of a
+// snapshot's memory (81 MB of 235 MB for 50,000 log groups), held from
+// the read to the report while pricing and the report's copies join them.
+// snap must be runPipeline's own: it is changed in place.
+func dropUnreadSeries(snap *cwlens.Snapshot) {
+	for i := range snap.LogGroups {
+		g := &snap.LogGroups[i]
+		g.DailyIncomingEvents.Values = nil
+		g.HourlyIncomingEvents.Values = nil
+	}
 }
 
 // verdict is the exit status a written report earns (see root.go).
