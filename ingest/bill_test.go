@@ -41,6 +41,15 @@ func testBill() *cwlens.Bill {
 		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")}}
 }
 
+// billAt scans with --bill at now: the reference fixture's bill is what a
+// scan at its capture reads.
+func billAt(now time.Time) func(*ingest.Options) {
+	return func(o *ingest.Options) {
+		o.Bill = true
+		o.Now = func() time.Time { return now }
+	}
+}
+
 func withBill(o *ingest.Options) {
 	o.Bill = true
 	o.Now = func() time.Time { return billNow }

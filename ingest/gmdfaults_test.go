@@ -20,7 +20,7 @@ func TestScanRetriesInternalError(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, _ := scanSampling(t, want, faults, 2000)
+			got, _ := scanSampling(t, want, faults, 2000, billAt(want.CapturedAt))
 			want.AccountName = ""
 			if d := awsemu.Diff(awsemu.Expected(want, want.Window.End), got); d != "" {
 				t.Fatal(d)

@@ -87,7 +87,7 @@ func TestScanRoundTripSynthetic(t *testing.T) {
 }
 
 // TestScanRoundTripReference: the emulator serving the reference fixture,
-// scanned over its window, gives the fixture back — with and without 30 %
+// scanned over its window with --bill, gives the fixture back, its bill too — with and without 30 %
 // throttling and 5 % 5xx (the SDK's retryer absorbs them). --sample 2000
 // reads the facilitator's whole sample back: the fixture holds fewer events
 // than each time slice of the scan's two windows may take (see
@@ -99,7 +99,12 @@ func TestScanRoundTripReference(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, srv := scanSampling(t, want, faults, 2000)
+			// With --bill at the fixture's capture: its October bill
+			// (eight usage types, three pages) and November's forecast.
+			got, srv := scanSampling(t, want, faults, 2000, billAt(want.CapturedAt))
+			if got.Bill == nil || len(got.Bill.Months) != 1 || len(got.Bill.Months[0].Lines) != 8 || got.Bill.Forecast == nil {
+				t.Fatalf("bill %+v, want October's eight lines and a forecast", got.Bill)
+			}
 			// The account's name is not something the scan's APIs return
 			// (STS gives the id only; the alias would take
 			// iam:ListAccountAliases, which the scan does not call), so it
@@ -197,7 +202,7 @@ func TestScanSampleDenied(t *testing.T) {
 	if len(got.Gaps) != 1 || got.Gaps[0].API != "logs:FilterLogEvents" || got.Gaps[0].Resource != fixtures.FloodGroup {
 		t.Fatalf("gaps = %+v, want one logs:FilterLogEvents gap on %s", got.Gaps, fixtures.FloodGroup)
 	}
-	want.AccountName = ""
+	want.AccountName, want.Bill = "", nil // no --bill: no bill
 	want.LogGroup(fixtures.FloodGroup).Sample = nil
 	got.Gaps = nil
 	if d := awsemu.Diff(awsemu.Expected(want, want.Window.End), got); d != "" {

@@ -8,7 +8,6 @@ package reconcile
 import (
 	"errors"
 	"fmt"
-	"math"
 	"sort"
 	"time"
 
@@ -59,17 +58,16 @@ var ErrNoMonth = errors.New("no complete billed month")
 
 // Explanations a row may carry.
 const (
-	Matches       = "matches the model"
-	NotModelled   = "not modelled: cwlens has no model of this usage type"
-	NotBilled     = "modelled but not on the bill"
-	Unexplained   = "unexplained"
-	freeTierLogGB = 5
+	Matches     = "matches the model"
+	NotModelled = "not modelled: cwlens has no model of this usage type"
+	NotBilled   = "modelled but not on the bill"
+	Unexplained = "unexplained"
 )
 
 // LogsFreeTierGB is the Logs data ingestion the free tier does not bill
 // each month (https://aws.amazon.com/cloudwatch/pricing/, "Free tier":
 // 5 GB of data ingestion, storage and Logs Insights scans).
-var LogsFreeTierGB = decimal.NewFromInt(freeTierLogGB)
+var LogsFreeTierGB = decimal.NewFromInt(5)
 
 // Month reconciles the last complete month of snap's bill with the model of
 // the same month from snap's series and book's prices in snap's Region.
@@ -220,7 +218,13 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 	return out
 }
 
-// explain says what cwlens knows of a row's difference.
+// explain says what cwlens knows of a row's difference. After a discount
+// (net amortized below unblended), the difference is split in two at the
+// book's price: what the quantity explains ((billed − modelled quantity) ×
+// price) and what the price does (billed cost − billed quantity × price).
+// Each part of a cent or more is explained: the quantity as usage (or
+// task-hours) that differ, the price as the free tier, Spot's floating
+// price, or else unexplained.
 func explain(r Row, m *modelled) []string {
 	if !r.Modelled {
 		return []string{NotModelled}
@@ -230,29 +234,81 @@ func explain(r Row, m *modelled) []string {
 		out = append(out, fmt.Sprintf("discount or Savings Plan: net amortized $%s, $%s below unblended",
 			r.NetAmortized.StringFixed(2), r.BilledCost.Sub(r.NetAmortized).StringFixed(2)))
 	}
-	if r.Difference.Abs().LessThan(decimal.New(1, -2)) {
+	if r.Difference.Abs().LessThan(cent) {
 		return append(out, Matches)
 	}
-	free := pricing.Cents(LogsFreeTierGB.Mul(m.price.USD))
-	if m.suffix == pricing.UsageLogsIngestion && r.Difference.IsNegative() && near(r.Difference.Neg(), free) {
-		out = append(out, fmt.Sprintf("free tier: the first %d GB of Logs ingestion a month are not billed ($%s)", freeTierLogGB, free.StringFixed(2)))
-	} else if !near(r.BilledQuantity, r.ModelQuantity) {
+	byQuantity := r.BilledQuantity.Sub(m.quantity).Mul(m.price.USD)
+	byPrice := r.BilledCost.Sub(r.BilledQuantity.Mul(m.price.USD))
+	explained := false
+	if byQuantity.Abs().GreaterThanOrEqual(halfCent) {
 		what := "usage differs"
 		if m.fargate {
 			what = "task-hours differ (scaling, or tasks the model does not see)"
 		}
-		out = append(out, fmt.Sprintf("%s: billed %s %s, modelled %s", what, r.BilledQuantity, r.Unit, r.ModelQuantity))
-	} else if len(out) == 0 {
+		out = append(out, fmt.Sprintf("%s: billed %s %s, modelled %s (%s)", what, r.BilledQuantity.Round(4), r.Unit,
+			r.ModelQuantity, signedUSD(byQuantity)))
+		explained = true
+	}
+	if byPrice.Abs().GreaterThanOrEqual(halfCent) {
+		e, ok := priceReason(r, m, byPrice)
+		out = append(out, e)
+		explained = explained || ok
+		if !ok {
+			return out
+		}
+	}
+	if !explained {
 		out = append(out, Unexplained)
 	}
 	return out
 }
 
-// near reports whether a and b differ by at most 2 % of the larger.
-func near(a, b decimal.Decimal) bool {
-	x, _ := a.Float64()
-	y, _ := b.Float64()
-	return math.Abs(x-y) <= 0.02*math.Max(math.Abs(x), math.Abs(y))
+var (
+	cent     = decimal.New(1, -2)
+	halfCent = decimal.New(5, -3)
+)
+
+// freeAllowance is what the free tier leaves unbilled each month, by
+// usage-type suffix (https://aws.amazon.com/cloudwatch/pricing/, "Free
+// tier": 5 GB of Logs data ingestion, 5 GB-month of storage, 10 custom
+// metrics), with the words that say so.
+var freeAllowance = map[string]struct {
+	q    decimal.Decimal
+	what string
+}{
+	pricing.UsageLogsIngestion: {LogsFreeTierGB, "the first 5 GB of Logs ingestion a month are not billed"},
+	pricing.UsageLogsStorage:   {decimal.NewFromInt(5), "the first 5 GB-month of Logs storage are not billed"},
+	pricing.UsageCustomMetrics: {decimal.NewFromInt(10), "the first 10 custom metrics a month are not billed"},
+}
+
+// priceReason explains the part of a difference that the price makes: the
+// free tier when the billed cost is what is left above the allowance at the
+// book's price, Spot's floating price, or nothing (ok false: unexplained).
+func priceReason(r Row, m *modelled, byPrice decimal.Decimal) (string, bool) {
+	if f, ok := freeAllowance[m.suffix]; ok {
+		above := decimal.Max(r.BilledQuantity.Sub(f.q), decimal.Zero).Mul(m.price.USD)
+		if r.BilledCost.Sub(above).Abs().LessThan(cent) {
+			return fmt.Sprintf("free tier: %s (%s)", f.what, signedUSD(byPrice)), true
+		}
+	}
+	avg := "—"
+	if !r.BilledQuantity.IsZero() {
+		avg = "$" + r.BilledCost.Div(r.BilledQuantity).Round(8).String()
+	}
+	if m.price.Spot {
+		return fmt.Sprintf("Spot price drift: billed %s per %s on average, the book's $%s is of %s (%s)",
+			avg, r.Unit, m.price.USD, m.price.Effective.Format(time.DateOnly), signedUSD(byPrice)), true
+	}
+	return fmt.Sprintf("%s: billed %s per %s on average, the book's list price is $%s (%s)",
+		Unexplained, avg, r.Unit, m.price.USD, signedUSD(byPrice)), false
+}
+
+// signedUSD writes an amount to the cent with its sign.
+func signedUSD(d decimal.Decimal) string {
+	if d.IsNegative() {
+		return "-$" + d.Neg().StringFixed(2)
+	}
+	return "+$" + d.StringFixed(2)
 }
 
 func percent(diff, of decimal.Decimal) *decimal.Decimal {

@@ -155,3 +155,39 @@ func TestMonthWithoutCompleteMonth(t *testing.T) {
 		t.Errorf("no bill: err = %v, want ErrNoMonth", err)
 	}
 }
+
+// TestExplainSplitsQuantityAndPrice: a difference is split at the book's
+// price into what the quantity explains and what the price does; a price
+// the free tier does not account for is unexplained, and so is a
+// difference neither part reaches a cent of.
+func TestExplainSplitsQuantityAndPrice(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		l    cwlens.BillLine
+		want []string
+	}{
+		{"both", line(ecs, "USE1-Fargate-GB-Hours", "9.00", "9.00", "1500", "GB-Hours"),
+			[]string{"task-hours differ (scaling, or tasks the model does not see): billed 1500 GB-Hours, modelled 1488 (+$0.06)",
+				"unexplained: billed $0.006 per GB-Hours on average, the book's list price is $0.005 (+$1.50)"}},
+		{"free tier above 5 GB", line(cw, "DataProcessing-Bytes", "13.00", "13.00", "31", "GB"),
+			[]string{"free tier: the first 5 GB of Logs ingestion a month are not billed (-$2.50)"}},
+		{"free tier all of it", line(cw, "DataProcessing-Bytes", "0", "0", "4", "GB"),
+			[]string{"usage differs: billed 4 GB, modelled 31 (-$13.50)", "free tier: the first 5 GB of Logs ingestion a month are not billed (-$2.00)"}},
+		{"less than the free tier leaves", line(cw, "DataProcessing-Bytes", "10.00", "10.00", "31", "GB"),
+			[]string{"unexplained: billed $0.32258065 per GB on average, the book's list price is $0.5 (-$5.50)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec, err := reconcile.Month(account(tc.l), book())
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(rec.Rows, func(r reconcile.Row) bool { return r.UsageType == tc.l.UsageType })
+			if i < 0 {
+				t.Fatalf("no row for %s", tc.l.UsageType)
+			}
+			if got := rec.Rows[i].Explanations; !slices.Equal(got, tc.want) {
+				t.Errorf("explanations\n%q\nwant\n%q", got, tc.want)
+			}
+		})
+	}
+}

@@ -22,7 +22,7 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 		if !r.Modelled {
 			model, qty = "—", "—"
 		}
-		t.AppendRow(table.Row{r.Service, r.UsageType, r.BilledQuantity.String() + " " + r.Unit, qty,
+		t.AppendRow(table.Row{r.Service, r.UsageType, r.BilledQuantity.Round(4).String() + " " + r.Unit, qty,
 			FormatUSD(r.BilledCost), FormatUSD(r.NetAmortized), model, difference(r.Difference, r.Percent),
 			strings.Join(r.Explanations, "; ")})
 	}

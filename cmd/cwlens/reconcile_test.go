@@ -1,0 +1,133 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/reconcile"
+)
+
+// reconciliationDoc is the reconciliation of a cwlens.report/v1 document.
+type reconciliationDoc struct {
+	Start       string `json:"start"`
+	CoveredDays int    `json:"covered_days"`
+	MonthDays   int    `json:"month_days"`
+	Rows        []struct {
+		Service      string          `json:"service"`
+		UsageType    string          `json:"usage_type"`
+		Modelled     bool            `json:"modelled"`
+		ModelCost    decimal.Decimal `json:"model_cost"`
+		BilledCost   decimal.Decimal `json:"billed_cost"`
+		NetAmortized decimal.Decimal `json:"net_amortized_cost"`
+		Difference   decimal.Decimal `json:"difference"`
+		Explanations []string        `json:"explanations"`
+	} `json:"rows"`
+	ModelCost    decimal.Decimal `json:"model_cost"`
+	BilledCost   decimal.Decimal `json:"billed_cost"`
+	NetAmortized decimal.Decimal `json:"net_amortized_cost"`
+	Difference   decimal.Decimal `json:"difference"`
+}
+
+// TestReportReconcilesReferenceOctober: cwlens report on the reference
+// fixture shows October 2025's reconciliation: every usage type on the
+// fixture's bill, each difference explained or marked unexplained (for
+// this bill: the reason the fixture built into it), and totals that are
+// the bill's to the cent and the sums of the rows.
+func TestReportReconcilesReferenceOctober(t *testing.T) {
+	snap, err := cwlens.ReadSnapshot(reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, "report", reference, "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Reconciliation *reconciliationDoc `json:"reconciliation"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	rec := doc.Reconciliation
+	if rec == nil || rec.Start != "2025-10-01T00:00:00Z" || rec.MonthDays != 31 || rec.CoveredDays != 31 {
+		t.Fatalf("reconciliation %+v, want October 2025, 31 of 31 days", rec)
+	}
+	// The reason each line of the fixture's bill differs from the model.
+	want := map[string][]string{
+		"DataProcessing-Bytes":                     {"free tier: the first 5 GB of Logs ingestion"},
+		"TimedStorage-ByteHrs":                     nil,
+		"CW:MetricMonitorUsage":                    nil,
+		"CW:AlarmMonitorUsage":                     {reconcile.NotModelled},
+		"USE1-Fargate-GB-Hours":                    {"discount or Savings Plan: net amortized $18.53, $4.63 below unblended", reconcile.Matches},
+		"USE1-Fargate-vCPU-Hours:perCPU":           {"discount or Savings Plan: net amortized $84.36, $21.09 below unblended", "task-hours differ"},
+		"USE1-SpotUsage-Fargate-GB-Hours":          nil,
+		"USE1-SpotUsage-Fargate-vCPU-Hours:perCPU": nil,
+	}
+	lines := snap.Bill.Months[0].Lines
+	if len(lines) != len(want) {
+		t.Fatalf("the fixture's bill has %d lines, the test knows %d", len(lines), len(want))
+	}
+	var billed, rowsBilled, rowsModel, rowsNet decimal.Decimal
+	for _, l := range lines {
+		billed = billed.Add(l.UnblendedCost)
+		found := false
+		for _, row := range rec.Rows {
+			if row.UsageType != l.UsageType {
+				continue
+			}
+			found = true
+			if !row.BilledCost.Equal(l.UnblendedCost) || row.Service != l.Service {
+				t.Errorf("%s: row %s %s, bill %s %s", l.UsageType, row.Service, row.BilledCost, l.Service, l.UnblendedCost)
+			}
+			explained(t, l.UsageType, row.Difference, row.NetAmortized.LessThan(row.BilledCost), row.Explanations, want[l.UsageType])
+		}
+		if !found {
+			t.Errorf("bill line %s is not in the reconciliation", l.UsageType)
+		}
+	}
+	for _, row := range rec.Rows {
+		rowsBilled, rowsModel, rowsNet = rowsBilled.Add(row.BilledCost), rowsModel.Add(row.ModelCost), rowsNet.Add(row.NetAmortized)
+	}
+	if !rec.BilledCost.Round(2).Equal(billed.Round(2)) || rec.BilledCost.Round(2).String() != "131.64" {
+		t.Errorf("billed total %s, the bill's %s (want $131.64)", rec.BilledCost, billed)
+	}
+	if !rowsBilled.Equal(rec.BilledCost) || !rowsModel.Equal(rec.ModelCost) || !rowsNet.Equal(rec.NetAmortized) ||
+		!rec.Difference.Equal(rec.BilledCost.Sub(rec.ModelCost)) {
+		t.Errorf("totals billed %s model %s net %s difference %s; rows add up to %s, %s, %s",
+			rec.BilledCost, rec.ModelCost, rec.NetAmortized, rec.Difference, rowsBilled, rowsModel, rowsNet)
+	}
+	table := run(t, "report", reference)
+	if !strings.Contains(table.stdout, "Bill and model, October 2025 (31 of 31 days in the snapshot)") ||
+		!strings.Contains(table.stdout, "$131.64") {
+		t.Errorf("the table does not show October's reconciliation and its total $131.64:\n%s", table.stdout)
+	}
+}
+
+// explained checks that a row's difference is explained or marked
+// unexplained, and when want is given, that its explanations begin so.
+func explained(t *testing.T, ut string, diff decimal.Decimal, discounted bool, got, want []string) {
+	t.Helper()
+	reasons := got
+	if discounted && len(reasons) > 0 && strings.HasPrefix(reasons[0], "discount or Savings Plan") {
+		reasons = reasons[1:]
+	}
+	if len(reasons) == 0 || (!diff.IsZero() && reasons[0] == reconcile.Matches && diff.Abs().GreaterThanOrEqual(decimal.New(1, -2))) {
+		t.Errorf("%s: difference %s has no explanation: %q", ut, diff, got)
+	}
+	if want == nil {
+		return
+	}
+	if len(got) != len(want) {
+		t.Errorf("%s: explanations %q, want %q…", ut, got, want)
+		return
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(got[i], w) {
+			t.Errorf("%s: explanation %d = %q, want %q…", ut, i, got[i], w)
+		}
+	}
+}
