@@ -64,11 +64,13 @@ var cloudWatchSuffixes = map[string]bool{
 }
 
 // regionPrefixes maps the commercial Regions the book can hold to the prefix
-// AWS puts on their usage types (AWS docs, "Understanding your AWS billing
-// and usage reports for Amazon S3",
+// AWS puts on their usage types (AWS docs, "AWS Region billing codes",
+// https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-region-billing-codes.html;
+// "Understanding your AWS billing and usage reports for Amazon S3",
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/aws-usage-report-understand.html;
 // "EU = Europe (Ireland)" in
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html).
+// Only Regions whose short code was read there are listed.
 var regionPrefixes = map[string]string{
 	"us-east-1":      "USE1",
 	"us-east-2":      "USE2",
@@ -90,6 +92,14 @@ var regionPrefixes = map[string]string{
 	"eu-north-1":     "EUN1",
 	"me-south-1":     "MES1",
 	"sa-east-1":      "SAE1",
+	"ap-northeast-3": "APN3",
+	"ap-southeast-3": "APS4",
+	"ap-south-2":     "APS5",
+	"ap-southeast-4": "APS6",
+	"ap-southeast-5": "APS7",
+	"ap-southeast-7": "APS9",
+	"ca-west-1":      "CAN2",
+	"mx-central-1":   "MXC1",
 }
 
 // RegionPrefix returns the usage-type prefix of region, e.g. "USE1" for

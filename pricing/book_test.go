@@ -54,9 +54,10 @@ func TestDefaultBookLookup(t *testing.T) {
 func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
-		{"sa-east-1", UsageLogsIngestion, "SAE1-DataProcessing-Bytes"},  // no source found: absent
-		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"}, // no source: absent
-		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"}, // Region not in the book
+		{"ap-northeast-3", UsageFargateVCPU, "APN3-Fargate-vCPU-Hours:perCPU"}, // Logs priced, Fargate not: absent
+		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},        // no source: absent
+		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},   // the source gives 0: absent
+		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},        // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {
@@ -90,7 +91,7 @@ func TestBookRoundTrip(t *testing.T) {
 			t.Errorf("%s: %+v vs %+v (%v)", p.UsageType, q, p, err)
 		}
 	}
-	if got := b.Regions(); len(got) != 20 || got[0] != "af-south-1" {
+	if got := b.Regions(); len(got) != 28 || got[0] != "af-south-1" {
 		t.Errorf("Regions() = %v", got)
 	}
 }

@@ -84,3 +84,25 @@ func sumLines(ls []cwlens.ProjectionLine) (cur, prop decimal.Decimal) {
 	}
 	return cur, prop
 }
+
+// defaultWithout is the embedded book less the given usage types (suffixes)
+// in region: a book that lacks some of a Region's prices, as the book does
+// for Regions no source covers.
+func defaultWithout(region string, suffixes ...string) *Book {
+	d := Default()
+	drop := map[string]bool{}
+	for _, s := range suffixes {
+		drop[UsageType(region, s)] = true
+	}
+	var keep []Price
+	for _, p := range d.Prices("") {
+		if p.Region != region || !drop[p.UsageType] {
+			keep = append(keep, p)
+		}
+	}
+	return NewBook(d.AsOf, d.About, d.Absent, keep...)
+}
+
+// logsSuffixes are the CloudWatch usage types a log group is billed under.
+var logsSuffixes = []string{UsageLogsIngestion, UsageLogsIngestionIA, UsageVendedLogs, UsageVendedLogsIA,
+	UsageLogsStorage, UsageLogsStorageIA, UsageInsightsScanned, UsageDataProtection, UsageLiveTail}

@@ -175,7 +175,7 @@ func TestStorageUnknownKeepsIngestion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := Project(snap, sc, Default(), Options{})
+	p, err := Project(snap, sc, defaultWithout("eu-central-1", UsageLogsStorage), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -186,8 +186,9 @@ func TestProjectRetentionTrajectory(t *testing.T) {
 
 func TestProjectUnknownPrices(t *testing.T) {
 	snap := refSnapshot()
-	snap.Region = "sa-east-1" // Fargate priced, Logs prices absent from the book
-	p, err := Project(snap, nil, Default(), Options{})
+	snap.Region = "sa-east-1"
+	book := defaultWithout("sa-east-1", logsSuffixes...) // Fargate priced, Logs prices absent
+	p, err := Project(snap, nil, book, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +214,7 @@ func TestProjectUnknownPrices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err = Project(snap, sc, Default(), Options{})
+	p, err = Project(snap, sc, book, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

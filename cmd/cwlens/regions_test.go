@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/pricing"
 )
@@ -79,25 +81,14 @@ func TestRegionMissingFromBook(t *testing.T) {
 	}
 }
 
-// TestReferenceInOtherRegions: the reference account re-Regioned has every
-// Fargate and Logs line priced where the book has the Region's prices,
-// keyed in that Region; what the book lacks (custom metrics outside
-// us-east-1, eu-central-1's Logs storage, sa-east-1's Logs) is "unknown" in
-// every format, never $0.
+// TestReferenceInOtherRegions: the reference account re-Regioned prices
+// every Fargate, Logs and metric-filter metric line in each Region the
+// issue names, keyed as the bill writes it there, with a complete total in
+// every format: no "unknown", never $0.
 func TestReferenceInOtherRegions(t *testing.T) {
-	for _, c := range []struct {
-		region       string
-		logsUnpriced bool // the book lacks some of the Region's Logs prices
-	}{
-		{"us-east-1", false},
-		{"us-east-2", false},
-		{"eu-west-1", false},
-		{"ap-northeast-1", false},
-		{"eu-central-1", true},
-		{"sa-east-1", true},
-	} {
-		t.Run(c.region, func(t *testing.T) {
-			path := reRegioned(t, c.region)
+	for _, region := range []string{"us-east-1", "us-east-2", "eu-central-1", "ap-northeast-1", "sa-east-1", "eu-west-1"} {
+		t.Run(region, func(t *testing.T) {
+			path := reRegioned(t, region)
 			r := run(t, "report", path, "--format", "json")
 			if r.code != 0 {
 				t.Fatalf("exit %d: %s", r.code, r.stderr)
@@ -105,13 +96,15 @@ func TestReferenceInOtherRegions(t *testing.T) {
 			var doc struct {
 				Projection struct {
 					Lines []struct {
-						UsageType string `json:"usage_type"`
+						UsageType      string `json:"usage_type"`
+						CurrentMonthly string `json:"current_monthly_usd"`
 					} `json:"lines"`
 					Unknown []struct {
 						UsageType string `json:"usage_type"`
 					} `json:"unknown"`
 					Totals struct {
 						Complete       bool    `json:"complete"`
+						UnknownLines   int     `json:"unknown_lines"`
 						CurrentMonthly *string `json:"current_monthly_usd"`
 						Text           string  `json:"text"`
 					} `json:"totals"`
@@ -121,29 +114,43 @@ func TestReferenceInOtherRegions(t *testing.T) {
 				t.Fatal(err)
 			}
 			p := doc.Projection
-			if p.Totals.CurrentMonthly == nil || *p.Totals.CurrentMonthly == "0" || p.Totals.Complete != (len(p.Unknown) == 0) {
-				t.Fatalf("totals %+v with %d unknown", p.Totals, len(p.Unknown))
+			if !p.Totals.Complete || p.Totals.UnknownLines != 0 || len(p.Unknown) != 0 || p.Totals.CurrentMonthly == nil {
+				t.Fatalf("json totals %+v, unknown %+v; want complete", p.Totals, p.Unknown)
 			}
+			total := decimal.RequireFromString(*p.Totals.CurrentMonthly)
+			if !total.IsPositive() || p.Totals.Text != "$"+total.StringFixed(2) {
+				t.Fatalf("json total %s, text %q", total, p.Totals.Text)
+			}
+			priced := map[string]bool{}
 			for _, l := range p.Lines {
-				if l.UsageType != pricing.UsageType(c.region, strings.TrimPrefix(l.UsageType, mustPrefix(t, c.region)+"-")) {
-					t.Errorf("line %s is not keyed as the bill writes it in %s", l.UsageType, c.region)
+				if l.UsageType != pricing.UsageType(region, strings.TrimPrefix(l.UsageType, mustPrefix(t, region)+"-")) {
+					t.Errorf("line %s is not keyed as the bill writes it in %s", l.UsageType, region)
+				}
+				priced[l.UsageType] = true
+			}
+			for _, suffix := range []string{pricing.UsageFargateVCPU, pricing.UsageFargateGB, pricing.UsageSpotVCPU, pricing.UsageSpotGB,
+				pricing.UsageLogsIngestion, pricing.UsageLogsStorage, pricing.UsageCustomMetrics} {
+				if ut := pricing.UsageType(region, suffix); !priced[ut] {
+					t.Errorf("no priced %s line", ut)
 				}
 			}
-			logsUnknown := false
-			for _, u := range p.Unknown {
-				if strings.Contains(u.UsageType, "Fargate") {
-					t.Errorf("Fargate line unknown in %s: %s", c.region, u.UsageType)
-				}
-				logsUnknown = logsUnknown || !strings.Contains(u.UsageType, "CW:")
-			}
-			if logsUnknown != c.logsUnpriced {
-				t.Errorf("Logs lines unknown: %v, want %v (%+v)", logsUnknown, c.logsUnpriced, p.Unknown)
-			}
-			for _, f := range []string{"table", "markdown", "csv", "html"} {
+			for _, f := range []string{"table", "markdown", "html"} {
 				out := run(t, "report", path, "--format", f).stdout
-				if strings.Contains(out, "unknown (") != !p.Totals.Complete {
-					t.Errorf("%s: says unknown %v, want %v", f, !p.Totals.Complete, !p.Totals.Complete)
+				if strings.Contains(out, "unknown (") || !strings.Contains(out, p.Totals.Text) {
+					t.Errorf("%s: want the complete total %s and no unknown lines", f, p.Totals.Text)
 				}
+			}
+			found := false
+			for _, row := range csvRows(t, run(t, "report", path, "--format", "csv").stdout) {
+				if row["section"] == "projection" && row["subject"] == "total" {
+					found = row["note"] == "complete" && row["current_monthly_usd"] == total.String()
+				}
+				if row["section"] == "unknown_prices" {
+					t.Errorf("csv: unknown price row %v", row)
+				}
+			}
+			if !found {
+				t.Errorf("csv: no complete total row of %s", total)
 			}
 		})
 	}

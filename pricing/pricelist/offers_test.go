@@ -92,12 +92,27 @@ func TestBookCoverage(t *testing.T) {
 	if fargate < 20 {
 		t.Errorf("Fargate priced in %d Regions, want at least 20", fargate)
 	}
+	logs := 0
+	for _, r := range book.Regions() {
+		_, e1 := book.Lookup(r, pricing.UsageLogsIngestion)
+		_, e2 := book.Lookup(r, pricing.UsageLogsStorage)
+		if e1 == nil && e2 == nil {
+			logs++
+		}
+	}
+	if logs < 25 {
+		t.Errorf("CloudWatch Logs priced in %d Regions, want at least 25", logs)
+	}
 	for _, c := range []struct{ region, suffix, usageType, usd string }{
 		{"eu-west-1", pricing.UsageLogsIngestion, "EU-DataProcessing-Bytes", "0.57"},
 		{"us-east-1", pricing.UsageLogsIngestion, "DataProcessing-Bytes", "0.5"},
 		{"us-east-1", pricing.UsageFargateVCPU, "USE1-Fargate-vCPU-Hours:perCPU", "0.04048"},
 		{"ap-northeast-1", pricing.UsageLogsIngestion, "APN1-DataProcessing-Bytes", "0.76"},
 		{"sa-east-1", pricing.UsageFargateVCPU, "SAE1-Fargate-vCPU-Hours:perCPU", "0.0696"},
+		{"sa-east-1", pricing.UsageLogsIngestion, "SAE1-DataProcessing-Bytes", "0.9"},
+		{"sa-east-1", pricing.UsageLogsStorage, "SAE1-TimedStorage-ByteHrs", "0.0408"},
+		{"eu-central-1", pricing.UsageLogsStorage, "EUC1-TimedStorage-ByteHrs", "0.0324"},
+		{"ca-west-1", pricing.UsageLogsIngestion, "CAN2-DataProcessing-Bytes", "0.55"},
 	} {
 		p, err := book.Lookup(c.region, c.suffix)
 		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
@@ -107,6 +122,10 @@ func TestBookCoverage(t *testing.T) {
 	vended, err := book.Lookup("us-east-1", pricing.UsageVendedLogs)
 	if err != nil || len(vended.Tiers) != 4 || vended.Tiers[1].From.String() != "10240" || vended.Tiers[3].USD.String() != "0.05" {
 		t.Errorf("vended logs = %+v, %v; want four bands from 0, 10 TB, 30 TB, 50 TB", vended, err)
+	}
+	metrics, err := book.Lookup("eu-west-1", pricing.UsageCustomMetrics)
+	if err != nil || metrics.UsageType != "EU-CW:MetricMonitorUsage" || len(metrics.Tiers) != 4 || metrics.Tiers[1].From.String() != "10000" || metrics.Tiers[1].USD.String() != "0.1" {
+		t.Errorf("eu-west-1 custom metrics = %+v, %v; want four bands, the second from 10,000 at $0.10", metrics, err)
 	}
 }
 
