@@ -1,6 +1,8 @@
 package report
 
 import (
+	"iter"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,53 +37,74 @@ func unchanged(l ProjectionLine) bool { return l.Change == "" && l.Delta.IsZero(
 // and sums each subject's unchanged lines into one row when there are
 // several. Without a scenario nothing changes and nothing is summed: the
 // table is then the bill, line by line.
-func projectionRows(p *Projection) []projRow {
-	sum := !allUnchanged(p)
-	var subjects []string
-	bySubject := map[string][]ProjectionLine{}
-	for _, l := range p.Lines {
-		if _, ok := bySubject[l.Subject]; !ok {
-			subjects = append(subjects, l.Subject)
+func projectionRows(p *Projection) []projRow { return slices.Collect(projectionRowSeq(p)) }
+
+// projectionRowSeq yields projectionRows one at a time, from the lines'
+// places rather than copies of them: a projection of 50,000 log groups has
+// over 100,000 lines.
+func projectionRowSeq(p *Projection) iter.Seq[projRow] {
+	return func(yield func(projRow) bool) {
+		sum := !allUnchanged(p)
+		var subjects []string
+		bySubject := map[string][]int{}
+		for i, l := range p.Lines {
+			if _, ok := bySubject[l.Subject]; !ok {
+				subjects = append(subjects, l.Subject)
+			}
+			bySubject[l.Subject] = append(bySubject[l.Subject], i)
 		}
-		bySubject[l.Subject] = append(bySubject[l.Subject], l)
-	}
-	var rows []projRow
-	for _, subj := range subjects {
-		lines := bySubject[subj]
-		var same []ProjectionLine
-		for _, l := range lines {
-			if unchanged(l) {
-				same = append(same, l)
+		for _, subj := range subjects {
+			if !subjectRows(p, subj, bySubject[subj], sum, yield) {
+				return
 			}
-		}
-		summed := false
-		for i := range lines {
-			l := &lines[i]
-			if !sum || !unchanged(*l) || len(same) == 1 {
-				rows = append(rows, lineRow(l))
-				continue
-			}
-			if summed {
-				continue
-			}
-			// The sum stands where the first of its lines stood.
-			summed = true
-			r := projRow{Subject: subj, Lines: len(same)}
-			var comps []string
-			for _, s := range same {
-				comps = append(comps, s.Component)
-				r.Current = r.Current.Add(s.CurrentMonthly)
-				r.Proposed = r.Proposed.Add(s.ProposedMonthly)
-				r.Delta = r.Delta.Add(s.Delta)
-				if n := lineNote(s); n != "" {
-					r.Notes = append(r.Notes, s.Component+": "+n)
-				}
-			}
-			r.Component = joinComponents(comps)
-			rows = append(rows, r)
 		}
 	}
-	return rows
+}
+
+// subjectRows yields the rows of one subject's lines (their places in
+// p.Lines); false when yield asked to stop.
+func subjectRows(p *Projection, subj string, lines []int, sum bool, yield func(projRow) bool) bool {
+	same := 0
+	for _, i := range lines {
+		if unchanged(p.Lines[i]) {
+			same++
+		}
+	}
+	summed := false
+	for _, i := range lines {
+		l := &p.Lines[i]
+		if !sum || !unchanged(*l) || same == 1 {
+			if !yield(lineRow(l)) {
+				return false
+			}
+			continue
+		}
+		if summed {
+			continue
+		}
+		// The sum stands where the first of its lines stood.
+		summed = true
+		r := projRow{Subject: subj, Lines: same}
+		var comps []string
+		for _, j := range lines {
+			s := p.Lines[j]
+			if !unchanged(s) {
+				continue
+			}
+			comps = append(comps, s.Component)
+			r.Current = r.Current.Add(s.CurrentMonthly)
+			r.Proposed = r.Proposed.Add(s.ProposedMonthly)
+			r.Delta = r.Delta.Add(s.Delta)
+			if n := lineNote(s); n != "" {
+				r.Notes = append(r.Notes, s.Component+": "+n)
+			}
+		}
+		r.Component = joinComponents(comps)
+		if !yield(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // joinComponents names the components of a summed row, "vCPU + memory",

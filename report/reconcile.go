@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/cwlens/cwlens/reconcile"
@@ -15,23 +16,23 @@ import (
 func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec := section{title: fmt.Sprintf("Bill and model, %s (%d of %d days in the snapshot)",
 		rec.Start.Format("January 2006"), rec.CoveredDays, rec.MonthDays)}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"service", "usage type", "billed qty", "model qty", "billed", "net amortized", "model", "difference", "explanation"})
+	sec.tab.header = table.Row{"service", "usage type", "billed qty", "model qty", "billed", "net amortized", "model", "difference", "explanation"}
+	var rows []table.Row
 	for _, r := range rec.Rows {
 		model, qty := FormatUSD(r.ModelCost), r.ModelQuantity.String()
 		if !r.Modelled {
 			model, qty = "—", "—"
 		}
-		t.AppendRow(table.Row{r.Service, r.UsageType, r.BilledQuantity.Round(4).String() + " " + r.Unit, qty,
+		rows = append(rows, table.Row{r.Service, r.UsageType, r.BilledQuantity.Round(4).String() + " " + r.Unit, qty,
 			FormatUSD(r.BilledCost), FormatUSD(r.NetAmortized), model, difference(r.Difference, r.Percent),
 			strings.Join(r.Explanations, "; ")})
 	}
-	t.AppendFooter(table.Row{"total", "", "", "", FormatUSD(rec.BilledCost), FormatUSD(rec.NetAmortized), FormatUSD(rec.ModelCost),
-		difference(rec.Difference, rec.Percent), ""})
+	sec.tab.body = slices.Values(rows)
+	sec.tab.footer = table.Row{"total", "", "", "", FormatUSD(rec.BilledCost), FormatUSD(rec.NetAmortized), FormatUSD(rec.ModelCost),
+		difference(rec.Difference, rec.Percent), ""}
 	sec.cfg = []table.ColumnConfig{{Number: 3, Align: text.AlignRight}, {Number: 4, Align: text.AlignRight},
 		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
 		{Number: 8, Align: text.AlignRight}, {Name: "explanation", WidthMax: 60}}
-	sec.w = t
 	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
 	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
 	return sec

@@ -1,8 +1,10 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
+	"iter"
 	"slices"
 	"strconv"
 	"strings"
@@ -62,14 +64,19 @@ func style(p palette) table.Style {
 	return s
 }
 
+// writeTable writes the table format through a buffer, a table at a time
+// and the tables that grow with the account a chunk of rows at a time
+// (chunked): memory holds a chunk, not the page.
 func writeTable(w io.Writer, r *Report, o Options) error {
 	r = printableReport(r)
 	p := newPalette(o.Color)
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	b.WriteString(p.header.Sprint(headline(r)) + "\n")
 	b.WriteString(wrapTo(windowLine(r), o.Width) + "\n")
 	if o.Sections.has(SectionSummary) {
-		writeSummaryTable(&b, r.Summary(), p, o.Width)
+		if err := writeSummaryTable(b, r.Summary(), p, o.Width); err != nil {
+			return err
+		}
 	} else if r.Partial {
 		b.WriteString(p.warn.Sprint(partialLine(len(r.Gaps))) + "\n")
 	}
@@ -79,9 +86,11 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 			b.WriteString(p.header.Sprint(t.title) + ": " + t.empty + "\n")
 			continue
 		}
-		t.w.SetStyle(style(p))
-		t.w.SetTitle(t.title)
-		b.WriteString(t.fit(o.Width) + "\n")
+		t.tab.style = style(p)
+		t.tab.title = t.title
+		if err := t.tab.render(t.fit(o.Width), lineWriter(b)); err != nil {
+			return err
+		}
 		for _, n := range t.notes {
 			b.WriteString(indentNote(n, o.Width))
 		}
@@ -91,39 +100,44 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 	if r.Partial {
 		b.WriteString("\n" + p.header.Sprint(gapsTitle(r)) + "\n")
 		for _, g := range r.Gaps {
-			fmt.Fprintf(&b, "  %s  %s: %s\n", g.API, g.Resource, g.Reason)
+			fmt.Fprintf(b, "  %s  %s: %s\n", g.API, g.Resource, g.Reason)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // writeSummaryTable writes the summary block of the table format: one
 // aligned line per listed finding, then what was left out, the totals and a
 // partial scan's warning.
-func writeSummaryTable(b *strings.Builder, s Summary, p palette, width int) {
+func writeSummaryTable(b *bufio.Writer, s Summary, p palette, width int) error {
 	b.WriteString("\n" + p.header.Sprint(summaryTitle(s)) + "\n")
 	if s.Partial {
 		b.WriteString(summaryLine(p.warn.Sprint(partialLine(s.Gaps)), width))
 	}
 	if len(s.Findings) > 0 {
-		t := table.NewWriter()
-		t.AppendHeader(table.Row{"severity", "subject", "what", "since (UTC)", "$/month"})
+		var rows []table.Row
 		for _, sf := range s.Findings {
 			f := sf.Finding
-			t.AppendRow(table.Row{p.severity[f.Severity].Sprint(strings.ToUpper(f.Severity.String())), f.Subject,
+			rows = append(rows, table.Row{p.severity[f.Severity].Sprint(strings.ToUpper(f.Severity.String())), f.Subject,
 				sf.What, strings.TrimSuffix(FormatTime(f.Start), " UTC"), findingCost(f)})
 		}
-		t.SetStyle(summaryStyle(p))
-		sec := section{w: t, drop: []string{"since (UTC)"}, cfg: []table.ColumnConfig{
-			{Number: 3, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
-			{Number: 5, Align: text.AlignRight, AlignHeader: text.AlignRight}}}
+		sec := section{tab: chunked{header: table.Row{"severity", "subject", "what", "since (UTC)", "$/month"},
+			body: slices.Values(rows), style: summaryStyle(p)},
+			drop: []string{"since (UTC)"}, cfg: []table.ColumnConfig{
+				{Number: 3, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft},
+				{Number: 5, Align: text.AlignRight, AlignHeader: text.AlignRight}}}
 		inner := 0
 		if width > 0 {
 			inner = max(width-2, 20)
 		}
-		for _, l := range strings.Split(sec.fit(inner), "\n") {
-			b.WriteString("  " + l + "\n")
+		err := sec.tab.render(sec.fit(inner), func(lines []string) error {
+			for _, l := range lines {
+				b.WriteString("  " + l + "\n")
+			}
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 	}
 	if m := moreLine(s); m != "" {
@@ -132,6 +146,7 @@ func writeSummaryTable(b *strings.Builder, s Summary, p palette, width int) {
 	if s.Projection != nil {
 		b.WriteString(summaryLine(costLine(s.Projection), width))
 	}
+	return nil
 }
 
 // summaryLine indents a line of the summary, wrapped to width when one is
@@ -174,11 +189,11 @@ func gapsTitle(r *Report) string {
 
 func writeMarkdown(w io.Writer, r *Report, o Options) error {
 	r = markdownReport(r)
-	var b strings.Builder
+	b := bufio.NewWriterSize(w, 64<<10)
 	b.WriteString("# " + headline(r) + "\n\n")
 	b.WriteString(windowLine(r) + "\n")
 	if o.Sections.has(SectionSummary) {
-		writeSummaryMarkdown(&b, r.Summary())
+		writeSummaryMarkdown(b, r.Summary())
 	} else if r.Partial {
 		b.WriteString("\n> **" + partialLine(len(r.Gaps)) + "**\n")
 	}
@@ -188,8 +203,9 @@ func writeMarkdown(w io.Writer, r *Report, o Options) error {
 			b.WriteString(t.empty + "\n")
 			continue
 		}
-		t.w.SetColumnConfigs(t.cfg)
-		b.WriteString(t.w.RenderMarkdown() + "\n")
+		if err := t.tab.renderMarkdown(t.cfg, lineWriter(b)); err != nil {
+			return err
+		}
 		if len(t.notes) > 0 {
 			b.WriteString("\n")
 		}
@@ -200,15 +216,14 @@ func writeMarkdown(w io.Writer, r *Report, o Options) error {
 	if r.Partial {
 		b.WriteString("\n## " + gapsTitle(r) + "\n\n")
 		for _, g := range r.Gaps {
-			fmt.Fprintf(&b, "- `%s` %s: %s\n", g.API, g.Resource, g.Reason)
+			fmt.Fprintf(b, "- `%s` %s: %s\n", g.API, g.Resource, g.Reason)
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	return b.Flush()
 }
 
 // writeSummaryMarkdown is writeSummaryTable in Markdown.
-func writeSummaryMarkdown(b *strings.Builder, s Summary) {
+func writeSummaryMarkdown(b *bufio.Writer, s Summary) {
 	b.WriteString("\n## " + summaryTitle(s) + "\n\n")
 	if s.Partial {
 		b.WriteString("> **" + partialLine(s.Gaps) + "**\n\n")
@@ -280,45 +295,53 @@ func indentNote(n string, width int) string {
 	return b.String()
 }
 
-// fit renders the table within width columns (0: no limit): it hides the
+// fit lays the table out within width columns (0: no limit): it hides the
 // section's drop columns one by one, then narrows its wrapping columns (the
 // summary, the component, the usage type), and as a last resort cuts each
-// line at width.
-func (sec section) fit(width int) string {
-	cfg := slices.Clone(sec.cfg)
-	sec.w.SetColumnConfigs(cfg)
-	out := sec.w.Render()
+// line at width. Each try is measured by drawing the table, a chunk at a
+// time, without keeping it.
+func (sec section) fit(width int) layout {
+	l := layout{cfg: slices.Clone(sec.cfg)}
+	if width <= 0 {
+		return l
+	}
+	w := sec.width(l)
 	for _, name := range sec.drop {
-		if width <= 0 || renderWidth(out) <= width {
-			return out
+		if w <= width {
+			return l
 		}
-		cfg = append(cfg, table.ColumnConfig{Name: name, Hidden: true})
-		sec.w.SetColumnConfigs(cfg)
-		out = sec.w.Render()
+		l.cfg = append(l.cfg, table.ColumnConfig{Name: name, Hidden: true})
+		w = sec.width(l)
 	}
 	for range 4 {
-		excess := renderWidth(out) - width
-		if width <= 0 || excess <= 0 {
-			return out
+		excess := w - width
+		if excess <= 0 {
+			return l
 		}
 		narrowed := false
-		for i := range cfg {
-			if cfg[i].WidthMaxEnforcer != nil && cfg[i].WidthMax > 16 {
-				cfg[i].WidthMax = max(16, cfg[i].WidthMax-excess)
+		for i := range l.cfg {
+			if l.cfg[i].WidthMaxEnforcer != nil && l.cfg[i].WidthMax > 16 {
+				l.cfg[i].WidthMax = max(16, l.cfg[i].WidthMax-excess)
 				narrowed = true
 			}
 		}
 		if !narrowed {
 			break
 		}
-		sec.w.SetColumnConfigs(cfg)
-		out = sec.w.Render()
+		w = sec.width(l)
 	}
-	if width > 0 && renderWidth(out) > width {
-		sec.w.SetAllowedRowLength(width)
-		out = sec.w.Render()
+	if w > width {
+		l.length = width
 	}
-	return out
+	return l
+}
+
+// width is the widest line of the table drawn as l lays it out, in
+// terminal columns.
+func (sec section) width(l layout) int {
+	w := 0
+	_ = sec.tab.render(l, widthOf(&w)) // measuring cannot fail
+	return w
 }
 
 // wrapTo wraps s at word boundaries to width columns (0: no limit).
@@ -333,20 +356,23 @@ func wrapTo(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
-// renderWidth is the widest line of out, in terminal columns.
-func renderWidth(out string) int {
-	w := 0
-	for _, l := range strings.Split(out, "\n") {
-		w = max(w, text.RuneWidthWithoutEscSequences(l))
+// rowsOf yields a table row for each element of xs, made as it is asked
+// for.
+func rowsOf[T any](xs []T, row func(*T) table.Row) iter.Seq[table.Row] {
+	return func(yield func(table.Row) bool) {
+		for i := range xs {
+			if !yield(row(&xs[i])) {
+				return
+			}
+		}
 	}
-	return w
 }
 
 // section is one titled table of a human view, or the sentence that stands
 // in for it when it has no rows.
 type section struct {
 	title string
-	w     table.Writer
+	tab   chunked
 	cfg   []table.ColumnConfig
 	// drop names the columns a narrow terminal hides, first to last
 	// (README: "Narrow terminals").
@@ -386,13 +412,14 @@ func logGroupTable(r *Report) section {
 		sec.empty = "none"
 		return sec
 	}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"log group", "class", "retention", "stored", "last day", "daily ingestion"})
+	sec.tab.header = table.Row{"log group", "class", "retention", "stored", "last day", "daily ingestion"}
+	sec.tab.body = rowsOf(r.Inventory.LogGroups, func(g *LogGroup) table.Row {
+		return table.Row{g.Name, g.Class, FormatRetention(g.RetentionDays), FormatBytes(float64(g.StoredBytes)),
+			FormatBytesPtr(g.LastDayIngestedBytes), Sparkline(g.DailyIngestedBytes.Values, sparkWidth)}
+	})
 	var stored, lastDay float64
 	lastDayKnown := true
 	for _, g := range r.Inventory.LogGroups {
-		t.AppendRow(table.Row{g.Name, g.Class, FormatRetention(g.RetentionDays), FormatBytes(float64(g.StoredBytes)),
-			FormatBytesPtr(g.LastDayIngestedBytes), Sparkline(g.DailyIngestedBytes.Values, sparkWidth)})
 		stored += float64(g.StoredBytes)
 		if g.LastDayIngestedBytes == nil {
 			lastDayKnown = false
@@ -404,7 +431,7 @@ func logGroupTable(r *Report) section {
 	if lastDayKnown {
 		lastDayTotal = FormatBytes(lastDay)
 	}
-	t.AppendFooter(table.Row{"total", "", "", FormatBytes(stored), lastDayTotal, ""})
+	sec.tab.footer = table.Row{"total", "", "", FormatBytes(stored), lastDayTotal, ""}
 	sec.cfg = ([]table.ColumnConfig{
 		{Number: 4, Align: text.AlignRight, AlignFooter: text.AlignRight},
 		{Number: 5, Align: text.AlignRight, AlignFooter: text.AlignRight},
@@ -412,7 +439,6 @@ func logGroupTable(r *Report) section {
 	if day := lastDayOf(r); day != "" {
 		sec.notes = append(sec.notes, "last day = "+day+" (UTC), the last whole day before the evaluation time; sizes in decimal units (1 MB = 10^6 bytes)")
 	}
-	sec.w = t
 	sec.drop = []string{"daily ingestion", "class", "last day"}
 	return sec
 }
@@ -432,20 +458,18 @@ func serviceTable(r *Report) section {
 		sec.empty = "none"
 		return sec
 	}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"service", "size", "capacity", "arch", "running/desired", "cpu avg", "cpu max", "mem avg", "mem max"})
-	for _, s := range r.Inventory.Services {
-		t.AppendRow(table.Row{s.ID(), FormatTaskSize(s.CPUUnits, s.MemoryMiB), s.Capacity, s.Architecture,
+	sec.tab.header = table.Row{"service", "size", "capacity", "arch", "running/desired", "cpu avg", "cpu max", "mem avg", "mem max"}
+	sec.tab.body = rowsOf(r.Inventory.Services, func(s *Service) table.Row {
+		return table.Row{s.ID(), FormatTaskSize(s.CPUUnits, s.MemoryMiB), s.Capacity, s.Architecture,
 			fmt.Sprintf("%d/%d", s.RunningCount, s.DesiredCount),
 			FormatPercent(s.CPUAvgPercent), FormatPercent(s.CPUMaxPercent),
-			FormatPercent(s.MemoryAvgPercent), FormatPercent(s.MemoryMaxPercent)})
-	}
+			FormatPercent(s.MemoryAvgPercent), FormatPercent(s.MemoryMaxPercent)}
+	})
 	cfg := []table.ColumnConfig{{Number: 5, Align: text.AlignRight}}
 	for n := 6; n <= 9; n++ {
 		cfg = append(cfg, table.ColumnConfig{Number: n, Align: text.AlignRight})
 	}
 	sec.cfg = (cfg)
-	sec.w = t
 	sec.drop = []string{"mem max", "cpu max", "arch", "mem avg", "capacity", "size"}
 	return sec
 }
@@ -456,7 +480,6 @@ func findingTable(r *Report, p palette) section {
 		sec.empty = "none"
 		return sec
 	}
-	t := table.NewWriter()
 	// A run compared with the previous one (--state, the Lambda function)
 	// says of each finding whether it is new: what a cron mail is about.
 	labelled := r.Resolved != nil || slices.ContainsFunc(r.Findings, func(f cwlens.Finding) bool { return f.Status != "" })
@@ -464,19 +487,19 @@ func findingTable(r *Report, p palette) section {
 	if labelled {
 		header = append(table.Row{"status"}, header...)
 	}
-	t.AppendHeader(header)
-	for _, f := range r.Findings {
+	sec.tab.header = header
+	sec.tab.body = rowsOf(r.Findings, func(f *cwlens.Finding) table.Row {
 		var spark string
 		if f.Evidence.Series != nil {
 			spark = Sparkline(f.Evidence.Series.Values, evidenceWidth)
 		}
 		row := table.Row{p.severity[f.Severity].Sprint(f.Severity.String()), string(f.Kind), f.Subject,
-			FormatTime(f.Start), f.Summary, findingCost(f), spark}
+			FormatTime(f.Start), f.Summary, findingCost(*f), spark}
 		if labelled {
-			row = append(table.Row{statusLabel(f)}, row...)
+			row = append(table.Row{statusLabel(*f)}, row...)
 		}
-		t.AppendRow(row)
-	}
+		return row
+	})
 	shift := 0
 	if labelled {
 		shift = 1
@@ -488,7 +511,6 @@ func findingTable(r *Report, p palette) section {
 	for _, f := range r.Findings {
 		sec.notes = append(sec.notes, templateNotes(f)...)
 	}
-	sec.w = t
 	sec.drop = []string{"evidence", "kind", "since"}
 	return sec
 }
@@ -516,17 +538,15 @@ func resolvedTable(r *Report) *section {
 		sec.empty = "none"
 		return &sec
 	}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"status", "severity", "kind", "subject", "first seen", "summary"})
-	for _, f := range r.Resolved {
+	sec.tab.header = table.Row{"status", "severity", "kind", "subject", "first seen", "summary"}
+	sec.tab.body = rowsOf(r.Resolved, func(f *cwlens.Finding) table.Row {
 		first := Missing
 		if f.FirstSeen != nil {
 			first = FormatTime(*f.FirstSeen)
 		}
-		t.AppendRow(table.Row{string(cwlens.StatusResolved), f.Severity.String(), string(f.Kind), f.Subject, first, f.Summary})
-	}
+		return table.Row{string(cwlens.StatusResolved), f.Severity.String(), string(f.Kind), f.Subject, first, f.Summary}
+	})
 	sec.cfg = ([]table.ColumnConfig{{Number: 6, WidthMax: summaryWidth, WidthMaxEnforcer: text.WrapSoft}})
-	sec.w = t
 	sec.drop = []string{"first seen", "kind"}
 	return &sec
 }
@@ -535,17 +555,15 @@ func resolvedTable(r *Report) *section {
 // findings' lookback, with what they cost once.
 func pastEpisodeTable(r *Report) section {
 	sec := section{title: fmt.Sprintf("Past episodes (%d)", len(r.PastEpisodes))}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"subject", "kind", "start", "end", "peak", "above baseline", "cost"})
-	for _, e := range r.PastEpisodes {
-		t.AppendRow(table.Row{pastSubject(e), string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(e),
-			formatValue(e.Extra, e.Unit), pastCost(e)})
-	}
+	sec.tab.header = table.Row{"subject", "kind", "start", "end", "peak", "above baseline", "cost"}
+	sec.tab.body = rowsOf(r.PastEpisodes, func(e *cwlens.PastEpisode) table.Row {
+		return table.Row{pastSubject(*e), string(e.Kind), FormatTime(e.Start), FormatTime(e.End), PastPeak(*e),
+			formatValue(e.Extra, e.Unit), pastCost(*e)}
+	})
 	sec.cfg = ([]table.ColumnConfig{
 		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
 	})
 	sec.notes = append(sec.notes, PastEpisodesNote)
-	sec.w = t
 	sec.drop = []string{"above baseline", "peak"}
 	return sec
 }
@@ -625,38 +643,47 @@ func findingCost(f cwlens.Finding) string {
 func projectionTable(p *Projection) section {
 	sec := section{title: fmt.Sprintf("Monthly cost projection (%s, prices as of %s, %d h/month)",
 		p.Region, FormatDay(p.PricesAsOf), p.HoursPerMonth)}
-	t := table.NewWriter()
-	t.AppendHeader(table.Row{"subject", "component", "usage type", "quantity × price", "current", "proposed", "delta"})
+	sec.tab.header = table.Row{"subject", "component", "usage type", "quantity × price", "current", "proposed", "delta"}
 	// A subject is named once, on its first row; a note is marked [n]
-	// beside its row and written under the table.
+	// beside its row and written under the table. The notes are gathered
+	// here, the rows made as the table is drawn.
 	var notes []string
-	prev, summed := "", false
-	for _, row := range projectionRows(p) {
-		subj := row.Subject
-		if subj == prev {
-			subj = ""
-		}
-		prev = row.Subject
-		comp := row.Component
+	summed := false
+	for row := range projectionRowSeq(p) {
 		for _, n := range row.Notes {
 			notes = append(notes, "["+itoa(len(notes)+1)+"] "+row.Subject+" · "+n)
-			comp += " [" + itoa(len(notes)) + "]"
 		}
 		summed = summed || row.Lines > 1
-		t.AppendRow(table.Row{subj, comp, row.usageCell(), row.quantityCell(),
-			FormatUSD(row.Current), FormatUSD(row.Proposed), FormatDeltaUSD(row.Delta)})
+	}
+	sec.tab.body = func(yield func(table.Row) bool) {
+		prev, noted := "", 0
+		for row := range projectionRowSeq(p) {
+			subj := row.Subject
+			if subj == prev {
+				subj = ""
+			}
+			prev = row.Subject
+			comp := row.Component
+			for range row.Notes {
+				noted++
+				comp += " [" + itoa(noted) + "]"
+			}
+			if !yield(table.Row{subj, comp, row.usageCell(), row.quantityCell(),
+				FormatUSD(row.Current), FormatUSD(row.Proposed), FormatDeltaUSD(row.Delta)}) {
+				return
+			}
+		}
 	}
 	if summed {
 		notes = append([]string{"a subject's lines without a change are summed in one row; --format csv or json lists every line"}, notes...)
 	}
-	t.AppendFooter(table.Row{"total", "", "", "", p.TotalUSD(p.CurrentMonthly), p.TotalUSD(p.ProposedMonthly), p.TotalDeltaUSD(p.DeltaMonthly)})
+	sec.tab.footer = table.Row{"total", "", "", "", p.TotalUSD(p.CurrentMonthly), p.TotalUSD(p.ProposedMonthly), p.TotalDeltaUSD(p.DeltaMonthly)}
 	right := []table.ColumnConfig{{Number: 2, WidthMax: componentWidth, WidthMaxEnforcer: text.WrapSoft},
 		{Number: 3, WidthMax: usageWidth, WidthMaxEnforcer: text.WrapSoft}, {Number: 4, Align: text.AlignRight}}
 	for n := 5; n <= 7; n++ {
 		right = append(right, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
 	}
 	sec.cfg = (right)
-	sec.w = t
 	sec.drop = []string{"quantity × price", "proposed"}
 	if p.NowBasis() != "" {
 		sec.notes = append(sec.notes, nowSentence(p))
