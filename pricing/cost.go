@@ -476,3 +476,30 @@ func bytesDecimal(v float64) decimal.Decimal {
 func monthlyGB(bytesPerDay decimal.Decimal, hours int64) decimal.Decimal {
 	return bytesPerDay.Mul(decimal.NewFromInt(hours)).Shift(-9).Div(d24)
 }
+
+// Metered is one usage type's quantity, before it is priced.
+type Metered struct {
+	Suffix   string // usage-type suffix, e.g. UsageSpotVCPU
+	Unit     string
+	Quantity decimal.Decimal
+}
+
+// ServiceUsage returns what a Fargate service meters over taskHours of its
+// tasks, as the projection counts it: vCPU and memory on each capacity
+// provider of its strategy (taskHours split as ECS splits its desired
+// tasks, SplitTasks), Windows' own usage types and licence, and ephemeral
+// storage above what a task includes. It fails for a size Fargate does not
+// run or a provider that is not Fargate.
+func ServiceUsage(s *cwlens.Service, taskHours decimal.Decimal) ([]Metered, error) {
+	st := currentTaskState(s)
+	st.TaskHours = &taskHours
+	us, err := computeUsages(st, 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Metered, len(us))
+	for i, u := range us {
+		out[i] = Metered{Suffix: u.Suffix, Unit: u.Unit, Quantity: u.Quantity}
+	}
+	return out, nil
+}

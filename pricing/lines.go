@@ -191,6 +191,21 @@ func metricFilterMetrics(snap *cwlens.Snapshot) []filterMetric {
 	return out
 }
 
+// CustomMetrics counts the custom metrics the snapshot's metric filters
+// publish, as the projection prices them: plain ones (a metric-month each,
+// CW:MetricMonitorUsage) and those with dimensions, which exist once per
+// combination of their values and so cannot be counted from a scan.
+func CustomMetrics(snap *cwlens.Snapshot) (plain, dimensioned int) {
+	for _, m := range metricFilterMetrics(snap) {
+		if len(m.dimensions) > 0 {
+			dimensioned++
+		} else {
+			plain++
+		}
+	}
+	return plain, dimensioned
+}
+
 // published reports whether a filter's metric received data in the
 // snapshot: CloudWatch bills a custom metric for the hours it is
 // published, and a filter publishes only when a line matches, unless it

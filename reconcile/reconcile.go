@@ -109,74 +109,134 @@ type modelled struct {
 	fargate   bool
 }
 
-// modelMonth returns the model's usage by bill usage type (every spelling
-// the bill may use maps to the same entry) and the days covered.
+// at is the list cost of q of the usage type, exact: tiered usage types
+// (vended logs, custom metrics) band by band over the account's month.
+func (m *modelled) at(q decimal.Decimal) decimal.Decimal {
+	c, _ := pricing.TieredCost(m.price, q)
+	return c
+}
+
+// cost is the model's cost of the month, to the cent.
+func (m *modelled) cost() decimal.Decimal { return pricing.Cents(m.at(m.quantity)) }
+
+// The services of the bill lines the model makes, as Cost Explorer names
+// them.
+const (
+	serviceECS        = "Amazon Elastic Container Service"
+	serviceCloudWatch = "AmazonCloudWatch"
+)
+
+// month is the model of one month being built: its usage by bill usage
+// type (every spelling the bill may use maps to the same entry).
+type month struct {
+	snap       *cwlens.Snapshot
+	book       *pricing.Book
+	start, end time.Time
+	usage      map[string]*modelled
+}
+
+func (mo *month) add(suffix, service, unit string, q decimal.Decimal, fargate bool) {
+	p, err := mo.book.Lookup(mo.snap.Region, suffix)
+	if err != nil {
+		return // no price: the bill's line stays "not modelled"
+	}
+	uts := pricing.BillUsageTypes(mo.snap.Region, suffix)
+	m := mo.usage[uts[0]]
+	if m == nil {
+		m = &modelled{suffix: suffix, usageType: uts[0], service: service, unit: unit, price: p, fargate: fargate}
+		for _, ut := range uts {
+			mo.usage[ut] = m
+		}
+	}
+	m.quantity = m.quantity.Add(q)
+}
+
+// modelMonth returns the model's usage of [start, end) by bill usage type
+// and the days the snapshot's series cover.
 func modelMonth(snap *cwlens.Snapshot, book *pricing.Book, start, end time.Time) (map[string]*modelled, int) {
-	out := map[string]*modelled{}
-	add := func(suffix, service, unit string, q decimal.Decimal, fargate bool) {
-		p, err := book.Lookup(snap.Region, suffix)
-		if err != nil {
-			return // no price: the bill's line stays "not modelled"
-		}
-		uts := pricing.BillUsageTypes(snap.Region, suffix)
-		m := out[uts[0]]
-		if m == nil {
-			m = &modelled{suffix: suffix, usageType: uts[0], service: service, unit: unit, price: p, fargate: fargate}
-			for _, ut := range uts {
-				out[ut] = m
-			}
-		}
-		m.quantity = m.quantity.Add(q)
-	}
+	mo := &month{snap: snap, book: book, start: start, end: end, usage: map[string]*modelled{}}
+	covered := mo.logs()
+	mo.customMetrics()
+	mo.services()
+	return mo.usage, covered
+}
+
+// logs models each log group's ingestion in the month from its daily
+// series (vended groups on their own, tiered usage type; data protection
+// scanning every ingested byte) and its storage: the stored bytes of the
+// capture, for the part of the month the group existed. It returns the
+// most days any group's series covers.
+func (mo *month) logs() int {
 	covered := 0
-	for _, g := range snap.LogGroups {
-		s := g.DailyIncomingBytes.Slice(start, end)
+	for i := range mo.snap.LogGroups {
+		g := &mo.snap.LogGroups[i]
+		s := g.DailyIncomingBytes.Slice(mo.start, mo.end)
 		covered = max(covered, s.Present())
-		if pricing.IsVendedLogGroup(g.Name) {
-			continue // vended logs are priced in tiers, not modelled here
-		}
 		sum, _ := s.Sum()
-		suffix := pricing.UsageLogsIngestion
-		if g.Class == cwlens.ClassInfrequentAccess {
-			suffix = pricing.UsageLogsIngestionIA
+		gb := decimal.NewFromFloat(sum).Shift(-9)
+		ia := g.Class == cwlens.ClassInfrequentAccess
+		suffix := pick(ia, pricing.UsageLogsIngestionIA, pricing.UsageLogsIngestion)
+		if pricing.IsVendedLogGroup(g.Name) {
+			suffix = pick(ia, pricing.UsageVendedLogsIA, pricing.UsageVendedLogs)
 		}
-		add(suffix, "AmazonCloudWatch", "GB", decimal.NewFromFloat(sum).Shift(-9), false)
+		mo.add(suffix, serviceCloudWatch, "GB", gb, false)
+		if g.DataProtectionStatus == cwlens.DataProtectionActivated {
+			mo.add(pricing.UsageDataProtection, serviceCloudWatch, "GB", gb, false)
+		}
+		from := mo.start
+		if g.CreationTime.After(from) {
+			from = g.CreationTime
+		}
+		if from.Before(mo.end) {
+			share := decimal.NewFromInt(int64(mo.end.Sub(from))).Div(decimal.NewFromInt(int64(mo.end.Sub(mo.start))))
+			mo.add(pick(ia, pricing.UsageLogsStorageIA, pricing.UsageLogsStorage), serviceCloudWatch, "GB-Mo",
+				decimal.NewFromInt(g.StoredBytes).Shift(-9).Mul(share), false)
+		}
 	}
-	hours := decimal.NewFromInt(int64(end.Sub(start) / time.Hour))
-	for i := range snap.Services {
-		s := &snap.Services[i]
-		vs, gs, ok := fargateSuffixes(s)
-		if !ok {
+	return covered
+}
+
+func pick(cond bool, yes, no string) string {
+	if cond {
+		return yes
+	}
+	return no
+}
+
+// customMetrics models the metric filters' plain custom metrics as a
+// metric-month each (those with dimensions cannot be counted from a scan:
+// their line stays unmodelled when they are all there is).
+func (mo *month) customMetrics() {
+	if n, _ := pricing.CustomMetrics(mo.snap); n > 0 {
+		mo.add(pricing.UsageCustomMetrics, serviceCloudWatch, "Metrics", decimal.NewFromInt(int64(n)), false)
+	}
+}
+
+// services models each Fargate service's compute in the month: its
+// task-hours inside the month when the snapshot has them, else its desired
+// count × the month's hours, metered as pricing meters them (Spot shares,
+// ARM, Windows and its licence, ephemeral storage). A service Fargate does
+// not price (EC2, a size Fargate does not run) is left out.
+func (mo *month) services() {
+	hours := decimal.NewFromInt(int64(mo.end.Sub(mo.start) / time.Hour))
+	for i := range mo.snap.Services {
+		s := &mo.snap.Services[i]
+		if !s.OnFargate() {
 			continue
 		}
 		th := hours.Mul(decimal.NewFromInt(int64(s.DesiredCount)))
 		if !s.TaskHours.IsZero() {
-			sum, _ := s.TaskHours.Slice(start, end).Sum()
+			sum, _ := s.TaskHours.Slice(mo.start, mo.end).Sum()
 			th = decimal.NewFromFloat(sum)
 		}
-		const ecs = "Amazon Elastic Container Service"
-		add(vs, ecs, "Hrs", th.Mul(decimal.NewFromInt(int64(s.CPUUnits))).Div(decimal.NewFromInt(1024)), true)
-		add(gs, ecs, "GB-Hours", th.Mul(decimal.NewFromInt(int64(s.MemoryMiB))).Div(decimal.NewFromInt(1024)), true)
-	}
-	return out, covered
-}
-
-// fargateSuffixes returns the compute usage types of a service that runs
-// only on on-demand Linux Fargate; a Spot share or Windows is not modelled
-// here.
-func fargateSuffixes(s *cwlens.Service) (vcpu, gb string, ok bool) {
-	if !s.OnFargate() || s.IsWindows() {
-		return "", "", false
-	}
-	for _, it := range s.CapacityProviderStrategy {
-		if it.CapacityProvider != cwlens.ProviderFargate && it.Weight > 0 {
-			return "", "", false
+		us, err := pricing.ServiceUsage(s, th)
+		if err != nil {
+			continue
+		}
+		for _, u := range us {
+			mo.add(u.Suffix, serviceECS, u.Unit, u.Quantity, true)
 		}
 	}
-	if s.Architecture == cwlens.ArchARM64 {
-		return pricing.UsageFargateARMVCPU, pricing.UsageFargateARMGB, true
-	}
-	return pricing.UsageFargateVCPU, pricing.UsageFargateGB, true
 }
 
 // rows sets each bill line beside the model, then adds the modelled usage
@@ -190,7 +250,7 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 		if m := model[l.UsageType]; m != nil && !seen[m] {
 			seen[m] = true
 			r.Modelled, r.ModelQuantity = true, m.quantity.Round(4)
-			r.ModelCost = pricing.Cents(m.quantity.Mul(m.price.USD))
+			r.ModelCost = m.cost()
 		}
 		r.Difference = r.BilledCost.Sub(r.ModelCost)
 		r.Percent = percent(r.Difference, r.ModelCost)
@@ -198,12 +258,12 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 		out = append(out, r)
 	}
 	for ut, m := range model {
-		if seen[m] || ut != m.usageType {
-			continue
+		if seen[m] || ut != m.usageType || m.quantity.IsZero() {
+			continue // none of it, or listed already
 		}
 		seen[m] = true
 		r := Row{Service: m.service, UsageType: ut, Unit: m.unit, Modelled: true, ModelQuantity: m.quantity.Round(4),
-			ModelCost: pricing.Cents(m.quantity.Mul(m.price.USD))}
+			ModelCost: m.cost()}
 		r.Difference = r.BilledCost.Sub(r.ModelCost)
 		r.Percent = percent(r.Difference, r.ModelCost)
 		r.Explanations = []string{NotBilled}
@@ -237,8 +297,8 @@ func explain(r Row, m *modelled) []string {
 	if r.Difference.Abs().LessThan(cent) {
 		return append(out, Matches)
 	}
-	byQuantity := r.BilledQuantity.Sub(m.quantity).Mul(m.price.USD)
-	byPrice := r.BilledCost.Sub(r.BilledQuantity.Mul(m.price.USD))
+	byQuantity := m.at(r.BilledQuantity).Sub(m.at(m.quantity))
+	byPrice := r.BilledCost.Sub(m.at(r.BilledQuantity))
 	explained := false
 	if byQuantity.Abs().GreaterThanOrEqual(halfCent) {
 		what := "usage differs"
@@ -286,7 +346,7 @@ var freeAllowance = map[string]struct {
 // book's price, Spot's floating price, or nothing (ok false: unexplained).
 func priceReason(r Row, m *modelled, byPrice decimal.Decimal) (string, bool) {
 	if f, ok := freeAllowance[m.suffix]; ok {
-		above := decimal.Max(r.BilledQuantity.Sub(f.q), decimal.Zero).Mul(m.price.USD)
+		above := m.at(decimal.Max(r.BilledQuantity.Sub(f.q), decimal.Zero))
 		if r.BilledCost.Sub(above).Abs().LessThan(cent) {
 			return fmt.Sprintf("free tier: %s (%s)", f.what, signedUSD(byPrice)), true
 		}
@@ -296,11 +356,11 @@ func priceReason(r Row, m *modelled, byPrice decimal.Decimal) (string, bool) {
 		avg = "$" + r.BilledCost.Div(r.BilledQuantity).Round(8).String()
 	}
 	if m.price.Spot {
-		return fmt.Sprintf("Spot price drift: billed %s per %s on average, the book's $%s is of %s (%s)",
-			avg, r.Unit, m.price.USD, m.price.Effective.Format(time.DateOnly), signedUSD(byPrice)), true
+		return fmt.Sprintf("Spot price drift: billed at %s on average, the book's $%s is of %s (%s)",
+			avg, m.price.USD, m.price.Effective.Format(time.DateOnly), signedUSD(byPrice)), true
 	}
-	return fmt.Sprintf("%s: billed %s per %s on average, the book's list price is $%s (%s)",
-		Unexplained, avg, r.Unit, m.price.USD, signedUSD(byPrice)), false
+	return fmt.Sprintf("%s: billed at %s on average, the book's list price is $%s (%s)",
+		Unexplained, avg, m.price.USD, signedUSD(byPrice)), false
 }
 
 // signedUSD writes an amount to the cent with its sign.

@@ -168,13 +168,13 @@ func TestExplainSplitsQuantityAndPrice(t *testing.T) {
 	}{
 		{"both", line(ecs, "USE1-Fargate-GB-Hours", "9.00", "9.00", "1500", "GB-Hours"),
 			[]string{"task-hours differ (scaling, or tasks the model does not see): billed 1500 GB-Hours, modelled 1488 (+$0.06)",
-				"unexplained: billed $0.006 per GB-Hours on average, the book's list price is $0.005 (+$1.50)"}},
+				"unexplained: billed at $0.006 on average, the book's list price is $0.005 (+$1.50)"}},
 		{"free tier above 5 GB", line(cw, "DataProcessing-Bytes", "13.00", "13.00", "31", "GB"),
 			[]string{"free tier: the first 5 GB of Logs ingestion a month are not billed (-$2.50)"}},
 		{"free tier all of it", line(cw, "DataProcessing-Bytes", "0", "0", "4", "GB"),
 			[]string{"usage differs: billed 4 GB, modelled 31 (-$13.50)", "free tier: the first 5 GB of Logs ingestion a month are not billed (-$2.00)"}},
 		{"less than the free tier leaves", line(cw, "DataProcessing-Bytes", "10.00", "10.00", "31", "GB"),
-			[]string{"unexplained: billed $0.32258065 per GB on average, the book's list price is $0.5 (-$5.50)"}},
+			[]string{"unexplained: billed at $0.32258065 on average, the book's list price is $0.5 (-$5.50)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec, err := reconcile.Month(account(tc.l), book())
@@ -189,5 +189,107 @@ func TestExplainSplitsQuantityAndPrice(t *testing.T) {
 				t.Errorf("explanations\n%q\nwant\n%q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestMonthModelsWhatTheBookPrices: every usage type the price book prices
+// and the snapshot measures is modelled, as pricing meters it: Fargate Spot
+// shares (ECS's base-then-weight split), Windows and its licence, ARM,
+// ephemeral storage, Infrequent Access and vended ingestion (tiered), data
+// protection, storage for the part of the month a group existed, and the
+// filters' custom metrics. A modelled usage type the bill lacks is listed.
+func TestMonthModelsWhatTheBookPrices(t *testing.T) {
+	daily := func(from time.Time, bytes float64) cwlens.Series {
+		v := make([]float64, int(nov.Sub(from)/cwlens.Day))
+		for i := range v {
+			v[i] = bytes
+		}
+		return cwlens.Series{Start: from, Period: cwlens.Day, Unit: cwlens.UnitBytes, Values: v}
+	}
+	oct16 := oct.AddDate(0, 0, 15)
+	hourly := cwlens.Series{Start: oct, Period: cwlens.Hour, Unit: cwlens.UnitCount, Values: []float64{3, 0, 1}}
+	svc := func(name string, cpu, mem, desired int, mut func(*cwlens.Service)) cwlens.Service {
+		s := cwlens.Service{Cluster: "prod", Name: name, LaunchType: cwlens.LaunchFargate, CPUUnits: cpu, MemoryMiB: mem,
+			Architecture: cwlens.ArchX86_64, OperatingSystem: "LINUX", DesiredCount: desired}
+		if mut != nil {
+			mut(&s)
+		}
+		return s
+	}
+	snap := &cwlens.Snapshot{Region: "us-east-1",
+		LogGroups: []cwlens.LogGroup{
+			{Name: "/ecs/api", Class: cwlens.ClassStandard, StoredBytes: 2e9, CreationTime: oct.AddDate(0, -2, 0),
+				DataProtectionStatus: cwlens.DataProtectionActivated, DailyIncomingBytes: daily(oct, 1e9),
+				MetricFilters: []cwlens.MetricFilter{{Name: "errors", Pattern: "ERROR", MetricNamespace: "app", MetricName: "Errors", MetricValue: "1", Counts: hourly}}},
+			{Name: "/aws/lambda/f", Class: cwlens.ClassStandard, DailyIncomingBytes: daily(oct, 5e8)},
+			{Name: "/ecs/cold", Class: cwlens.ClassInfrequentAccess, StoredBytes: 31e8, CreationTime: oct16, DailyIncomingBytes: daily(oct16, 1e8)},
+		},
+		Services: []cwlens.Service{
+			svc("mixed", 512, 1024, 5, func(s *cwlens.Service) {
+				s.LaunchType = ""
+				s.CapacityProviderStrategy = []cwlens.CapacityProviderItem{{CapacityProvider: cwlens.ProviderFargate, Base: 1, Weight: 1},
+					{CapacityProvider: cwlens.ProviderSpot, Weight: 3}}
+			}),
+			svc("win", 1024, 2048, 1, func(s *cwlens.Service) { s.OperatingSystem = "WINDOWS_SERVER_2022_CORE" }),
+			svc("arm", 256, 512, 2, func(s *cwlens.Service) { s.Architecture = cwlens.ArchARM64; s.EphemeralStorageGiB = 30 }),
+		},
+	}
+	// Each modelled usage type and its quantity for October (744 h).
+	want := map[string]string{
+		"USE1-Fargate-vCPU-Hours:perCPU":           "744",  // 2 of 5 tasks on demand × 0.5 vCPU
+		"USE1-Fargate-GB-Hours":                    "1488", // × 1 GB
+		"USE1-SpotUsage-Fargate-vCPU-Hours:perCPU": "1116", // 3 on Spot
+		"USE1-SpotUsage-Fargate-GB-Hours":          "2232",
+		"USE1-Fargate-Windows-vCPU-Hours:perCPU":   "744",
+		"USE1-Fargate-Windows-GB-Hours":            "1488",
+		"USE1-Fargate-Windows-OS-Hours:perCPU":     "744",
+		"DataProcessing-Bytes":                     "31",
+		"DataProtection-Bytes":                     "31",
+		"VendedLog-Bytes":                          "15.5",
+		"DataProcessingIA-Bytes":                   "1.6",   // 16 days from its creation
+		"TimedStorage-ByteHrs":                     "2",     // 2 GB all month
+		"TimedStorage-IA-ByteHrs":                  "1.6",   // 3.1 GB for 16 of 31 days
+		"CW:MetricMonitorUsage":                    "1",     // one filter metric
+		"USE1-Fargate-ARM-vCPU-Hours:perCPU":       "372",   // not on the bill
+		"USE1-Fargate-ARM-GB-Hours":                "744",   // not on the bill
+		"USE1-Fargate-EphemeralStorage-GB-Hours":   "14880", // 10 GiB above 20, 2 tasks; not on the bill
+	}
+	notBilled := map[string]bool{"USE1-Fargate-ARM-vCPU-Hours:perCPU": true, "USE1-Fargate-ARM-GB-Hours": true, "USE1-Fargate-EphemeralStorage-GB-Hours": true}
+	var lines []cwlens.BillLine
+	for ut, q := range want {
+		if !notBilled[ut] {
+			svc := ecs
+			if !strings.HasPrefix(ut, "USE1-") {
+				svc = cw
+			}
+			lines = append(lines, line(svc, ut, "1", "1", q, "u"))
+		}
+	}
+	snap.Bill = &cwlens.Bill{Currency: "USD", Months: []cwlens.BillMonth{{Start: oct, End: nov, Complete: true, Lines: lines}}}
+	rec, err := reconcile.Month(snap, pricing.Default())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]reconcile.Row{}
+	for _, r := range rec.Rows {
+		got[r.UsageType] = r
+	}
+	for ut, q := range want {
+		r, ok := got[ut]
+		if !ok || !r.Modelled || r.ModelQuantity.String() != q {
+			t.Errorf("%s: row %+v, want modelled %s", ut, r, q)
+			continue
+		}
+		if notBilled[ut] != (r.Explanations[0] == reconcile.NotBilled) {
+			t.Errorf("%s: explanations %q", ut, r.Explanations)
+		}
+	}
+	if len(rec.Rows) != len(want) {
+		t.Errorf("%d rows, want %d", len(rec.Rows), len(want))
+	}
+	// Vended logs are priced in bands over the account's month; 15.5 GB
+	// is inside the first ($0.50).
+	if c := got["VendedLog-Bytes"].ModelCost.String(); c != "7.75" {
+		t.Errorf("vended model cost %s, want 7.75", c)
 	}
 }

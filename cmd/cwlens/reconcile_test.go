@@ -64,8 +64,8 @@ func TestReportReconcilesReferenceOctober(t *testing.T) {
 		"CW:AlarmMonitorUsage":                     {reconcile.NotModelled},
 		"USE1-Fargate-GB-Hours":                    {"discount or Savings Plan: net amortized $18.53, $4.63 below unblended", reconcile.Matches},
 		"USE1-Fargate-vCPU-Hours:perCPU":           {"discount or Savings Plan: net amortized $84.36, $21.09 below unblended", "task-hours differ"},
-		"USE1-SpotUsage-Fargate-GB-Hours":          nil,
-		"USE1-SpotUsage-Fargate-vCPU-Hours:perCPU": nil,
+		"USE1-SpotUsage-Fargate-GB-Hours":          {"Spot price drift: billed at $0.00136732 on average, the book's $0.00141527"},
+		"USE1-SpotUsage-Fargate-vCPU-Hours:perCPU": {"Spot price drift: billed at $0.01245811 on average, the book's $0.01288871"},
 	}
 	lines := snap.Bill.Months[0].Lines
 	if len(lines) != len(want) {
