@@ -54,6 +54,14 @@ var (
 	includedEphemeralGiB = 20
 )
 
+// Fargate bills a task per second from the start of its image pull to its
+// stop, with a minimum charge per task: one minute for Linux, five for
+// Windows (AWS Fargate pricing, https://aws.amazon.com/fargate/pricing/).
+const (
+	MinimumChargeLinux   = time.Minute
+	MinimumChargeWindows = 5 * time.Minute
+)
+
 // Cents rounds an amount to the cent, the precision every shown line has.
 func Cents(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
 

@@ -60,6 +60,18 @@ func TestNewBillLines(t *testing.T) {
 	if cur, _ := sumLines(subjectLines(p, "karmacadabra-prod/reports")); cur.StringFixed(2) != "115.03" {
 		t.Errorf("Windows service = %s, want 66.78 + 33.58 + 14.67", cur)
 	}
+	if l := subjectLines(p, "karmacadabra-prod/reports"); len(l) == 0 || !strings.Contains(l[0].Note, "billed at least 5 minutes each (Linux: 1)") {
+		t.Errorf("Windows service note does not state the 5-minute minimum: %+v", l)
+	}
+	linux := subjectLines(p, "karmacadabra-prod/facilitator")
+	if len(linux) == 0 {
+		t.Fatal("no facilitator lines")
+	}
+	for _, l := range linux {
+		if strings.Contains(l.Note, "minutes each") {
+			t.Errorf("Linux service note states the Windows minimum: %q", l.Note)
+		}
+	}
 	for _, l := range subjectLines(p, "/aws/lambda/settle") {
 		if l.UsageType == "VendedLog-Bytes" && !strings.Contains(l.Note, "tiered over the account's monthly volume") {
 			t.Errorf("vended line note = %q", l.Note)

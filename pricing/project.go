@@ -259,6 +259,9 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 	for _, p := range propPs {
 		pr.used[p.UsageType] = p
 	}
+	if cur.Windows {
+		note = joinNote(note, windowsMinimumNote)
+	}
 	if s.RunningCount > s.DesiredCount {
 		note = joinNote(note, fmt.Sprintf("%d tasks running for %d desired: a rollout in progress; the extra tasks are transient and not projected", s.RunningCount, s.DesiredCount))
 	}
@@ -279,6 +282,14 @@ func (pr *projector) service(s *cwlens.Service, changes []Change) {
 		pr.line(subject, cu, pu, cp, pp, change, n)
 	}
 }
+
+// windowsMinimumNote says why the Windows minimum charge is not in the
+// figures: the scan has each hour's mean running tasks, not when each task
+// started and stopped, so a task shorter than the minimum cannot be told
+// apart; tasks that run longer are unaffected.
+var windowsMinimumNote = fmt.Sprintf("Windows tasks are billed at least %d minutes each (Linux: %d), not applied here: "+
+	"the task-hours do not say when each task started and stopped; a task that stops sooner costs more than shown",
+	int(MinimumChargeWindows.Minutes()), int(MinimumChargeLinux.Minutes()))
 
 func cmp0(v, def int) int {
 	if v == 0 {

@@ -84,6 +84,10 @@ func writePrices(w io.Writer, book *pricing.Book, region string) error {
 			return err
 		}
 	}
+	if _, err := fmt.Fprintf(w, "  billing: Fargate bills each task per second from its image pull to its stop, at least %d minute(s) per Linux task and %d per Windows task (https://aws.amazon.com/fargate/pricing/); the prices above are per hour\n",
+		int(pricing.MinimumChargeLinux.Minutes()), int(pricing.MinimumChargeWindows.Minutes())); err != nil {
+		return err
+	}
 	for _, a := range book.Absent {
 		if _, err := fmt.Fprintf(w, "  absent (priced as unknown): %s\n", a); err != nil {
 			return err

@@ -67,9 +67,22 @@ func TestPrices(t *testing.T) {
 	r := run(t, "prices", "--region", "us-east-1")
 	for _, want := range []string{"USE1-Fargate-vCPU-Hours:perCPU", "0.04048", "USE1-SpotUsage-Fargate-GB-Hours", "2026-09-28", "Spot", "absent (priced as unknown)",
 		"│ DataProcessing-Bytes ", "0.5 to 10240, 0.25 to 30720, 0.1 to 51200, 0.05 above",
-		"[1] https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/"} {
+		"[1] https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/",
+		"at least 1 minute(s) per Linux task and 5 per Windows task (https://aws.amazon.com/fargate/pricing/)"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("prices lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	// Every Region the issue names lists Fargate and Logs prices, each with
+	// an openable source.
+	for _, region := range []string{"us-east-2", "eu-central-1", "ap-northeast-1", "sa-east-1", "eu-west-1"} {
+		out := run(t, "prices", "--region", region).stdout
+		p := mustPrefix(t, region)
+		for _, want := range []string{p + "-Fargate-vCPU-Hours:perCPU", p + "-DataProcessing-Bytes", p + "-TimedStorage-ByteHrs", p + "-CW:MetricMonitorUsage",
+			"AmazonCloudWatch/current/" + region + "/index.json", "figure read from https://github.com/DuckbillGroup/CloudWatchCashBack/blob/"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("prices --region %s lacks %q", region, want)
+			}
 		}
 	}
 	if strings.Contains(r.stdout, "EU-Fargate") {
