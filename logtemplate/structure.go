@@ -106,7 +106,7 @@ func jsonStart(s string) int {
 func (t *tokenizer) appendText(toks []string, s string) []string {
 	for i := 0; ; {
 		var j int
-		var u uint8
+		var u uint16
 		if i, j, u = nextWord(s, i); i >= len(s) {
 			break
 		}
@@ -149,7 +149,7 @@ func (t *tokenizer) appendText(toks []string, s string) []string {
 func (t *tokenizer) appendWords(toks []string, s string) []string {
 	for i := 0; ; {
 		var j int
-		var u uint8
+		var u uint16
 		if i, j, u = nextWord(s, i); i >= len(s) {
 			break
 		}
@@ -165,7 +165,7 @@ func (t *tokenizer) appendWords(toks []string, s string) []string {
 // nextWord returns the bounds of the first white-space-separated word of s
 // at or after i, and the union of its bytes' classes; start is len(s)
 // when there is none.
-func nextWord(s string, i int) (start, end int, u uint8) {
+func nextWord(s string, i int) (start, end int, u uint16) {
 	for i < len(s) && isSpace(s[i]) {
 		i++
 	}
@@ -183,7 +183,7 @@ func nextWord(s string, i int) (start, end int, u uint8) {
 // quotedValue returns the length of the key of tok when it is a key
 // followed by = and an opening quote (msg="…), or 0. u is the union of
 // tok's bytes' classes.
-func quotedValue(tok string, u uint8) int {
+func quotedValue(tok string, u uint16) int {
 	if u&equals == 0 {
 		return 0
 	}

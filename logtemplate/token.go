@@ -21,8 +21,10 @@ func isDelim(c byte) bool { return class[c]&delim != 0 }
 
 func isDigit(c byte) bool { return class[c]&digit != 0 }
 
-// class holds each byte's character classes, for the hot loops.
-var class = func() (t [256]uint8) {
+// class holds each byte's character classes, for the hot loops: a scan
+// that finds a token or a field takes the union of its bytes' classes,
+// and the masking rules then skip the shapes the union rules out.
+var class = func() (t [256]uint16) {
 	for _, c := range []byte(",;:=|\"'[](){}!") {
 		t[c] |= delim
 	}
@@ -36,20 +38,48 @@ var class = func() (t [256]uint8) {
 		t[c] |= slash
 	}
 	t['='] |= equals
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] |= otherLower
+		t[c-'a'+'A'] |= otherUpper
+	}
+	for c := 'a'; c <= 'f'; c++ {
+		t[c] = t[c]&^otherLower | hexLower
+		t[c-'a'+'A'] = t[c-'a'+'A']&^otherUpper | hexUpper
+	}
+	t['.'] |= dot
+	t['-'] |= dash
+	t['_'] |= underscore
+	for _, c := range []byte("+@#$%&*") {
+		t[c] |= subOther
+	}
 	return t
 }()
 
 const (
-	delim uint8 = 1 << iota
+	delim uint16 = 1 << iota
 	digit
 	space
 	slash
 	equals
+	hexLower   // a-f
+	hexUpper   // A-F
+	otherLower // g-z
+	otherUpper // G-Z
+	dot
+	dash
+	underscore
+	subOther // the sub-delimiters (isSubDelim) other than . - /
+
+	digitShift = 1 // digit == 1<<digitShift, to count digits without a branch
+
+	hexChars  = digit | hexLower | hexUpper // may be a hex digest
+	hostChars = digit | hexLower | otherLower | dash | dot
+	numChars  = digit | dot | dash | slash | subOther // numbers and their joints
 )
 
 // classes returns the union of the classes of s's bytes.
-func classes(s string) uint8 {
-	u := uint8(0)
+func classes(s string) uint16 {
+	u := uint16(0)
 	for i := 0; i < len(s); i++ {
 		u |= class[s[i]]
 	}
@@ -203,7 +233,7 @@ func (t *tokenizer) mask(tok string) string { return t.maskOf(tok, classes(tok))
 
 // maskOf is mask for a token whose bytes' classes (their union) the
 // caller has at hand, from the scan that found the token.
-func (t *tokenizer) maskOf(tok string, u uint8) string {
+func (t *tokenizer) maskOf(tok string, u uint16) string {
 	if !needsMask(tok, u) {
 		return tok
 	}
@@ -234,7 +264,7 @@ func (t *tokenizer) internBytes(b []byte) string {
 // needsMask is the fast path: a token without digits, slashes (either
 // way) or a boolean field has no field that masking would change. u is
 // the union of its bytes' classes.
-func needsMask(tok string, u uint8) bool {
+func needsMask(tok string, u uint16) bool {
 	if u&(digit|slash) != 0 {
 		return true
 	}
@@ -292,32 +322,43 @@ func appendMasked(out []byte, tok string, slashes bool) []byte {
 		return append(out, tok[end:]...)
 	}
 	start := len(out)
-	i := 0
-	for i < len(tok) {
-		if n := timestampLen(tok[i:]); n > 0 {
-			out = append(out, Wildcard...)
-			i += n
-			continue
+	for i := 0; i < len(tok); {
+		c := tok[i]
+		if isDigit(c) && len(tok)-i >= len(isoShape) {
+			if n := timestampLen(tok[i:]); n > 0 {
+				out = append(out, Wildcard...)
+				i += n
+				continue
+			}
 		}
-		if isDelim(tok[i]) {
-			out = append(out, tok[i])
+		if isDelim(c) {
+			out = append(out, c)
 			i++
 			continue
 		}
-		j := i
-		for j < len(tok) && !isDelim(tok[j]) {
-			j++
+		// One pass finds the field's end, its classes and its digits.
+		j, u, digits := i, uint16(0), 0
+		for ; j < len(tok); j++ {
+			k := class[tok[j]]
+			if k&delim != 0 {
+				break
+			}
+			u |= k
+			digits += int(k&digit) >> digitShift
 		}
-		out = appendField(out, tok[i:j])
+		out = appendField(out, tok[i:j], u, digits)
 		i = j
 	}
 	return collapse(out, start)
 }
 
+// isoShape is the start of an ISO 8601 date-time, d a digit.
+const isoShape = "dddd-dd-ddTdd:dd"
+
 // timestampLen returns the length of the ISO 8601 date-time that s starts
 // with (2025-01-01T00:00:00.123+02:00, 2025-01-01T00:00:00Z), or 0.
 func timestampLen(s string) int {
-	const shape = "dddd-dd-ddTdd:dd"
+	const shape = isoShape
 	if len(s) < len(shape) {
 		return 0
 	}
@@ -381,16 +422,11 @@ func isScheme(s string) bool {
 	return len(s) > 0
 }
 
-// appendField masks one field (a token part without delimiters).
-func appendField(out []byte, f string) []byte {
-	digits, idRun := 0, false
-	for i := 0; i < len(f); i++ {
-		if isDigit(f[i]) {
-			digits++
-		} else if f[i] == '_' && i+1 < len(f) && (isDigit(f[i+1]) || f[i+1] == '-' && i+2 < len(f) && isDigit(f[i+2])) {
-			idRun = true
-		}
-	}
+// appendField masks one field (a token part without delimiters); u is
+// the union of its bytes' classes and digits the count of its digits,
+// from the scan that found it. The union only rules shapes out: each rule
+// is still checked where the union allows it.
+func appendField(out []byte, f string, u uint16, digits int) []byte {
 	if digits == len(f) && digits > 0 { // a whole number: the commonest field
 		return append(out, Wildcard...)
 	}
@@ -411,7 +447,7 @@ func appendField(out []byte, f string) []byte {
 	}
 	// A number with or without unit (-2, 0.25, 64172MB, 15%), a UUID, a
 	// version (v6.1.7601).
-	if isNumber(f) || isUUID(f) || isVersion(f) {
+	if isNumber(f) || u&^(hexChars|dash) == 0 && isUUID(f) || isVersion(f) {
 		return append(out, Wildcard...)
 	}
 	// An id: digits after an underscore (blk_-4312980012345678901,
@@ -420,7 +456,11 @@ func appendField(out []byte, f string) []byte {
 	// how many digits there are, so that core.123 and core.2275 mask alike.
 	// Numbers joined by dots, dashes or slashes (2017-05-16, 10.0.0.1,
 	// 1.2.3) keep their joints; collapse then folds dotted ones into one.
-	if !numericParts(f) && (idRun || isIPv4(f) || isHexID(f) || isHostname(f)) {
+	numeric := u&^numChars == 0 && numericParts(f)
+	if !numeric && (u&underscore != 0 && idRun(f) ||
+		u&^(digit|dot|slash) == 0 && isIPv4(f) ||
+		(u&^(hexChars|dash) == 0 || hexPrefix(f)) && isHexID(f) ||
+		u&^hostChars == 0 && isHostname(f)) {
 		return append(out, Wildcard...)
 	}
 	// Otherwise mask the pure-digit parts and the hex ids: part-7,
@@ -444,6 +484,22 @@ func appendField(out []byte, f string) []byte {
 		i = j
 	}
 	return out
+}
+
+// idRun reports digits after an underscore (blk_-4312980012345678901,
+// broadcast_7): an id.
+func idRun(f string) bool {
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == '_' && (isDigit(f[i+1]) || f[i+1] == '-' && i+2 < len(f) && isDigit(f[i+2])) {
+			return true
+		}
+	}
+	return false
+}
+
+// hexPrefix reports a field that starts 0x or 0X.
+func hexPrefix(f string) bool {
+	return len(f) > 2 && f[0] == '0' && (f[1] == 'x' || f[1] == 'X')
 }
 
 // isVersion accepts v or V followed by dotted numbers: v1.2, V6.1.7601.
