@@ -88,9 +88,7 @@ func classes(s string) uint16 {
 
 func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
-func isHex(c byte) bool {
-	return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')
-}
+func isHex(c byte) bool { return class[c]&hexChars != 0 }
 
 func isSpace(c byte) bool { return class[c]&space != 0 }
 
