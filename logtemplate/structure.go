@@ -279,12 +279,34 @@ type jsonField struct {
 
 // jsonKey is an interned dotted key with what its tokens need, worked out
 // once per key rather than once per line: the token of a variable value
-// (key=<*>) and of a null one, and whether the key names a message.
+// (key=<*>) and of a null one, whether the key names a message, and the
+// tokens of the last few word values it had (a level, a logger, a state:
+// the values a key repeats).
 type jsonKey struct {
 	name       string
 	wild, null string
 	message    bool
 	spaced     bool
+	words      [4]string // key=word tokens, most recent at next-1
+	next       int
+}
+
+// word returns the token key=v for a word value, from k.words when one of
+// them holds it. Only tokens that masking left as key=v are kept: their
+// value is their tail, so nothing is copied from the line.
+func (k *jsonKey) word(t *tokenizer, v string) string {
+	n := len(k.name) + 1
+	for _, w := range k.words {
+		if len(w) == n+len(v) && w[n:] == v {
+			return w
+		}
+	}
+	tok := t.keyValue(k.name, v)
+	if len(tok) == n+len(v) && tok[n:] == v {
+		k.words[k.next] = tok
+		k.next = (k.next + 1) % len(k.words)
+	}
+	return tok
 }
 
 // jsonKey returns the interned key for path.
@@ -442,7 +464,7 @@ func (t *tokenizer) jsonToken(f jsonField) string {
 		if f.key.spaced || datumString(v) || isPath(v) && strings.Count(v, "/") >= 2 {
 			return f.key.wild
 		}
-		return t.keyValue(f.key.name, v)
+		return f.key.word(t, v)
 	case 'n':
 		return f.key.null
 	}
