@@ -689,10 +689,16 @@ func isHostname(s string) bool {
 // "<*><*>" and "<*>.<*>" (a float or an address split in parts) become one
 // Wildcard, and so does "<*>,<*>": a comma-separated list of values is one
 // variable of variable length. It works in place: the write index never
-// passes the read index.
+// passes the read index. Each rewrite needs two Wildcards, so a token with
+// fewer (most) is left without a pass over it, and the bytes before the
+// first are left where they are.
 func collapse(out []byte, start int) []byte {
-	w, wildEnd := start, -1 // wildEnd: w right after the last Wildcard written
-	for r := start; r < len(out); {
+	first := bytes.Index(out[start:], wildcardBytes)
+	if first < 0 || !bytes.Contains(out[start+first+len(Wildcard):], wildcardBytes) {
+		return out
+	}
+	w, wildEnd := start+first, -1 // wildEnd: w right after the last Wildcard written
+	for r := w; r < len(out); {
 		if out[r] == '<' && wildAt(out, r) {
 			if wildEnd != w {
 				copy(out[w:], Wildcard)
@@ -712,6 +718,8 @@ func collapse(out []byte, start int) []byte {
 	}
 	return out[:w]
 }
+
+var wildcardBytes = []byte(Wildcard)
 
 func wildAt(b []byte, i int) bool {
 	return i+3 <= len(b) && b[i] == '<' && b[i+1] == '*' && b[i+2] == '>'
