@@ -277,67 +277,6 @@ type jsonField struct {
 	msg  bool // the message: mined as text
 }
 
-// jsonKey is an interned dotted key with what its tokens need, worked out
-// once per key rather than once per line: the token of a variable value
-// (key=<*>) and of a null one, whether the key names a message, and the
-// tokens of the last few word values it had (a level, a logger, a state:
-// the values a key repeats).
-type jsonKey struct {
-	name       string
-	wild, null string
-	message    bool
-	spaced     bool
-	words      [4]string // key=word tokens, most recent at next-1
-	next       int
-}
-
-// word returns the token key=v for a word value, from k.words when one of
-// them holds it. Only tokens that masking left as key=v are kept: their
-// value is their tail, so nothing is copied from the line.
-func (k *jsonKey) word(t *tokenizer, v string) string {
-	n := len(k.name) + 1
-	for _, w := range k.words {
-		if len(w) == n+len(v) && w[n:] == v {
-			return w
-		}
-	}
-	tok := t.keyValue(k.name, v)
-	if len(tok) == n+len(v) && tok[n:] == v {
-		k.words[k.next] = tok
-		k.next = (k.next + 1) % len(k.words)
-	}
-	return tok
-}
-
-// jsonKey returns the interned key for path.
-func (t *tokenizer) jsonKey(path []byte) *jsonKey {
-	if k, ok := t.keys[string(path)]; ok {
-		return k
-	}
-	if len(t.keys) >= internCap {
-		clear(t.keys)
-	}
-	name := string(path)
-	// Keys with white space in them (rare, but JSON allows it) are
-	// variables whole: a token holds no space.
-	k := &jsonKey{name: name, wild: Wildcard, null: Wildcard, message: messageKey(name), spaced: hasSpace(name)}
-	if !k.spaced {
-		k.wild = t.keyValue(name, Wildcard)
-		k.null = t.keyValue(name, "null")
-	}
-	t.keys[name] = k
-	return k
-}
-
-// keyValue returns the masked token key=val; a key may hold digits.
-func (t *tokenizer) keyValue(key, val string) string {
-	out := append(t.buf[:0], key...)
-	out = append(out, '=')
-	out = append(out, val...)
-	t.buf = out
-	return t.mask(t.internBytes(out))
-}
-
 func hasSpace(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if isSpace(s[i]) {
@@ -376,22 +315,7 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 	}
 	toks = t.appendText(toks, s[:j])
 	start := len(toks)
-	fs := t.fields
-	for i := 1; i < len(fs); i++ { // insertion sort: few fields, no allocation
-		for k := i; k > 0 && fs[k].key.name < fs[k-1].key.name; k-- {
-			fs[k], fs[k-1] = fs[k-1], fs[k]
-		}
-	}
-	sb := append(t.buf[:0], '{')
-	for i, f := range fs {
-		if i > 0 {
-			sb = append(sb, ',')
-		}
-		sb = append(sb, f.key.name...)
-	}
-	sb = append(sb, '}')
-	t.buf = sb
-	t.shape = t.internBytes(sb)
+	fs := t.sortFields()
 	for _, f := range fs {
 		if f.msg {
 			toks = t.appendMessage(toks, f.val[1:len(f.val)-1])

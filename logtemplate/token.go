@@ -107,10 +107,14 @@ type tokenizer struct {
 	access bool    // the line holds a quoted HTTP request
 
 	// JSON scanning, reused line after line.
-	jbuf   bytes.Buffer
-	dec    *jsontext.Decoder
-	fields []jsonField
-	path   []byte
+	jbuf     bytes.Buffer
+	dec      *jsontext.Decoder
+	fields   []jsonField // in document order
+	sorted   []jsonField // by key (sortFields)
+	path     []byte
+	keyCache [256]*jsonKey
+	keyIDs   uint32
+	shapes   []shapeMemo // nil until the first JSON line
 }
 
 // internCap bounds the intern table; past it the table starts over, which
