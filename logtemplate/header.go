@@ -135,7 +135,20 @@ func isLevel(s string) bool {
 		}
 		return false
 	}
-	switch strings.ToUpper(s) {
+	// The names are at most 8 letters: longer fields are no level, and a
+	// short one is upper-cased on the stack, never allocated.
+	var up [8]byte
+	if len(s) > len(up) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'a' <= c && c <= 'z' {
+			c -= 'a' - 'A'
+		}
+		up[i] = c
+	}
+	switch string(up[:len(s)]) {
 	case "TRACE", "DEBUG", "INFO", "NOTICE", "WARN", "WARNING", "ERROR", "ERR", "CRIT", "CRITICAL",
 		"FATAL", "SEVERE", "ALERT", "EMERG", "PANIC", "FINE", "FINER", "FINEST", "CONFIG":
 		return true
@@ -169,7 +182,7 @@ func (t *tokenizer) learnHeader(lines []string) *header {
 		if k := strings.IndexByte(l, '\n'); k >= 0 {
 			l = l[:k]
 		}
-		if j := jsonStart(l); j >= 0 && strings.TrimSpace(l[:j]) == "" || strings.TrimSpace(l) == "" {
+		if startsJSON(l) || strings.TrimSpace(l) == "" {
 			continue
 		}
 		rows = append(rows, t.fieldKinds(nil, l))

@@ -47,7 +47,7 @@ func (t *tokenizer) tokens(msg string) []string {
 		first, rest = msg[:k], msg[k+1:]
 	}
 	toks := t.toks[:0]
-	if t.hdr != nil {
+	if t.hdr != nil && !startsJSON(first) { // a JSON line has no header (learnHeader)
 		if level, m, ok := t.hdr.strip(t, first); ok {
 			if level != "" {
 				toks = append(toks, t.mask(level))
@@ -95,6 +95,13 @@ func jsonStart(s string) int {
 		return -1
 	}
 	return strings.IndexByte(s[:e], '{')
+}
+
+// startsJSON reports a line that is a JSON object from its first
+// non-blank byte on.
+func startsJSON(s string) bool {
+	j := jsonStart(s)
+	return j >= 0 && strings.TrimSpace(s[:j]) == ""
 }
 
 // appendText splits s on white space, masking each token. Two shapes are
