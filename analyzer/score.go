@@ -46,7 +46,24 @@ type ScorerConfig struct {
 	// measures non-seasonal series against.
 	PersistSpan float64
 
-	mute uint16 // channels left out (bit i: channel i), for evaluating them
+	// RecordPoints and RecordTime set the record channel's reference: a
+	// value above (or below) every one of the last T points scores 0.5
+	// when T is RecordTime's worth of points, or RecordPoints if that is
+	// more (ln(1+T) against ln(1+reference)); records over fewer than
+	// half the reference do not count.
+	RecordPoints int
+	RecordTime   time.Duration
+	// AlarmRoutine and AlarmSpan make alarms that the series raises
+	// routinely stop alarming: an alarm whose score the series' own
+	// scores reached at least AlarmRoutine times over about the last
+	// AlarmSpan points is capped at minus the log of that frequency.
+	AlarmRoutine   float64
+	AlarmSpan      float64
+	RecordSeasonal int
+
+	// channels left out (bit i: channel i; bit nChannels the persistence
+	// channel, bit nChannels+1 the counts transform), for evaluating them
+	mute uint16
 }
 
 // DefaultScorerConfig returns the Scorer's defaults for a series sampled
@@ -76,6 +93,17 @@ func DefaultScorerConfig(step time.Duration) ScorerConfig {
 		// 500 points: a long departure of a few hours at one minute is
 		// still measured mostly against the level before it.
 		PersistSpan: 500,
+		// A record over T points is a 1-in-T event of an exchangeable
+		// series. Operational series are not: neighbouring minutes are
+		// alike, so the reference is a time, a week, and at least 2016
+		// points (a week of 5-minute points).
+		RecordPoints: 2016,
+		RecordTime:   7 * 24 * time.Hour,
+		// Seven alarms at least as strong within about 5000 points (two
+		// weeks and a half of 5-minute points): what the series does
+		// that often is its routine, not news.
+		AlarmRoutine: 7,
+		AlarmSpan:    5000,
 	}
 }
 
@@ -135,14 +163,24 @@ type Scorer struct {
 	zSum   [len(horizons)]float64 // running sums of the last h residuals
 	zTails [len(horizons)]tailCal
 
+	up, down   recordTracker // records of v and of -v
+	rUp, rDown recordTracker // records of the Detector's residual
+	rLo, rHi   float64       // range of those residuals
+	recordRef  float64       // ln(1 + the reference record)
+	t          int           // present points seen, as the trackers count them
+	alarms     routineRecord // the series' own final scores
+
 	gates [nChannels]gate
 	last  int // the channel that gave the last score, for evaluating them
 }
 
 // nChannels is the number of channels: likelihood, point, ratio, spread,
-// quantisation, extreme, and the Detector's residual over horizons of 1,
-// 3 and 12 points.
-const nChannels = 9
+// quantisation, extreme, the Detector's residual over horizons of 1, 3 and
+// 12 points, and records.
+const nChannels = 10
+
+// extremeChannel is the index of the extreme channel.
+const extremeChannel = 5
 
 // horizons are the spans, in points, over which the Detector's signed
 // residuals are averaged: a spike, a burst, a sustained departure.
@@ -174,6 +212,11 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	if st := cfg.Detector.Step; st > 0 && st < 24*time.Hour {
 		s.extremeHistory = max(s.extremeHistory, int(24*time.Hour/st))
 	}
+	ref := max(cfg.RecordPoints, 1)
+	if st := cfg.Detector.Step; st > 0 {
+		ref = max(ref, int(cfg.RecordTime/st))
+	}
+	s.recordRef = math.Log1p(float64(ref))
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
@@ -198,6 +241,13 @@ func (s *Scorer) Reset() {
 	s.spreadTail.reset()
 	s.decLong, s.coarseRate, s.decCUSUM = 0, 0.1, 0
 	s.gates = [nChannels]gate{}
+	s.up.reset(recordKeep)
+	s.down.reset(recordKeep)
+	s.rUp.reset(recordKeep)
+	s.rDown.reset(recordKeep)
+	s.rLo, s.rHi = math.Inf(1), math.Inf(-1)
+	s.t = 0
+	s.alarms.reset(s.cfg.AlarmSpan)
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 	s.zRing, s.zHead, s.zN = [12]float64{}, 0, 0
 	s.zSum = [len(horizons)]float64{}
@@ -246,7 +296,8 @@ func (s *Scorer) Update(v float64) float64 {
 	sur[2] = s.ratioSurprise(v, quantum)
 	sur[3] = s.spreadSurprise(v, j.Expected)
 	sur[4] = s.quantSurprise(v, d)
-	sur[5] = s.extremeSurprise(v)
+	sur[9] = s.recordSurprise(v, j)
+	sur[extremeChannel] = s.extremeSurprise(v)
 	if !math.IsNaN(j.Expected) {
 		s.horizonSurprises(j.Z, sur[6:])
 	}
@@ -279,6 +330,10 @@ func (s *Scorer) Update(v float64) float64 {
 	}
 	if s.cfg.mute&(1<<nChannels) == 0 {
 		score = max(score, min(persistCap, surpriseScore(persist, s.cfg.SurpriseRef)))
+	}
+	if s.cfg.AlarmRoutine > 0 && s.last != extremeChannel {
+		// a new extreme of the whole series is never routine
+		score = s.alarms.capScore(score, s.cfg.SurpriseRef, s.cfg.AlarmRoutine)
 	}
 	return score
 }
@@ -408,6 +463,45 @@ func (s *Scorer) extremeSurprise(v float64) float64 {
 	}
 	x := min(dc.ExtremeScore, 0.999)
 	return s.cfg.SurpriseRef * x / (1 - x)
+}
+
+// recordKeep bounds the points each record tracker remembers.
+const recordKeep = 4096
+
+// recordSurprise scores a value above (or below) every one of the last T
+// points, by the Detector's extreme tolerance of the range seen, T at
+// least RecordMin: RecordWeight·ln(T+1). Unlike the extreme channel it
+// needs no day of history and grades a record by how long it stood: the
+// labelled incidents of operational series are mostly the highest (or
+// lowest) values for days, whatever the shape of the series.
+func (s *Scorer) recordSurprise(v float64, j Judgement) float64 {
+	tol := s.cfg.Detector.ExtremeTolerance * (s.hi - s.lo)
+	if math.IsInf(tol, 0) || math.IsNaN(tol) {
+		tol = 0
+	}
+	s.t++
+	nu := s.up.since(v-tol, v, s.t)
+	nd := s.down.since(-v-tol, -v, s.t)
+	n := max(nu, nd)
+	if !math.IsNaN(j.Expected) {
+		r := s.det.hist[len(s.det.hist)-1] - j.Expected
+		rtol := s.cfg.Detector.ExtremeTolerance * (s.rHi - s.rLo)
+		if math.IsInf(rtol, 0) || math.IsNaN(rtol) {
+			rtol = 0
+		}
+		ru := s.rUp.since(r-rtol, r, s.t)
+		rd := s.rDown.since(-r-rtol, -r, s.t)
+		s.rLo, s.rHi = min(s.rLo, r), max(s.rHi, r)
+		if s.det.Lag() > 0 {
+			// with a rhythm, a new high must also be one against it
+			n = min(n, max(ru, rd))
+		}
+	}
+	sur := math.Log1p(float64(n))
+	if sur < s.recordRef-math.Ln2 {
+		return 0
+	}
+	return s.cfg.SurpriseRef * sur / s.recordRef
 }
 
 // ratioSurprise is the point channel on log(v + c) while the series has
