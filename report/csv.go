@@ -89,6 +89,9 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 	if rec := r.Reconciliation; o.Sections.has(SectionProjection) && rec != nil {
 		block(reconciliationCSV(rec))
 	}
+	if f := r.Forecast; o.Sections.has(SectionProjection) && f != nil {
+		block(forecastCSV(f))
+	}
 	return tab.write(w)
 }
 

@@ -178,6 +178,7 @@ type htmlView struct {
 
 	Projection     *projectionView
 	Reconciliation *reconciliationView
+	Forecast       *forecastView
 
 	ShowFindings, ShowGroups bool
 }
@@ -383,6 +384,9 @@ func newHTMLView(r *Report) (*htmlView, error) {
 	}
 	if r.Reconciliation != nil {
 		v.Reconciliation = newReconciliationView(r.Reconciliation)
+	}
+	if r.Forecast != nil {
+		v.Forecast = newForecastView(r.Forecast)
 	}
 	return v, nil
 }
@@ -657,7 +661,7 @@ func writeHTML(w io.Writer, r *Report, sections Sections) error {
 	v.ShowFindings = sections.has(SectionFindings)
 	v.ShowGroups = sections.has(SectionInventory)
 	if !sections.has(SectionProjection) {
-		v.Projection, v.Reconciliation = nil, nil
+		v.Projection, v.Reconciliation, v.Forecast = nil, nil, nil
 	}
 	// The template writes each piece of text and each escaped value on its
 	// own: for 10,000 log groups, two million writes straight to a file.

@@ -50,6 +50,9 @@ type Report struct {
 	// Reconciliation sets the snapshot's last complete billed month beside
 	// cwlens's model of it; absent when the snapshot has no bill.
 	Reconciliation *reconcile.Reconciliation `json:"reconciliation,omitempty"`
+	// Forecast is the month the bill was read in, from the month to date,
+	// the model and Cost Explorer's forecast; absent without a bill.
+	Forecast *reconcile.MonthForecast `json:"forecast,omitempty"`
 }
 
 // Account identifies the AWS account.

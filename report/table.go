@@ -400,6 +400,9 @@ func tables(r *Report, s Sections, p palette) []section {
 	if s.has(SectionProjection) && r.Reconciliation != nil {
 		out = append(out, reconciliationTable(r.Reconciliation))
 	}
+	if s.has(SectionProjection) && r.Forecast != nil {
+		out = append(out, forecastTable(r.Forecast))
+	}
 	if s.has(SectionInventory) {
 		out = append(out, logGroupTable(r), serviceTable(r))
 	}

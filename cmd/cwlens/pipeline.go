@@ -64,6 +64,10 @@ func buildReport(snap *cwlens.Snapshot, opts pipelineOptions) (*report.Report, e
 		if rec, err := reconcile.Month(snap, opts.Book); err == nil {
 			r.Reconciliation = rec
 		}
+		// The forecast needs the projection, which a book makes.
+		if f, err := reconcile.Forecast(snap.Bill, proj, opts.Scenario != nil); err == nil {
+			r.Forecast = f
+		}
 	}
 	return r, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -129,5 +130,54 @@ func explained(t *testing.T, ut string, diff decimal.Decimal, discounted bool, g
 		if !strings.HasPrefix(got[i], w) {
 			t.Errorf("%s: explanation %d = %q, want %q…", ut, i, got[i], w)
 		}
+	}
+}
+
+// TestDemoForecastsNovember: the demo (the reference with its scenario)
+// forecasts November 2025, the month its bill was read in: nothing billed
+// yet, 30 days at the projection's daily cost and run-rate, beside Cost
+// Explorer's forecast, with the scenario's savings on the rest of the month
+// and on a full month — all from the same report's figures.
+func TestDemoForecastsNovember(t *testing.T) {
+	r := run(t, "demo", "--format", "json")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Projection struct {
+			Hours    int64           `json:"hours_per_month"`
+			Current  decimal.Decimal `json:"current_monthly_usd"`
+			Proposed decimal.Decimal `json:"proposed_monthly_usd"`
+			RunRate  decimal.Decimal `json:"run_rate_monthly_usd"`
+		} `json:"projection"`
+		Forecast *reconcile.MonthForecast `json:"forecast"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	f, p := doc.Forecast, doc.Projection
+	if f == nil || f.Start.Format(time.DateOnly) != "2025-11-01" || f.BilledThrough.Format(time.DateOnly) != "2025-11-01" ||
+		!f.MonthToDate.IsZero() || f.RemainingDays != 30 {
+		t.Fatalf("forecast %+v, want November 2025 with nothing billed and 30 days to go", f)
+	}
+	rest := func(monthly decimal.Decimal) decimal.Decimal {
+		return monthly.Mul(decimal.NewFromInt(30 * 24)).Div(decimal.NewFromInt(p.Hours)).Round(2)
+	}
+	if !f.Model.Month.Equal(rest(p.Current)) || !f.RunRate.Month.Equal(rest(p.RunRate)) {
+		t.Errorf("model %+v, run-rate %+v; want 30 days of %s and %s a month", f.Model, f.RunRate, p.Current, p.RunRate)
+	}
+	if c := f.CostExplorer; c == nil || c.Month.String() != "127.39" || c.MonthLow.String() != "117.2" || c.MonthHigh.String() != "137.59" {
+		t.Errorf("Cost Explorer %+v, want the fixture's forecast 127.39 (117.20–137.59)", c)
+	}
+	saves := p.Current.Sub(p.Proposed)
+	if s := f.Scenario; s == nil || !s.FullMonth.Equal(saves.Round(2)) || !s.RestOfMonth.Equal(rest(saves)) || !s.FullMonth.IsPositive() {
+		t.Errorf("scenario %+v, want %s a month", s, saves)
+	}
+	// Without a scenario, no savings.
+	var plain struct {
+		Forecast *reconcile.MonthForecast `json:"forecast"`
+	}
+	if err := json.Unmarshal([]byte(run(t, "report", reference, "--format", "json").stdout), &plain); err != nil || plain.Forecast == nil || plain.Forecast.Scenario != nil {
+		t.Errorf("report without a scenario: forecast %+v (%v)", plain.Forecast, err)
 	}
 }

@@ -1,0 +1,120 @@
+package reconcile
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/pricing"
+)
+
+// MonthForecast is the month the bill was read in, forecast three ways:
+// what Cost Explorer has billed so far plus the remaining days at the
+// model's steady-state daily cost, the same at the last 24 hours' run-rate,
+// and Cost Explorer's own forecast of the remaining days. Money is in the
+// bill's currency; each month figure is the month to date plus the rest.
+type MonthForecast struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	// BilledThrough ends the month to date (exclusive): Cost Explorer's
+	// data are whole days up to the day the bill was read.
+	BilledThrough time.Time       `json:"billed_through"`
+	MonthToDate   decimal.Decimal `json:"month_to_date"`
+	RemainingDays int             `json:"remaining_days"`
+	Model         Estimate        `json:"model"`
+	RunRate       Estimate        `json:"run_rate"`
+	// CostExplorer is absent when Cost Explorer gave no forecast (early in
+	// a month, or on its last day).
+	CostExplorer *CostExplorerForecast `json:"cost_explorer,omitempty"`
+	// Scenario is absent without a scenario.
+	Scenario *ScenarioSavings `json:"scenario,omitempty"`
+	Notes    []string         `json:"notes"`
+}
+
+// Estimate is the rest of the month at a daily cost, and the month.
+type Estimate struct {
+	Daily decimal.Decimal `json:"daily"`
+	Rest  decimal.Decimal `json:"rest_of_month"`
+	Month decimal.Decimal `json:"month"`
+}
+
+// CostExplorerForecast is Cost Explorer's forecast of the rest of the month
+// (mean and 80 % interval), and the month with the month to date.
+type CostExplorerForecast struct {
+	Rest      decimal.Decimal `json:"rest_of_month"`
+	Month     decimal.Decimal `json:"month"`
+	MonthLow  decimal.Decimal `json:"month_low"`
+	MonthHigh decimal.Decimal `json:"month_high"`
+}
+
+// ScenarioSavings is what the scenario saves (negative: costs) on the rest
+// of the month and on a full month, at the model's list prices.
+type ScenarioSavings struct {
+	RestOfMonth decimal.Decimal `json:"rest_of_month"`
+	FullMonth   decimal.Decimal `json:"full_month"`
+}
+
+// ErrNoBill is returned when there is no bill to forecast from.
+var ErrNoBill = errors.New("no bill")
+
+// Forecast forecasts the month the bill was read in from the bill's month to
+// date and forecast and from p, the projection of the account at the
+// report's evaluation time (its CurrentMonthly and RunRateMonthly are a
+// month of p.HoursPerMonth hours). withScenario says whether p holds a
+// scenario. Nothing reads the clock: "now" is the bill's read time.
+func Forecast(b *cwlens.Bill, p *cwlens.Projection, withScenario bool) (*MonthForecast, error) {
+	if b == nil || p == nil {
+		return nil, ErrNoBill
+	}
+	read := b.ReadAt.UTC()
+	start := time.Date(read.Year(), read.Month(), 1, 0, 0, 0, 0, time.UTC)
+	f := &MonthForecast{Start: start, End: start.AddDate(0, 1, 0), BilledThrough: start}
+	for _, m := range b.Months {
+		if m.Start.Equal(start) {
+			f.BilledThrough = m.End
+			for _, l := range m.Lines {
+				f.MonthToDate = f.MonthToDate.Add(l.UnblendedCost)
+			}
+		}
+	}
+	f.RemainingDays = int(f.End.Sub(f.BilledThrough) / cwlens.Day)
+	days := decimal.NewFromInt(int64(f.RemainingDays))
+	perDay := decimal.NewFromInt(24).Div(decimal.NewFromInt(int64(p.HoursPerMonth)))
+	mtd := pricing.Cents(f.MonthToDate)
+	estimate := func(monthly decimal.Decimal) Estimate {
+		daily := monthly.Mul(perDay)
+		rest := pricing.Cents(daily.Mul(days))
+		return Estimate{Daily: pricing.Cents(daily), Rest: rest, Month: mtd.Add(rest)}
+	}
+	f.Model, f.RunRate = estimate(p.CurrentMonthly), estimate(p.RunRateMonthly)
+	if fc := b.Forecast; fc != nil && fc.Start.Equal(f.BilledThrough) && fc.End.Equal(f.End) {
+		f.CostExplorer = &CostExplorerForecast{Rest: pricing.Cents(fc.Mean), Month: mtd.Add(pricing.Cents(fc.Mean)),
+			MonthLow: mtd.Add(pricing.Cents(fc.Low)), MonthHigh: mtd.Add(pricing.Cents(fc.High))}
+	}
+	if withScenario {
+		saves := p.CurrentMonthly.Sub(p.ProposedMonthly)
+		f.Scenario = &ScenarioSavings{RestOfMonth: pricing.Cents(saves.Mul(perDay).Mul(days)), FullMonth: pricing.Cents(saves)}
+	}
+	f.Notes = forecastNotes(f, p)
+	return f, nil
+}
+
+// forecastNotes says what the figures assume.
+func forecastNotes(f *MonthForecast, p *cwlens.Projection) []string {
+	notes := []string{
+		fmt.Sprintf("model: the projection's monthly cost now, a day of a %d-hour month: list prices, no free tier or discount, only the usage types cwlens models (the reconciliation shows how the last billed month differed)", p.HoursPerMonth),
+		"run-rate: the same with each log group's last 24 h of ingestion continuing",
+	}
+	if len(p.Unknown) > 0 {
+		notes = append(notes, "the model is incomplete: usage the price book cannot price is not in it")
+	}
+	if f.CostExplorer == nil {
+		notes = append(notes, "Cost Explorer gave no forecast for the rest of this month")
+	} else {
+		notes = append(notes, "Cost Explorer: its forecast of the rest of the month (80 % prediction interval) on the month to date")
+	}
+	return notes
+}
