@@ -86,7 +86,7 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 			block([]string{"subject", "usage_type", "reason"}, rows)
 		}
 	}
-	if rec := r.Reconciliation; o.Sections.has(SectionProjection) && rec != nil {
+	if rec := r.Reconciliation; o.Sections.has(SectionProjection|SectionReconciliation) && rec != nil {
 		block(reconciliationCSV(rec))
 	}
 	if f := r.Forecast; o.Sections.has(SectionProjection) && f != nil {

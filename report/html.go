@@ -661,7 +661,10 @@ func writeHTML(w io.Writer, r *Report, sections Sections) error {
 	v.ShowFindings = sections.has(SectionFindings)
 	v.ShowGroups = sections.has(SectionInventory)
 	if !sections.has(SectionProjection) {
-		v.Projection, v.Reconciliation, v.Forecast = nil, nil, nil
+		v.Projection, v.Forecast = nil, nil
+	}
+	if !sections.has(SectionProjection | SectionReconciliation) {
+		v.Reconciliation = nil
 	}
 	// The template writes each piece of text and each escaped value on its
 	// own: for 10,000 log groups, two million writes straight to a file.

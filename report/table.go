@@ -397,7 +397,7 @@ func tables(r *Report, s Sections, p palette) []section {
 	if s.has(SectionProjection) && r.Projection != nil {
 		out = append(out, projectionTable(r.Projection))
 	}
-	if s.has(SectionProjection) && r.Reconciliation != nil {
+	if s.has(SectionProjection|SectionReconciliation) && r.Reconciliation != nil {
 		out = append(out, reconciliationTable(r.Reconciliation))
 	}
 	if s.has(SectionProjection) && r.Forecast != nil {

@@ -51,8 +51,11 @@ const (
 	// SectionSummary is the block the table and Markdown formats open
 	// with: the worst findings, the monthly totals, a partial scan.
 	SectionSummary
+	// SectionReconciliation is the bill beside the model. SectionProjection
+	// shows it too (the bill is the projection's check).
+	SectionReconciliation
 
-	SectionAll = SectionInventory | SectionFindings | SectionProjection | SectionSummary
+	SectionAll = SectionInventory | SectionFindings | SectionProjection | SectionSummary | SectionReconciliation
 )
 
 func (s Sections) has(x Sections) bool { return s == 0 || s&x != 0 }

@@ -30,6 +30,17 @@ type reportFlags struct {
 }
 
 func (f *reportFlags) register(cmd *cobra.Command) {
+	f.registerOutput(cmd)
+	fs := cmd.Flags()
+	fs.Var(nonEmpty{&f.failOn}, "fail-on", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
+	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding);\nthe file holds one account and Region and refuses another's; an --at before its run leaves it as it was")
+	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
+	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
+}
+
+// registerOutput adds the flags of how a report is priced and written,
+// for a command that takes no other report flag.
+func (f *reportFlags) registerOutput(cmd *cobra.Command) {
 	names := make([]string, len(report.Formats))
 	for i, x := range report.Formats {
 		names[i] = string(x)
@@ -37,11 +48,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.StringVarP(&f.format, "format", "f", string(report.FormatTable), "output `FORMAT`: "+strings.Join(names, ", "))
 	fs.StringVarP(&f.out, "out", "o", "", "write the report to `FILE` (atomically; - is standard output)")
-	fs.Var(nonEmpty{&f.failOn}, "fail-on", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
-	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding);\nthe file holds one account and Region and refuses another's; an --at before its run leaves it as it was")
-	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
 	fs.StringVar(&f.prices, "prices", "", "price with the price book in `FILE` (default: the built-in book; see cwlens prices)")
-	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 	fs.IntVar(&f.width, "width", 0, "fit the table format in `COLUMNS` (default: the terminal's width, or $COLUMNS when writing to standard output;\nnarrow tables hide columns, sparklines first, then wrap)")
 }
 

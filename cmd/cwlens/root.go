@@ -89,6 +89,7 @@ or the report could not be written; 3 the snapshot is partial (3 wins over 1).`,
 		newPricesCmd(stdout, stderr),
 		newScanCmd(stderr),
 		newMergeCmd(stdout),
+		newReconcileCmd(stdout),
 	)
 	return root
 }
