@@ -199,11 +199,14 @@ const keyScan = 8
 func keyable(tok string) bool {
 	eq := false
 	for i := 0; i < len(tok); i++ {
-		if c := tok[i]; isDigit(c) || c == '<' && strings.HasPrefix(tok[i:], Wildcard) {
-			return false
-		} else if c == '=' {
-			eq = true
+		k := class[tok[i]]
+		if k&(digit|equals|angle) == 0 { // most bytes: one test
+			continue
 		}
+		if k&digit != 0 || k&angle != 0 && strings.HasPrefix(tok[i:], Wildcard) {
+			return false
+		}
+		eq = eq || k&equals != 0
 	}
 	// A key=value token is a field, not the words that name a message:
 	// its value would scatter one template over many leaves.

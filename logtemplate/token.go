@@ -38,6 +38,7 @@ var class = func() (t [256]uint16) {
 		t[c] |= slash
 	}
 	t['='] |= equals
+	t['<'] |= angle
 	for c := 'a'; c <= 'z'; c++ {
 		t[c] |= otherLower
 		t[c-'a'+'A'] |= otherUpper
@@ -69,6 +70,7 @@ const (
 	dash
 	underscore
 	subOther // the sub-delimiters (isSubDelim) other than . - /
+	angle    // '<', which may open a Wildcard
 
 	digitShift = 1 // digit == 1<<digitShift, to count digits without a branch
 
