@@ -46,8 +46,9 @@ const NoCluster ClusterID = -1
 type Miner struct {
 	cfg      Config
 	tok      *tokenizer
-	root     map[rootKey]*node
-	clusters []*cluster // by id; nil once evicted
+	root     map[rootKey]*node // roots of structured (JSON) events
+	text     []*node           // roots of text events, by token count
+	clusters []*cluster        // by id; nil once evicted
 	live     int
 	seq      uint64
 	evicted  evicted
@@ -187,6 +188,34 @@ func (m *Miner) add(w Window, msg string) ClusterID {
 	return c.id
 }
 
+// rootOf returns the tree's root for k, or nil.
+func (m *Miner) rootOf(k rootKey) *node {
+	if k.shape != "" {
+		return m.root[k]
+	}
+	if k.n < len(m.text) {
+		return m.text[k.n]
+	}
+	return nil
+}
+
+// setRoot sets (n nil: removes) the root for k. Text roots, the
+// commonest, are a slice by token count (at most MaxTokens+1 long): no
+// hashing on each line's way into the tree.
+func (m *Miner) setRoot(k rootKey, n *node) {
+	switch {
+	case k.shape == "":
+		if k.n >= len(m.text) {
+			m.text = append(m.text, make([]*node, k.n+1-len(m.text))...)
+		}
+		m.text[k.n] = n
+	case n == nil:
+		delete(m.root, k)
+	default:
+		m.root[k] = n
+	}
+}
+
 // keyScan bounds how far into a message the tree looks for its key tokens.
 const keyScan = 8
 
@@ -250,7 +279,7 @@ func nextKey(toks []string, i int) int {
 // or nil where leaf would have to create a node. It takes the branches
 // leaf takes.
 func (m *Miner) find(toks []string) *node {
-	n := m.root[rootKey{len(toks), m.tok.shape}]
+	n := m.rootOf(rootKey{len(toks), m.tok.shape})
 	p := nextKey(toks, 0)
 	for d := 0; n != nil && d < m.cfg.PrefixTokens && p >= 0; d++ {
 		next, ok := n.children[toks[p]]
@@ -267,13 +296,13 @@ func (m *Miner) find(toks []string) *node {
 // branch keys and key positions that lead to it when create is set.
 func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []int) {
 	rk := rootKey{len(toks), m.tok.shape}
-	n := m.root[rk]
+	n := m.rootOf(rk)
 	if n == nil {
 		if !create {
 			return nil, nil, nil, nil
 		}
 		n = &node{children: make(map[string]*node)}
-		m.root[rk] = n
+		m.setRoot(rk, n)
 	}
 	var path []*node
 	var keys []string
@@ -590,7 +619,7 @@ func (m *Miner) prune(c *cluster) {
 		}
 		delete(c.path[d-1].children, c.key[d-1])
 	}
-	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 && m.root[c.root] == n {
-		delete(m.root, c.root)
+	if n := c.path[0]; len(n.clusters) == 0 && len(n.children) == 0 && m.rootOf(c.root) == n {
+		m.setRoot(c.root, nil)
 	}
 }
