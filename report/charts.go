@@ -25,15 +25,51 @@ type svgChart struct {
 	LogScale bool
 	// Parts are the marks of a finding's chart, which its caption explains.
 	Parts chartParts
+	// Class is the <svg>'s class beside "chart": has-narrow on a wide
+	// drawing that Narrow redraws for a phone, chart-narrow on that drawing.
+	Class string
+	// Narrow is the same chart drawn at narrowLayout, or nil.
+	Narrow *svgChart
 }
 
-// Chart sizes in points; the page scales them to its width.
+// chartLayout is a chart's width and lettering. The page scales a chart to
+// its column, and its labels with it: the wide layout's 9-point labels,
+// drawn 640 wide, would be 4 px high in a phone's 310-px column. So the page
+// carries a wide chart twice, wide and narrow, and its stylesheet shows the
+// narrow one on a narrow screen, where its labels are 10 px or more.
+type chartLayout struct {
+	W         float64 // viewBox width
+	Font      float64 // label size, in viewBox units
+	DayLabels int     // at most about this many dates labelled on a time axis
+	MaxLabel  int     // a bar's label is cut to this many characters
+}
+
+var (
+	wideLayout   = chartLayout{W: 640, Font: 9, DayLabels: 7, MaxLabel: 44}
+	narrowLayout = chartLayout{W: 340, Font: 11, DayLabels: 4, MaxLabel: 24}
+	// The small multiples are a grid of 18rem cells, one column on a
+	// phone, so one layout serves every screen.
+	smallLayout = chartLayout{W: 300, Font: 9, DayLabels: 7}
+)
+
+// Chart heights in points.
 const (
-	chartWide   = 640
 	chartTall   = 220
-	chartSmallW = 300
 	chartSmallH = 120
 )
+
+// narrowID is the id of a chart's narrow drawing.
+func narrowID(id string) string { return id + "-narrow" }
+
+// withNarrow returns wide with narrow as its phone drawing.
+func withNarrow(wide, narrow *svgChart) *svgChart {
+	if wide == nil || narrow == nil {
+		return wide
+	}
+	wide.Class, narrow.Class = "has-narrow", "chart-narrow"
+	wide.Narrow = narrow
+	return wide
+}
 
 // unitLabel labels a value axis tick in the series' unit.
 func unitLabel(unit string) func(float64) string {
@@ -126,7 +162,7 @@ type chartParts struct {
 // no series. A finding that starts with its series (a resize judged over the
 // whole window) has no "before": no band and no span, only its points and
 // its baseline (for a resize, the target utilisation).
-func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
+func findingChart(id string, f cwlens.Finding, l chartLayout) (*svgChart, error) {
 	s := f.Evidence.Series
 	if s == nil || s.Present() == 0 || s.Period <= 0 {
 		return nil, nil
@@ -191,7 +227,7 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 	if x.hi <= x.lo {
 		x.hi = x.lo + s.Period.Seconds()
 	}
-	p := newPlotArea(chartWide, chartTall, x, y, dayTicks(x.lo, x.hi), yTicks)
+	p := newPlotArea(l, chartTall, x, y, dayTicks(x.lo, x.hi, l.DayLabels), yTicks)
 	c := p.c
 
 	// The flagged span runs over the whole height, under everything.
@@ -218,7 +254,7 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		if spanX > (p.left()+p.right())/2 {
 			lx, anchor = spanX-3, "end"
 		}
-		c.text(lx, p.top()+2, label, anchor, "hanging", 9, roleFlagEdge)
+		c.text(lx, p.top()+2, label, anchor, "hanging", l.Font, roleFlagEdge)
 	}
 	if yb := p.y.at(baseline); parts.Baseline && yb >= p.top() && yb <= p.bottom() {
 		c.line(roleBaseline, 1, "4 3", p.left(), yb, p.right(), yb)
@@ -268,7 +304,7 @@ func findingChart(id string, f cwlens.Finding) (*svgChart, error) {
 		ID:       id,
 		Title:    fmt.Sprintf("%s: %s", f.Kind, f.Subject),
 		Desc:     d.String(),
-		Width:    chartWide,
+		Width:    l.W,
 		Height:   chartTall,
 		Body:     body,
 		LogScale: logScale,
@@ -324,46 +360,58 @@ type barItem struct {
 	Text  string // the value as shown beside the bar
 }
 
-// maxBarLabel bounds a bar's label so that one long log group name does not
-// squeeze the bars; the full name is in the table beside the chart.
-const maxBarLabel = 44
-
-func shortLabel(s string) string {
+// shortLabel cuts a bar's label to max characters, keeping its end, so that
+// one long log group name does not squeeze the bars; the full name is in the
+// table beside the chart.
+func shortLabel(s string, max int) string {
 	r := []rune(s)
-	if len(r) <= maxBarLabel {
+	if len(r) <= max {
 		return s
 	}
-	return "…" + string(r[len(r)-maxBarLabel+1:])
+	return "…" + string(r[len(r)-max+1:])
 }
 
 // rowChart lays out a chart of n labelled rows of rowH each, the labels on
 // the left, over an amount axis from 0 to hi.
-func rowChart(names []string, rowH, hi float64, label func(float64) string) *plotArea {
+func rowChart(names []string, rowH, hi float64, label func(float64) string, l chartLayout) *plotArea {
 	labelW := 0.0
 	for _, n := range names {
-		labelW = max(labelW, textWidth(n, 9))
+		labelW = max(labelW, textWidth(n, l.Font))
 	}
-	const top, bottomMargin = 8, 20
-	h := top + rowH*float64(len(names)) + bottomMargin
-	x := scale{lo: 0, hi: hi, from: labelW + 12, to: chartWide - 10}
-	y := scale{lo: 0, hi: 1, from: h - bottomMargin, to: top}
-	p := &plotArea{c: &canvas{W: chartWide, H: h}, x: x, y: y, xTicks: niceTicks(0, hi, 5, label)}
+	const top = 8
+	bottom := bottomMargin(l.Font)
+	h := top + rowH*float64(len(names)) + bottom
+	x := scale{lo: 0, hi: hi, from: labelW + 12, to: l.W - 10}
+	y := scale{lo: 0, hi: 1, from: h - bottom, to: top}
+	p := &plotArea{c: &canvas{W: l.W, H: h}, x: x, y: y, xTicks: niceTicks(0, hi, 5, label), font: l.Font}
 	for i, n := range names {
-		p.c.text(x.from-6, top+rowH*(float64(i)+0.5), n, "end", "middle", 9, roleInk)
+		p.c.text(x.from-6, top+rowH*(float64(i)+0.5), n, "end", "middle", l.Font, roleInk)
 	}
 	return p
 }
 
+// roomRight widens a row chart's amount axis, and ticks it again with
+// label, so that a bar of value v leaves room for a label w wide between
+// its end and the chart's right edge.
+func (p *plotArea) roomRight(v, w float64, label func(float64) string) {
+	span := p.c.W - 2 - w - p.left() // the widest bar that leaves the room
+	if v <= 0 || span <= 0 || p.x.at(v) <= p.left()+span {
+		return
+	}
+	p.x.hi = v * (p.right() - p.left()) / span
+	p.xTicks = niceTicks(0, p.x.hi, 5, label)
+}
+
 // barChart draws items as horizontal bars, the first on top, each labelled
 // with its Text, on a dollar axis when money is set and a bytes axis if not.
-func barChart(id, title, desc string, items []barItem, role chartRole, money bool) (*svgChart, error) {
+func barChart(id, title, desc string, items []barItem, role chartRole, money bool, l chartLayout) (*svgChart, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
 	names := make([]string, len(items))
 	maxV := 0.0
 	for i, it := range items {
-		names[i] = shortLabel(it.Label)
+		names[i] = shortLabel(it.Label, l.MaxLabel)
 		maxV = math.Max(maxV, it.Value)
 	}
 	label := unitLabel(cwlens.UnitBytes)
@@ -371,21 +419,24 @@ func barChart(id, title, desc string, items []barItem, role chartRole, money boo
 		label = moneyLabel
 	}
 	// Room on the right for the longest value label.
-	const rowH, barH = 22, 14
-	p := rowChart(names, rowH, math.Max(maxV*1.22, 1e-9), label)
+	rowH, barH := 2*l.Font+4, l.Font+5 // 22 and 14 at 9 points
+	p := rowChart(names, rowH, math.Max(maxV*1.22, 1e-9), label, l)
+	for _, it := range items {
+		p.roomRight(it.Value, textWidth(it.Text, l.Font)+4, label)
+	}
 	p.vGrid()
 	for i, it := range items {
 		mid := p.top() + rowH*(float64(i)+0.5)
 		x1 := p.x.clamp(p.x.at(math.Max(it.Value, 0)))
 		p.c.rect(p.left(), mid-barH/2, x1-p.left(), barH, role)
-		p.c.text(x1+4, mid, it.Text, "start", "middle", 9, roleInk)
+		p.c.text(x1+4, mid, it.Text, "start", "middle", l.Font, roleInk)
 	}
 	p.axes(false)
 	body, err := p.c.body()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", title, err)
 	}
-	return &svgChart{ID: id, Title: title, Desc: desc, Width: chartWide, Height: p.c.H, Body: body}, nil
+	return &svgChart{ID: id, Title: title, Desc: desc, Width: l.W, Height: p.c.H, Body: body}, nil
 }
 
 // pairItem is one subject of the projection chart.
@@ -397,18 +448,24 @@ type pairItem struct {
 
 // pairChart draws current against proposed per subject as paired horizontal
 // bars, "now" above "after"; the legend is the figure's caption, in HTML.
-func pairChart(id, title, desc string, items []pairItem) (*svgChart, error) {
+func pairChart(id, title, desc string, items []pairItem, l chartLayout) (*svgChart, error) {
 	if len(items) == 0 {
 		return nil, nil
 	}
 	names := make([]string, len(items))
 	maxV := 0.0
 	for i, it := range items {
-		names[i] = shortLabel(it.Label)
+		names[i] = shortLabel(it.Label, l.MaxLabel)
 		maxV = math.Max(maxV, math.Max(it.Current, it.Proposed))
 	}
-	const rowH, barH = 26, 9
-	p := rowChart(names, rowH, math.Max(maxV*1.18, 1e-9), moneyLabel)
+	// Each bar is as high as its value's label, one point under the axis's.
+	barH := l.Font
+	rowH := 2*barH + 8 // 26 at 9 points
+	p := rowChart(names, rowH, math.Max(maxV*1.18, 1e-9), moneyLabel, l)
+	for _, it := range items {
+		p.roomRight(it.Current, textWidth(it.CurrentText, l.Font-1)+3, moneyLabel)
+		p.roomRight(it.Proposed, textWidth(it.ProposedText, l.Font-1)+3, moneyLabel)
+	}
 	p.vGrid()
 	for i, it := range items {
 		mid := p.top() + rowH*(float64(i)+0.5)
@@ -423,7 +480,7 @@ func pairChart(id, title, desc string, items []pairItem) (*svgChart, error) {
 		} {
 			x1 := p.x.clamp(p.x.at(math.Max(bar.v, 0)))
 			p.c.rect(p.left(), bar.y, x1-p.left(), barH, bar.role)
-			p.c.text(x1+3, bar.y+barH/2, bar.text, "start", "middle", 8, roleInk)
+			p.c.text(x1+3, bar.y+barH/2, bar.text, "start", "middle", l.Font-1, roleInk)
 		}
 	}
 	p.axes(false)
@@ -431,7 +488,7 @@ func pairChart(id, title, desc string, items []pairItem) (*svgChart, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", title, err)
 	}
-	return &svgChart{ID: id, Title: title, Desc: desc, Width: chartWide, Height: p.c.H, Body: body}, nil
+	return &svgChart{ID: id, Title: title, Desc: desc, Width: l.W, Height: p.c.H, Body: body}, nil
 }
 
 // smallChart draws one panel of the small multiples: a series on its own
@@ -452,7 +509,8 @@ func smallChart(id, title string, s cwlens.Series) (*svgChart, error) {
 	if x.hi <= x.lo {
 		x.hi = x.lo + s.Period.Seconds()
 	}
-	p := newPlotArea(chartSmallW, chartSmallH, x, y, dayTicks(x.lo, x.hi), niceTicks(y.lo, y.hi, 3, unitLabel(s.Unit)))
+	l := smallLayout
+	p := newPlotArea(l, chartSmallH, x, y, dayTicks(x.lo, x.hi, l.DayLabels), niceTicks(y.lo, y.hi, 3, unitLabel(s.Unit)))
 	p.hGrid()
 	p.seriesMarks(s, roleSeries)
 	p.axes(true)
@@ -464,7 +522,7 @@ func smallChart(id, title string, s cwlens.Series) (*svgChart, error) {
 	desc := fmt.Sprintf("%s of %s from %s to %s: %d of %d days reported, total %s, peak %s on %s.",
 		seriesNoun(s), title, s.Start.UTC().Format("Jan 2"), s.End().Add(-s.Period).UTC().Format("Jan 2 2006"),
 		n, s.Len(), formatValue(sum, s.Unit), formatValue(maxV, s.Unit), maxT.UTC().Format("Jan 2"))
-	return &svgChart{ID: id, Title: title, Desc: desc, Width: chartSmallW, Height: chartSmallH, Body: body}, nil
+	return &svgChart{ID: id, Title: title, Desc: desc, Width: l.W, Height: chartSmallH, Body: body}, nil
 }
 
 // unitRatio is the analyzer's unit of a share such as errors per request

@@ -221,8 +221,8 @@ func logTicks(lo, hi float64, label func(float64) string) []tick {
 }
 
 // dayTicks marks UTC midnights from lo to hi (Unix seconds), a label every
-// step days so that no more than about seven labels fit on a chart.
-func dayTicks(lo, hi float64) []tick {
+// step days so that about maxLabels labels, no more, fit on a chart.
+func dayTicks(lo, hi float64, maxLabels int) []tick {
 	if !(hi > lo) {
 		return nil
 	}
@@ -230,7 +230,7 @@ func dayTicks(lo, hi float64) []tick {
 	step := 1
 	for _, s := range []int{1, 2, 7, 14, 28, 56} {
 		step = s
-		if days/float64(s) <= 7 {
+		if days/float64(s) <= float64(maxLabels) {
 			break
 		}
 	}
@@ -258,6 +258,7 @@ type plotArea struct {
 	x, y   scale
 	xTicks []tick
 	yTicks []tick
+	font   float64 // the axes' label size
 }
 
 // left, right, top and bottom are the data area's edges in the viewBox.
@@ -266,17 +267,22 @@ func (p *plotArea) right() float64  { return p.x.to }
 func (p *plotArea) top() float64    { return p.y.to }
 func (p *plotArea) bottom() float64 { return p.y.from }
 
-// newPlotArea lays out a w×h chart whose value axis (y) has yTicks and
-// time or amount axis (x) xTicks: the left margin fits the longest y label.
-func newPlotArea(w, h float64, x, y scale, xTicks, yTicks []tick) *plotArea {
+// newPlotArea lays out a chart of l's width and height h whose value axis
+// (y) has yTicks and time or amount axis (x) xTicks: the left margin fits
+// the longest y label, the bottom one the x labels.
+func newPlotArea(l chartLayout, h float64, x, y scale, xTicks, yTicks []tick) *plotArea {
 	labelW := 0.0
 	for _, t := range yTicks {
-		labelW = max(labelW, textWidth(t.Label, 9))
+		labelW = max(labelW, textWidth(t.Label, l.Font))
 	}
-	x.from, x.to = labelW+14, w-10
-	y.from, y.to = h-20, 8
-	return &plotArea{c: &canvas{W: w, H: h}, x: x, y: y, xTicks: xTicks, yTicks: yTicks}
+	x.from, x.to = labelW+14, l.W-10
+	y.from, y.to = h-bottomMargin(l.Font), 8
+	return &plotArea{c: &canvas{W: l.W, H: h}, x: x, y: y, xTicks: xTicks, yTicks: yTicks, font: l.Font}
 }
+
+// bottomMargin is the room under a plot for the x axis's ticks and labels
+// of the given size (20 at 9 points).
+func bottomMargin(font float64) float64 { return font + 11 }
 
 // hGrid draws a grid line at each labelled value tick.
 func (p *plotArea) hGrid() {
@@ -311,12 +317,12 @@ func (p *plotArea) axes(leftAxis bool) {
 			size = 4
 			anchor := "middle"
 			switch {
-			case x-textWidth(t.Label, 9)/2 < 2:
+			case x-textWidth(t.Label, p.font)/2 < 2:
 				anchor = "start"
-			case x+textWidth(t.Label, 9)/2 > c.W-2:
+			case x+textWidth(t.Label, p.font)/2 > c.W-2:
 				anchor = "end"
 			}
-			c.text(x, p.bottom()+7, t.Label, anchor, "hanging", 9, roleInk)
+			c.text(x, p.bottom()+7, t.Label, anchor, "hanging", p.font, roleInk)
 		}
 		c.line(roleMuted, 1, "", x, p.bottom(), x, p.bottom()+size)
 	}
@@ -332,7 +338,7 @@ func (p *plotArea) axes(leftAxis bool) {
 		size := 2.5
 		if t.Label != "" {
 			size = 4
-			c.text(p.left()-7, y, t.Label, "end", "middle", 9, roleInk)
+			c.text(p.left()-7, y, t.Label, "end", "middle", p.font, roleInk)
 		}
 		c.line(roleMuted, 1, "", p.left()-size, y, p.left(), y)
 	}

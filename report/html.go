@@ -433,11 +433,15 @@ func newFindingView(i int, f cwlens.Finding) (findingView, error) {
 				Text: strconv.FormatFloat(t.ByteShare*100, 'f', 1, 64) + " %"},
 		})
 	}
-	chart, err := findingChart(fv.Anchor+"-chart", f)
+	chart, err := findingChart(fv.Anchor+"-chart", f, wideLayout)
 	if err != nil {
 		return fv, err
 	}
-	fv.Chart = chart
+	narrow, err := findingChart(narrowID(fv.Anchor+"-chart"), f, narrowLayout)
+	if err != nil {
+		return fv, err
+	}
+	fv.Chart = withNarrow(chart, narrow)
 	return fv, nil
 }
 
@@ -552,11 +556,16 @@ func (v *htmlView) addTopGroups(r *Report) error {
 		desc.WriteString(g.Name + " " + it.Text)
 	}
 	desc.WriteString(".")
-	chart, err := barChart("top-groups-chart", "Top log groups by "+v.TopGroupsBy, desc.String(), items, roleSeries, priced)
+	title := "Top log groups by " + v.TopGroupsBy
+	chart, err := barChart("top-groups-chart", title, desc.String(), items, roleSeries, priced, wideLayout)
 	if err != nil {
 		return err
 	}
-	v.TopGroupsChart = chart
+	narrow, err := barChart(narrowID("top-groups-chart"), title, desc.String(), items, roleSeries, priced, narrowLayout)
+	if err != nil {
+		return err
+	}
+	v.TopGroupsChart = withNarrow(chart, narrow)
 
 	for i, g := range groups[:min(len(groups), smallMultiples)] {
 		s := r.Inventory.LogGroups[g.index].DailyIngestedBytes
@@ -642,11 +651,16 @@ func newProjectionView(p *Projection) (*projectionView, error) {
 		fmt.Fprintf(&desc, "%s: %s now, %s after", s.name, FormatUSD(s.current), FormatUSD(s.proposed))
 	}
 	desc.WriteString(".")
-	chart, err := pairChart("projection-chart", "Monthly cost now and after the scenario", desc.String(), items)
+	const title = "Monthly cost now and after the scenario"
+	chart, err := pairChart("projection-chart", title, desc.String(), items, wideLayout)
 	if err != nil {
 		return nil, err
 	}
-	pv.Chart = chart
+	narrow, err := pairChart(narrowID("projection-chart"), title, desc.String(), items, narrowLayout)
+	if err != nil {
+		return nil, err
+	}
+	pv.Chart = withNarrow(chart, narrow)
 	return pv, nil
 }
 

@@ -352,3 +352,75 @@ func writeHTMLFile(t *testing.T, path string, r *Report) {
 		t.Fatal(err)
 	}
 }
+
+// phoneWidth is the viewport of a common phone (an iPhone 12 to 15), in CSS
+// pixels.
+const phoneWidth = 390
+
+// minLabelPx is the smallest chart label, in CSS pixels, counted readable on
+// a phone: WCAG sets no minimum, and Apple's and Google's guides put
+// secondary text at 11 to 12 pt; 9 px is the floor the charts must clear.
+const minLabelPx = 9
+
+// TestHTMLOnAPhone opens both reports at a phone's width: the page does not
+// scroll sideways, every chart label shown is at least minLabelPx high on
+// screen, and every dollar amount in a table is on screen without scrolling
+// its table.
+func TestHTMLOnAPhone(t *testing.T) {
+	chromiumPath(t)
+	for _, c := range []struct {
+		name string
+		r    *Report
+	}{
+		{"reference", htmlReferenceReport(t)},
+		{"fixture", htmlFixtureReport()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), c.name+".html")
+			writeHTMLFile(t, path, c.r)
+			ctx, _ := openInChromium(t, path)
+			metrics := emulation.SetDeviceMetricsOverrideParams{Width: phoneWidth, Height: 844, DeviceScaleFactor: 3, Mobile: true}
+			if _, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, metrics); err != nil {
+				t.Fatalf("emulate a phone: %v", err)
+			}
+			if w := evaluate[int](t, ctx, `window.innerWidth`); w != phoneWidth {
+				t.Fatalf("the window is %d px wide, want %d", w, phoneWidth)
+			}
+			if over := evaluate[bool](t, ctx, `document.documentElement.scrollWidth > window.innerWidth`); over {
+				t.Error("the page is wider than the phone")
+			}
+			// A label's size on screen: its font size times the chart's scale.
+			labels := evaluate[[]struct {
+				Text string  `json:"text"`
+				Px   float64 `json:"px"`
+			}](t, ctx, `[...document.querySelectorAll("svg.chart text")].filter(e => e.getClientRects().length > 0)
+				.map(e => ({text: e.textContent, px: parseFloat(e.getAttribute("font-size")) * e.getScreenCTM().a}))`)
+			if len(labels) == 0 {
+				t.Fatal("no chart label is shown")
+			}
+			for _, l := range labels {
+				if l.Px < minLabelPx {
+					t.Errorf("chart label %q is %.1f px high on a %d-px screen, want %d or more", l.Text, l.Px, phoneWidth, minLabelPx)
+				}
+			}
+			// Every amount shown in a table lies inside the table's scroll box
+			// and the window, as it is first shown.
+			money := evaluate[[]struct {
+				Text  string  `json:"text"`
+				Right float64 `json:"right"`
+				Box   float64 `json:"box"`
+			}](t, ctx, `[...document.querySelectorAll("td.num")].filter(e => e.getClientRects().length > 0 && e.textContent.includes("$"))
+				.map(e => ({text: e.textContent, right: e.getBoundingClientRect().right,
+					box: Math.min(window.innerWidth, (e.closest(".table-scroll") || document.body).getBoundingClientRect().right)}))`)
+			if len(money) == 0 {
+				t.Fatal("no dollar amount is shown in a table")
+			}
+			for _, m := range money {
+				if m.Right > m.Box+0.5 {
+					t.Errorf("the amount %q ends at %.0f px, past its table's visible edge at %.0f px: it needs scrolling", m.Text, m.Right, m.Box)
+				}
+			}
+			screenshot(t, ctx, c.name+"-phone.png")
+		})
+	}
+}

@@ -415,11 +415,14 @@ func TestHTMLSelfContained(t *testing.T) {
 func TestHTMLCharts(t *testing.T) {
 	page := renderHTML(t, htmlFixtureReport())
 	root := parseHTML(t, page)
-	charts := 0
+	charts, narrow := 0, 0
 	ids := map[string]bool{}
 	for el := range root.Descendants() {
 		if el.Type != html.ElementNode || el.Data != "svg" {
 			continue
+		}
+		if cls, _ := attr(el, "class"); strings.Contains(cls, "chart-narrow") {
+			narrow++
 		}
 		if cls, _ := attr(el, "class"); cls == "key" {
 			// A legend's key is decoration; the caption's words carry it.
@@ -450,9 +453,10 @@ func TestHTMLCharts(t *testing.T) {
 		}
 	}
 	// Two findings have series; the top groups and the projection have
-	// bar charts; four groups have small multiples.
-	if charts != 2+2+4 {
-		t.Errorf("%d charts, want 8", charts)
+	// bar charts; four groups have small multiples. The first four are
+	// drawn again for a phone (TestHTMLPhone).
+	if charts != 2+2+4+4 || narrow != 4 {
+		t.Errorf("%d charts, %d of them narrow, want 12 and 4", charts, narrow)
 	}
 	for el := range root.Descendants() {
 		if id, ok := attr(el, "id"); ok {
