@@ -94,7 +94,7 @@ func TestEvaluationNAB(t *testing.T) {
 			}
 			raw -= float64(len(one[0].windows) - len(caught))
 			// which channel gave each false alarm
-			var by [nChannels]int
+			var by [nChannels + 1]int
 			sc := NewScorer(cfg(set[k].step))
 			prob := int(math.Min(math.Floor(0.15*float64(len(scores[k]))), 0.15*5000))
 			for i, v := range set[k].values {
@@ -143,7 +143,8 @@ func TestEvaluationGenerated(t *testing.T) {
 }
 
 // setFields sets float64 and int fields of the configuration from
-// "Name=value,Name=value" (Detector fields too), for trying settings
+// "Name=value,Name=value" (Detector fields too, as Detector.Name where the
+// Scorer has a field of the same name), for trying settings
 // without editing the defaults.
 func setFields(t *testing.T, c *ScorerConfig, spec string) {
 	if spec == "" {
@@ -156,6 +157,9 @@ func setFields(t *testing.T, c *ScorerConfig, spec string) {
 			t.Fatalf("CWLENS_EVAL_SET: %q", kv)
 		}
 		v := reflect.ValueOf(c).Elem().FieldByName(name)
+		if d, ok := strings.CutPrefix(name, "Detector."); ok {
+			v = reflect.ValueOf(&c.Detector).Elem().FieldByName(d)
+		}
 		if !v.IsValid() {
 			v = reflect.ValueOf(&c.Detector).Elem().FieldByName(name)
 		}
