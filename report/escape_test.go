@@ -68,3 +68,37 @@ func TestHumanFormatsEscape(t *testing.T) {
 		t.Errorf("the machine format changed the data:\n%s", b.String())
 	}
 }
+
+// TestEscapedReportCopiesOnlyWhatChanges: a slice none of whose strings
+// needs escaping is shared with the report (the writers only read it), one
+// that does is copied with its escaped elements, and the report itself is
+// never changed.
+func TestEscapedReportCopiesOnlyWhatChanges(t *testing.T) {
+	const clear = "\x1b[2J"
+	r := &Report{
+		Inventory: Inventory{
+			LogGroups: []LogGroup{{Name: "/app/clean"}, {Name: "/app/" + clear}},
+			Services:  []Service{{Cluster: "c", Name: "s"}},
+		},
+		Findings:   []cwlens.Finding{{Subject: "/app/clean", Summary: "fine"}},
+		Projection: &Projection{Lines: []ProjectionLine{{ProjectionLine: cwlens.ProjectionLine{Subject: "/app/clean"}}}},
+	}
+	for name, escaped := range map[string]*Report{"printable": printableReport(r), "markdown": markdownReport(r)} {
+		if &escaped.Findings[0] != &r.Findings[0] || &escaped.Inventory.Services[0] != &r.Inventory.Services[0] ||
+			&escaped.Projection.Lines[0] != &r.Projection.Lines[0] {
+			t.Errorf("%s: a slice with nothing to escape was copied", name)
+		}
+		if &escaped.Inventory.LogGroups[0] == &r.Inventory.LogGroups[0] {
+			t.Fatalf("%s: the log groups, one of which needs escaping, were not copied", name)
+		}
+		if got := escaped.Inventory.LogGroups[1].Name; strings.Contains(got, clear) || !strings.HasPrefix(got, "/app/") {
+			t.Errorf("%s: escaped name %q", name, got)
+		}
+		if escaped.Inventory.LogGroups[0].Name != "/app/clean" {
+			t.Errorf("%s: the clean element of a copied slice became %q", name, escaped.Inventory.LogGroups[0].Name)
+		}
+	}
+	if r.Inventory.LogGroups[1].Name != "/app/"+clear {
+		t.Errorf("the report itself was changed: %q", r.Inventory.LogGroups[1].Name)
+	}
+}
