@@ -461,6 +461,11 @@ func appendField(out []byte, f string, u uint16, digits int) []byte {
 	// Numbers joined by dots, dashes or slashes (2017-05-16, 10.0.0.1,
 	// 1.2.3) keep their joints; collapse then folds dotted ones into one.
 	numeric := u&^numChars == 0 && numericParts(f)
+	if numeric && u&^(digit|dot) == 0 && isDigit(f[len(f)-1]) {
+		// Dotted numbers (10.0.0.1, 1.2.3): what collapse would fold the
+		// masked parts into.
+		return append(out, Wildcard...)
+	}
 	if !numeric && (u&underscore != 0 && idRun(f) ||
 		u&^(digit|dot|slash) == 0 && isIPv4(f) ||
 		(u&^(hexChars|dash) == 0 || hexPrefix(f)) && isHexID(f) ||
