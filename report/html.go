@@ -59,6 +59,16 @@ func usdPtrFigure(ptr string, d *decimal.Decimal) figure {
 	return usdFigure(ptr, *d)
 }
 
+// findingCostFigure shows a finding's monthly cost as the table does
+// (findingCost): "—" when the finding has no usage of its own to price (an
+// error surge), "unknown" only when its usage has no price.
+func findingCostFigure(ptr string, f cwlens.Finding) figure {
+	if f.MonthlyCostUSD == nil && f.Impact == nil {
+		return figure{JSON: ptr, Text: Missing}
+	}
+	return usdPtrFigure(ptr, f.MonthlyCostUSD)
+}
+
 // totalFigure shows a total of p: with "+ unknown (N lines)" when some
 // usage has no price, and as unknown (no value) when none has.
 func totalFigure(p *Projection, ptr string, d decimal.Decimal) figure {
@@ -403,7 +413,7 @@ func newFindingView(i int, f cwlens.Finding) (findingView, error) {
 		Observed: valueFigure(ptr+"/evidence/observed", ev.Observed, ev.Unit),
 		Ratio:    ratioFigure(ptr+"/evidence/ratio", ev.Ratio),
 		Score:    figure{JSON: ptr + "/evidence/score", Value: floatString(ev.Score), Text: strconv.FormatFloat(ev.Score, 'f', 2, 64)},
-		Monthly:  usdPtrFigure(ptr+"/monthly_cost_impact_usd", f.MonthlyCostUSD),
+		Monthly:  findingCostFigure(ptr+"/monthly_cost_impact_usd", f),
 	}
 	if f.FirstSeen != nil {
 		fv.FirstSeen = FormatTime(*f.FirstSeen)
