@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -181,8 +182,10 @@ type Tier struct {
 // Book is a price book: list prices by Region and usage type. It is
 // immutable once loaded and safe for concurrent use.
 type Book struct {
-	AsOf    time.Time
-	About   string
+	AsOf  time.Time
+	About string
+	// Sources are the named sources of the file the book was read from
+	// (prices cite them by name); each Price carries its source in full.
 	Sources map[string]string
 	Absent  []string
 	prices  map[string]Price // key: region + "\x00" + usage type
@@ -283,8 +286,12 @@ func ParseBook(data []byte, file string) (*Book, error) {
 		if p.Unit == "" {
 			return nil, cwlens.Inputf(file, where+".unit", "", "unit is required")
 		}
-		if !strings.HasPrefix(p.Source, "https://") {
-			return nil, cwlens.Inputf(file, where+".source", p.Source, "want the https address a reader can open")
+		source := p.Source
+		if named, ok := f.Sources[source]; ok {
+			source = named
+		}
+		if !strings.HasPrefix(source, "https://") {
+			return nil, cwlens.Inputf(file, where+".source", p.Source, "want the https address a reader can open, or the name of one in sources")
 		}
 		tiers, err := parseTiers(p.Tiers, usd)
 		if err != nil {
@@ -294,7 +301,7 @@ func ParseBook(data []byte, file string) (*Book, error) {
 		if _, dup := b.prices[k]; dup {
 			return nil, cwlens.Inputf(file, where+".usage_type", p.UsageType, "listed twice for %s", p.Region)
 		}
-		b.prices[k] = Price{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: usd, Effective: eff, Spot: p.Spot, Source: p.Source, Tiers: tiers}
+		b.prices[k] = Price{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: usd, Effective: eff, Spot: p.Spot, Source: source, Tiers: tiers}
 	}
 	return b, nil
 }
@@ -410,12 +417,29 @@ func (b *Book) Without(region string) *Book {
 	return nb
 }
 
-// WriteJSON writes the book in the form ParseBook reads.
+// WriteJSON writes the book in the form ParseBook reads. A source that
+// several prices share is written once, under sources, and each of those
+// prices names it ("s1", "s2", … in order of first use): a book's sources
+// are most of its bytes otherwise, and the book is embedded in every cwlens
+// binary, the Lambda function's included. Book.Sources is not written: the
+// names are made afresh from the prices.
 func (b *Book) WriteJSON(w io.Writer) error {
-	f := bookFile{AsOf: b.AsOf.Format(time.DateOnly), Currency: "USD", About: b.About, Sources: b.Sources, Absent: b.Absent}
-	for _, p := range b.Prices("") {
+	f := bookFile{AsOf: b.AsOf.Format(time.DateOnly), Currency: "USD", About: b.About, Absent: b.Absent}
+	prices := b.Prices("")
+	names := sourceNames(prices)
+	for src, name := range names {
+		if f.Sources == nil {
+			f.Sources = map[string]string{}
+		}
+		f.Sources[name] = src
+	}
+	for _, p := range prices {
+		source := p.Source
+		if name, ok := names[source]; ok {
+			source = name
+		}
 		pf := priceFile{Region: p.Region, UsageType: p.UsageType, Unit: p.Unit, USD: p.USD.String(),
-			Effective: p.Effective.Format(time.DateOnly), Spot: p.Spot, Source: p.Source}
+			Effective: p.Effective.Format(time.DateOnly), Spot: p.Spot, Source: source}
 		for _, t := range p.Tiers {
 			tf := tierFile{From: t.From.String(), USD: t.USD.String()}
 			if t.To != nil {
@@ -428,4 +452,20 @@ func (b *Book) WriteJSON(w io.Writer) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(f)
+}
+
+// sourceNames names each source that more than one price cites, by order of
+// first use.
+func sourceNames(prices []Price) map[string]string {
+	uses := map[string]int{}
+	for _, p := range prices {
+		uses[p.Source]++
+	}
+	names := map[string]string{}
+	for _, p := range prices {
+		if _, named := names[p.Source]; !named && uses[p.Source] > 1 {
+			names[p.Source] = "s" + strconv.Itoa(len(names)+1)
+		}
+	}
+	return names
 }

@@ -2,6 +2,7 @@ package pricing
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -185,4 +186,43 @@ func TestParseBookTiers(t *testing.T) {
 			t.Errorf("tiers %s: err %v, want ok %v", c.tiers, err, c.ok)
 		}
 	}
+}
+
+// TestBookSourcesNamedOnce: a source several prices cite is written once,
+// under sources, and read back in full into each price; a price naming no
+// source of the file, and not an https address, is refused.
+func TestBookSourcesNamedOnce(t *testing.T) {
+	b := Default()
+	var buf bytes.Buffer
+	if err := b.WriteJSON(&buf); err != nil {
+		t.Fatal(err)
+	}
+	uses := map[string]int{}
+	for _, p := range b.Prices("") {
+		uses[p.Source]++
+	}
+	for src, n := range uses {
+		if c := strings.Count(buf.String(), strconvQuote(src)); n > 1 && c != 1 || n == 1 && c != 1 {
+			t.Errorf("source cited by %d prices written %d times: %.80s", n, c, src)
+		}
+	}
+	b2, err := ParseBook(buf.Bytes(), "named.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range b.Prices("") {
+		if q, err := b2.Lookup(p.Region, strings.TrimPrefix(p.UsageType, regionPrefixes[p.Region]+"-")); err != nil || q.Source != p.Source {
+			t.Errorf("%s %s: source %q, want %q (%v)", p.Region, p.UsageType, q.Source, p.Source, err)
+		}
+	}
+	bad := `{"as_of": "2026-12-07", "sources": {"s1": "https://aws.amazon.com/fargate/pricing/"}, "prices": [
+		{"region": "us-east-1", "usage_type": "USE1-Fargate-GB-Hours", "unit": "GB-Hours", "usd": "0.004445", "effective": "2022-11-01", "source": "s2"}]}`
+	if _, err := ParseBook([]byte(bad), "bad.json"); err == nil || !strings.Contains(err.Error(), `prices[0].source: s2: want the https address a reader can open, or the name of one in sources`) {
+		t.Errorf("unknown source name: %v", err)
+	}
+}
+
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }
