@@ -133,13 +133,27 @@ func stringList(v any) []string {
 }
 
 // billStatement is docs/iam-policy.json's statement for cwlens scan --bill.
-// Neither the scheduled function nor the member role reads the bill, so
-// their roles are compared with the policy without it.
+// The member role never reads the bill and the scheduled function only with
+// ReadBill, so their roles are compared with the policy without it (and the
+// function's, with ReadBill, with it: billPolicy).
 const billStatement = "CwlensScanBill"
 
 // scanPolicy reads docs/iam-policy.json, the read-only actions of the scan,
-// without the bill's statement (the roles deployed never read the bill).
+// without the bill's statement.
 func scanPolicy(t *testing.T) []string {
+	t.Helper()
+	scan, _ := policyActions(t)
+	return scan
+}
+
+// billPolicy is the bill statement's actions.
+func billPolicy(t *testing.T) []string {
+	t.Helper()
+	_, bill := policyActions(t)
+	return bill
+}
+
+func policyActions(t *testing.T) (scan, billActions []string) {
 	t.Helper()
 	b, err := os.ReadFile("../docs/iam-policy.json")
 	if err != nil {
@@ -156,21 +170,51 @@ func scanPolicy(t *testing.T) []string {
 		t.Fatalf("docs/iam-policy.json: %v", err)
 	}
 	var out []string
-	bill := false
 	for _, s := range doc.Statement {
 		if s.Sid == billStatement {
-			bill = true
+			billActions = stringList(s.Action)
 			continue
 		}
 		if s.Effect == "Allow" {
 			out = append(out, stringList(s.Action)...)
 		}
 	}
-	if !bill {
+	if billActions == nil {
 		t.Errorf("docs/iam-policy.json has no statement %s to leave out of the roles", billStatement)
 	}
 	slices.Sort(out)
-	return slices.Compact(out)
+	slices.Sort(billActions)
+	return slices.Compact(out), billActions
+}
+
+// resolveIf returns v with each Fn::If on cond taken as value says, and
+// AWS::NoValue dropped from lists.
+func resolveIf(v any, cond string, value bool) any {
+	switch x := v.(type) {
+	case map[string]any:
+		if args, ok := x["Fn::If"].([]any); ok && len(args) == 3 && args[0] == cond {
+			if value {
+				return resolveIf(args[1], cond, value)
+			}
+			return resolveIf(args[2], cond, value)
+		}
+		out := map[string]any{}
+		for k, e := range x {
+			out[k] = resolveIf(e, cond, value)
+		}
+		return out
+	case []any:
+		var out []any
+		for _, e := range x {
+			r := resolveIf(e, cond, value)
+			if m, ok := r.(map[string]any); ok && len(m) == 1 && m["Ref"] == "AWS::NoValue" {
+				continue
+			}
+			out = append(out, r)
+		}
+		return out
+	}
+	return v
 }
 
 // The actions the run needs besides the scan's: the reports, the alert, its
@@ -192,9 +236,22 @@ func TestRoleIsLeastPrivilege(t *testing.T) {
 	if _, ok := get(t, role, "Properties").(map[string]any)["ManagedPolicyArns"]; ok {
 		t.Error("the role has managed policies; every action must be listed here")
 	}
+	for _, readBill := range []bool{false, true} {
+		checkRolePolicies(t, resolveIf(get(t, role, "Properties", "Policies"), "ReadsBill", readBill).([]any), readBill)
+	}
+	if get(t, tpl, "Conditions", "ReadsBill") == nil {
+		t.Error("no ReadsBill condition")
+	}
+}
+
+// checkRolePolicies checks the function role's policies: the scan's
+// read-only actions (with the bill's when it reads it) on every resource,
+// the run's own actions on its own resources only.
+func checkRolePolicies(t *testing.T, policies []any, readBill bool) {
+	t.Helper()
 	var actions []string
 	byAction := map[string][]any{} // action → resources
-	for _, p := range get(t, role, "Properties", "Policies").([]any) {
+	for _, p := range policies {
 		for _, st := range get(t, p, "PolicyDocument", "Statement").([]any) {
 			if get(t, st, "Effect") != "Allow" {
 				t.Errorf("statement %v is not Allow", st)
@@ -209,14 +266,17 @@ func TestRoleIsLeastPrivilege(t *testing.T) {
 		}
 	}
 	slices.Sort(actions)
-	want := append(scanPolicy(t), runActions...)
+	scan := scanPolicy(t)
+	if readBill {
+		scan = append(scan, billPolicy(t)...)
+	}
+	want := append(slices.Clone(scan), runActions...)
 	slices.Sort(want)
 	if !slices.Equal(actions, want) {
-		t.Errorf("role actions\n  %v\nwant docs/iam-policy.json plus %v:\n  %v", actions, runActions, want)
+		t.Errorf("ReadBill %v: role actions\n  %v\nwant docs/iam-policy.json plus %v:\n  %v", readBill, actions, runActions, want)
 	}
 
 	// Only the scan's read-only actions apply to every resource.
-	scan := scanPolicy(t)
 	for a, rs := range byAction {
 		for _, r := range rs {
 			if r == "*" && !slices.Contains(scan, a) {
@@ -280,7 +340,7 @@ func TestFunction(t *testing.T) {
 	// Every setting the function reads is wired to the template.
 	vars := get(t, props, "Environment", "Variables").(map[string]any)
 	for _, name := range []string{batch.EnvRegions, batch.EnvLookbackDays, batch.EnvLogGroupPrefix, batch.EnvClusters,
-		batch.EnvScenario, batch.EnvReportBucket, batch.EnvReportPrefix, batch.EnvSNSTopicARN, batch.EnvAlertSeverity, batch.EnvDryRun, batch.EnvSampleEvents} {
+		batch.EnvScenario, batch.EnvReportBucket, batch.EnvReportPrefix, batch.EnvSNSTopicARN, batch.EnvAlertSeverity, batch.EnvDryRun, batch.EnvSampleEvents, batch.EnvBill} {
 		if _, ok := vars[name]; !ok {
 			t.Errorf("environment lacks %s", name)
 		}
@@ -291,6 +351,25 @@ func TestFunction(t *testing.T) {
 	if fmt.Sprint(get(t, p, "MinValue")) != "0" || fmt.Sprint(get(t, p, "MaxValue")) != fmt.Sprint(cwlens.MaxSampleEvents) ||
 		!equalJSON(vars[batch.EnvSampleEvents], map[string]any{"Ref": "SampleEvents"}) {
 		t.Errorf("SampleEvents parameter %v, variable %v", p, vars[batch.EnvSampleEvents])
+	}
+	rb := get(t, tpl, "Parameters", "ReadBill")
+	if get(t, rb, "Default") != "false" || !equalJSON(vars[batch.EnvBill], map[string]any{"Ref": "ReadBill"}) {
+		t.Errorf("ReadBill parameter %v, variable %v: want off by default, as CWLENS_BILL", rb, vars[batch.EnvBill])
+	}
+	for _, v := range get(t, rb, "AllowedValues").([]any) {
+		if _, err := batch.FromEnv(func(k string) (string, bool) {
+			switch k {
+			case "AWS_REGION":
+				return "us-east-1", true
+			case batch.EnvReportBucket:
+				return "acme-reports", true
+			case batch.EnvBill:
+				return v.(string), true
+			}
+			return "", false
+		}); err != nil {
+			t.Errorf("ReadBill %v: %v", v, err)
+		}
 	}
 	if _, err := batch.FromEnv(func(k string) (string, bool) {
 		switch k {

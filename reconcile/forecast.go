@@ -57,8 +57,9 @@ type ScenarioSavings struct {
 	FullMonth   decimal.Decimal `json:"full_month"`
 }
 
-// ErrNoBill is returned when there is no bill to forecast from.
-var ErrNoBill = errors.New("no bill")
+// ErrNoBill is returned when there is no bill to forecast from, or no
+// projection of a month to forecast with.
+var ErrNoBill = errors.New("no bill or no projection")
 
 // Forecast forecasts the month the bill was read in from the bill's month to
 // date and forecast and from p, the projection of the account at the
@@ -66,7 +67,7 @@ var ErrNoBill = errors.New("no bill")
 // month of p.HoursPerMonth hours). withScenario says whether p holds a
 // scenario. Nothing reads the clock: "now" is the bill's read time.
 func Forecast(b *cwlens.Bill, p *cwlens.Projection, withScenario bool) (*MonthForecast, error) {
-	if b == nil || p == nil {
+	if b == nil || p == nil || p.HoursPerMonth <= 0 {
 		return nil, ErrNoBill
 	}
 	read := b.ReadAt.UTC()

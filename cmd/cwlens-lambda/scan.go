@@ -26,6 +26,7 @@ func (s *scanner) Scan(ctx context.Context, req batch.ScanRequest) (batch.ScanRe
 		LogGroupPrefix: req.LogGroupPrefix,
 		Clusters:       req.Clusters,
 		SampleEvents:   req.SampleEvents,
+		Bill:           req.Bill,
 		Logger:         s.log,
 	})
 	snap, err := sc.Scan(ctx)

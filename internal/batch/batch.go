@@ -38,6 +38,8 @@ type ScanRequest struct {
 	// SampleEvents is Config.SampleEvents: how many log events to sample
 	// from each log group whose ingestion jumped; 0 samples nothing.
 	SampleEvents int
+	// Bill is Config.Bill: read the bill from Cost Explorer.
+	Bill bool
 }
 
 // ScanResult is one region's snapshot and what reading it cost.

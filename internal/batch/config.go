@@ -44,6 +44,12 @@ type Config struct {
 	// so that the report says which lines flood; 0, the default, is off, as
 	// for cwlens scan --sample.
 	SampleEvents int
+	// Bill makes the scan read the bill from Cost Explorer (as cwlens scan
+	// --bill: ce:GetCostAndUsage and ce:GetCostForecast, $0.01 a request,
+	// https://aws.amazon.com/aws-cost-management/pricing/), so that the
+	// report sets the last full month beside the model and forecasts this
+	// one. Off by default; refused, it is one gap.
+	Bill bool
 }
 
 // Defaults of the settings that have one.
@@ -69,6 +75,7 @@ const (
 	EnvAlertSeverity  = "CWLENS_ALERT_SEVERITY"
 	EnvDryRun         = "CWLENS_DRY_RUN"
 	EnvSampleEvents   = "CWLENS_SAMPLE_EVENTS"
+	EnvBill           = "CWLENS_BILL"
 )
 
 var (
@@ -142,6 +149,14 @@ func FromEnv(lookupEnv func(string) (string, bool)) (Config, error) {
 			bad(EnvDryRun, v, "want true or false")
 		} else {
 			c.DryRun = b
+		}
+	}
+	if v := getenv(EnvBill); v != "" {
+		// As for a dry run, only a clear yes reads the bill.
+		if b, err := strconv.ParseBool(strings.TrimSpace(v)); err != nil {
+			bad(EnvBill, v, "want true or false")
+		} else {
+			c.Bill = b
 		}
 	}
 	if v := getenv(EnvSampleEvents); v != "" {
@@ -311,6 +326,7 @@ type Overrides struct {
 	AlertSeverity  *string  `json:"alert_severity"`
 	DryRun         *bool    `json:"dry_run"`
 	SampleEvents   *int     `json:"sample_events"`
+	Bill           *bool    `json:"bill"`
 	// At is the evaluation time (RFC 3339); default now.
 	At *time.Time `json:"at"`
 }
@@ -377,6 +393,9 @@ func ParseEvent(base Config, payload json.RawMessage, now time.Time) (Invocation
 	}
 	if o.DryRun != nil {
 		c.DryRun = *o.DryRun
+	}
+	if o.Bill != nil {
+		c.Bill = *o.Bill
 	}
 	if o.SampleEvents != nil {
 		c.SampleEvents = *o.SampleEvents

@@ -43,6 +43,7 @@ func TestFromEnv(t *testing.T) {
 		EnvAlertSeverity, "Medium",
 		EnvDryRun, "true",
 		EnvSampleEvents, " 2000 ",
+		EnvBill, "TRUE",
 	))
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +52,7 @@ func TestFromEnv(t *testing.T) {
 		Clusters: []string{"karmacadabra-prod", "arn:aws:ecs:us-east-1:123456789012:cluster/other"},
 		Scenario: "s3://acme-reports/cwlens/scenario.yaml", ReportBucket: "acme-reports", ReportPrefix: "",
 		SNSTopicARN: "arn:aws:sns:us-east-1:123456789012:cwlens-alerts", AlertSeverity: cwlens.SeverityMedium, DryRun: true,
-		SampleEvents: 2000}
+		SampleEvents: 2000, Bill: true}
 	if !equalConfig(c, want) {
 		t.Errorf("all set = %+v, want %+v", c, want)
 	}
@@ -61,7 +62,8 @@ func equalConfig(a, b Config) bool {
 	return slices.Equal(a.Regions, b.Regions) && slices.Equal(a.Clusters, b.Clusters) &&
 		a.LookbackDays == b.LookbackDays && a.LogGroupPrefix == b.LogGroupPrefix && a.Scenario == b.Scenario &&
 		a.ReportBucket == b.ReportBucket && a.ReportPrefix == b.ReportPrefix && a.SNSTopicARN == b.SNSTopicARN &&
-		a.AlertSeverity == b.AlertSeverity && a.DryRun == b.DryRun && a.SampleEvents == b.SampleEvents
+		a.AlertSeverity == b.AlertSeverity && a.DryRun == b.DryRun && a.SampleEvents == b.SampleEvents &&
+		a.Bill == b.Bill
 }
 
 // TestFromEnvErrors: each bad variable gives one line naming it and its value.
@@ -84,6 +86,7 @@ func TestFromEnvErrors(t *testing.T) {
 		{[]string{EnvSNSTopicARN, "cwlens-alerts"}, []string{`CWLENS_SNS_TOPIC_ARN: "cwlens-alerts": not an SNS topic ARN`}},
 		{[]string{EnvAlertSeverity, "urgent"}, []string{`CWLENS_ALERT_SEVERITY: "urgent": want one of info, low, medium, high, critical`}},
 		{[]string{EnvDryRun, "maybe"}, []string{`CWLENS_DRY_RUN: "maybe": want true or false`}},
+		{[]string{EnvBill, "yes please"}, []string{`CWLENS_BILL: "yes please": want true or false`}},
 		{[]string{EnvSampleEvents, "lots"}, []string{`CWLENS_SAMPLE_EVENTS: "lots": want a whole number of events from 0 (off) to 100000`}},
 		{[]string{EnvSampleEvents, "-1"}, []string{`CWLENS_SAMPLE_EVENTS: "-1": want a whole number of events from 0 (off) to 100000`}},
 		{[]string{EnvSampleEvents, "100001"}, []string{`CWLENS_SAMPLE_EVENTS: "100001": want a whole number of events from 0 (off) to 100000`}},
@@ -151,11 +154,11 @@ func TestParseEvent(t *testing.T) {
 			"source":"aws.events","account":"123456789012","time":"2025-10-31T06:00:00Z","region":"us-east-1",
 			"resources":["arn:aws:events:us-east-1:123456789012:rule/cwlens-daily"],"detail":{}}`,
 			true, time.Date(2025, 10, 31, 6, 0, 0, 0, time.UTC), func(c Config) bool { return equalConfig(c, base) }},
-		{"manual overrides", `{"regions":["eu-west-1"],"lookback_days":7,"dry_run":true,"alert_severity":"critical","at":"2025-10-30T12:00:00Z","report_prefix":"adhoc","sample_events":500}`,
+		{"manual overrides", `{"regions":["eu-west-1"],"lookback_days":7,"dry_run":true,"alert_severity":"critical","at":"2025-10-30T12:00:00Z","report_prefix":"adhoc","sample_events":500,"bill":true}`,
 			false, time.Date(2025, 10, 30, 12, 0, 0, 0, time.UTC), func(c Config) bool {
 				return slices.Equal(c.Regions, []string{"eu-west-1"}) && c.LookbackDays == 7 && c.DryRun &&
 					c.AlertSeverity == cwlens.SeverityCritical && c.ReportPrefix == "adhoc" && c.ReportBucket == "acme-reports" &&
-					c.SampleEvents == 500
+					c.SampleEvents == 500 && c.Bill
 			}},
 	}
 	for _, tt := range tests {

@@ -8,6 +8,8 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/runstate"
+	"github.com/cwlens/cwlens/pricing"
+	"github.com/cwlens/cwlens/reconcile"
 	"github.com/cwlens/cwlens/report"
 )
 
@@ -26,6 +28,8 @@ type Region struct {
 	PastEpisodes []cwlens.PastEpisode
 	// Skipped says what the run did not do.
 	Skipped []string
+	// Scenario says whether Projection holds a scenario.
+	Scenario bool
 }
 
 // File is one report object. Render writes its body: files are rendered
@@ -60,6 +64,7 @@ type document struct {
 func DefaultRender(rg Region) ([]File, error) {
 	rep := report.New(rg.Snapshot, rg.At, rg.Findings, rg.Projection)
 	rep.AddPastEpisodes(rg.PastEpisodes)
+	addBill(rep, rg)
 	rep.Resolved = make([]cwlens.Finding, 0, len(rg.Resolved))
 	for _, r := range rg.Resolved {
 		rep.Resolved = append(rep.Resolved, r.Finding())
@@ -92,6 +97,22 @@ func DefaultRender(rg Region) ([]File, error) {
 			return nil
 		}},
 	}, nil
+}
+
+// addBill adds, when the scan read the bill (Config.Bill), the last full
+// month beside the model and the forecast of this one, as cwlens report
+// does. A bill without a complete month has nothing to reconcile yet, and
+// without a projection there is no forecast.
+func addBill(rep *report.Report, rg Region) {
+	if rg.Snapshot.Bill == nil {
+		return
+	}
+	if rec, err := reconcile.Month(rg.Snapshot, pricing.Default()); err == nil {
+		rep.Reconciliation = rec
+	}
+	if f, err := reconcile.Forecast(rg.Snapshot.Bill, rg.Projection, rg.Scenario); err == nil {
+		rep.Forecast = f
+	}
 }
 
 // writeRunSection adds what a scheduled run knows and a one-off report does

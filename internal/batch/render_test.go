@@ -9,6 +9,8 @@ import (
 	"weak"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/pricing"
+	"github.com/cwlens/cwlens/reconcile"
 	"github.com/cwlens/cwlens/report"
 )
 
@@ -37,6 +39,13 @@ func TestDefaultRenderFiles(t *testing.T) {
 	}
 	rep := report.New(snap, at, findings, proj)
 	rep.Resolved = []cwlens.Finding{} // a scheduled run always lists them
+	// The reference's bill: October beside the model, November forecast.
+	if rep.Reconciliation, err = reconcile.Month(snap, pricing.Default()); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Forecast, err = reconcile.Forecast(snap.Bill, proj, false); err != nil {
+		t.Fatal(err)
+	}
 	want, err := json.MarshalIndent(document{Report: rep, Skipped: rg.Skipped}, "", "  ")
 	if err != nil {
 		t.Fatal(err)

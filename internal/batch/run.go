@@ -85,7 +85,7 @@ func (r *Runner) Run(ctx context.Context, inv Invocation) (res Result, err error
 		rg := &region{name: name}
 		regions = append(regions, rg)
 		req := ScanRequest{Region: name, Until: until, Days: cfg.LookbackDays, LogGroupPrefix: cfg.LogGroupPrefix, Clusters: cfg.Clusters,
-			SampleEvents: cfg.SampleEvents}
+			SampleEvents: cfg.SampleEvents, Bill: cfg.Bill}
 		if hasDeadline && !r.now().Before(stopAt) {
 			reason := fmt.Sprintf("not scanned: the run stopped scanning %s before its deadline", deadline.Sub(stopAt).Round(time.Second))
 			rg.snap = emptySnapshot(req, reason)
@@ -309,6 +309,7 @@ func (r *Runner) writeReports(ctx context.Context, cfg Config, rg *region, res *
 		files, e = render(Region{
 			Snapshot: rg.snap, At: res.At, Findings: rg.labels.Findings, Resolved: rg.labels.Resolved,
 			Unseen: rg.labels.Unseen, Projection: rg.proj, PastEpisodes: rg.past, Skipped: res.Skipped,
+			Scenario: cfg.Scenario != "",
 		})
 		return e
 	}); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/fixtures"
 	"github.com/cwlens/cwlens/internal/emf"
+	"github.com/cwlens/cwlens/reconcile"
 	"github.com/cwlens/cwlens/report"
 	"github.com/shopspring/decimal"
 )
@@ -511,5 +512,76 @@ func TestPreviousReportIsStreamed(t *testing.T) {
 	// The first run finds none; the second streams the first's.
 	if want := []string{"cwlens/latest/report.json"}; !slices.Equal(store.opened, want) {
 		t.Errorf("opened %v, want %v", store.opened, want)
+	}
+}
+
+// billScanner serves the reference account as the scan reads it: its bill
+// only when the request asks for it (CWLENS_BILL).
+type billScanner struct{ asked []bool }
+
+func (s *billScanner) Scan(_ context.Context, req ScanRequest) (ScanResult, error) {
+	s.asked = append(s.asked, req.Bill)
+	snap, err := fixtures.Reference()
+	if err != nil {
+		return ScanResult{}, err
+	}
+	if !req.Bill {
+		snap.Bill = nil
+	}
+	return ScanResult{Snapshot: snap, APICalls: 1}, nil
+}
+
+// TestRunReadsTheBill: with CWLENS_BILL the scheduled run asks the scan
+// for the bill, and its reports set October 2025 beside the model and
+// forecast November (the scenario's savings with it); without it the scan
+// is not asked and the reports have neither section.
+func TestRunReadsTheBill(t *testing.T) {
+	ref := reference(t)
+	for _, tc := range []struct {
+		env      []string
+		bill     bool
+		scenario bool
+	}{
+		{nil, false, false},
+		{[]string{EnvBill, "true"}, true, false},
+		{[]string{EnvBill, "1", EnvScenario, "changes:\n  - service: marketplace\n    capacity: FARGATE_SPOT\n"}, true, true},
+	} {
+		cfg, err := FromEnv(env(append([]string{"AWS_REGION", "us-east-1", EnvReportBucket, "acme-reports"}, tc.env...)...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		scan, store := &billScanner{}, newMemStore()
+		run := &Runner{Scanner: scan, Store: store, Analyze: Analyze, Stdout: io.Discard}
+		if _, err := run.Run(context.Background(), Invocation{Config: cfg, At: ref.Window.End.Add(17 * time.Minute), Scheduled: true}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(scan.asked, []bool{tc.bill}) {
+			t.Errorf("%v: the scan was asked for the bill %v, want [%v]", tc.env, scan.asked, tc.bill)
+		}
+		var doc struct {
+			Reconciliation *reconcile.Reconciliation `json:"reconciliation"`
+			Forecast       *reconcile.MonthForecast  `json:"forecast"`
+		}
+		if err := json.Unmarshal(store.objects["acme-reports/cwlens/latest/report.json"], &doc); err != nil {
+			t.Fatal(err)
+		}
+		if !tc.bill {
+			if doc.Reconciliation != nil || doc.Forecast != nil || strings.Contains(string(store.objects["acme-reports/cwlens/latest/report.md"]), "Bill and model") {
+				t.Errorf("%v: reports without the bill carry %+v, %+v", tc.env, doc.Reconciliation, doc.Forecast)
+			}
+			continue
+		}
+		if r := doc.Reconciliation; r == nil || r.Start.Month() != time.October || r.BilledCost.Round(2).String() != "131.64" {
+			t.Errorf("%v: reconciliation %+v, want October's $131.64", tc.env, r)
+		}
+		if f := doc.Forecast; f == nil || f.Start.Month() != time.November || f.CostExplorer == nil || (f.Scenario != nil) != tc.scenario {
+			t.Errorf("%v: forecast %+v, want November's, the scenario's savings %v", tc.env, f, tc.scenario)
+		}
+		for _, name := range []string{"report.md", "report.html"} {
+			body := string(store.objects["acme-reports/cwlens/latest/"+name])
+			if !strings.Contains(body, "Bill and model, October 2025") || !strings.Contains(body, "Forecast of November 2025") {
+				t.Errorf("%v: %s lacks the bill's sections", tc.env, name)
+			}
+		}
 	}
 }
