@@ -8,10 +8,13 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/KimMachineGun/automemlimit/memlimit"
 )
 
 func main() {
 	tuneGC(os.LookupEnv)
+	limitMemory(memlimit.FromCgroup)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := Run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
