@@ -81,6 +81,9 @@ type record struct {
 	unblended, netUnblended      decimal.Decimal
 	usage, spEffective, spNetEff decimal.Decimal
 	hasNetUnblended, hasSPNetEff bool
+	// skip is set once the line is known not to be kept: its other
+	// columns are not converted.
+	skip bool
 }
 
 type key struct {
@@ -135,14 +138,13 @@ func (b *Bill) Rows() int64 { return b.rows }
 // Savings Plan line types.)
 func (b *Bill) add(r *record) error {
 	b.rows++
-	service, ok := Services[r.product]
-	if !ok || r.itemType == lineItemTax {
+	if !b.keeps(r) {
+		if _, ok := Services[r.product]; ok && r.itemType != lineItemTax && r.account != b.opts.Account && len(b.accounts) < maxAccounts {
+			b.accounts[r.account] = true
+		}
 		return nil
 	}
-	if b.opts.Account != "" && r.account != b.opts.Account {
-		b.accounts[r.account] = true
-		return nil
-	}
+	service := Services[r.product]
 	if err := checkPeriod(r.period); err != nil {
 		return err
 	}
@@ -185,6 +187,16 @@ func (b *Bill) add(r *record) error {
 	}
 	t.net = t.net.Add(net)
 	return nil
+}
+
+// maxAccounts bounds the other accounts remembered for an error message.
+const maxAccounts = 100
+
+// keeps reports whether r is a line of a service cwlens models, not tax,
+// of the account asked for.
+func (b *Bill) keeps(r *record) bool {
+	_, ok := Services[r.product]
+	return ok && r.itemType != lineItemTax && (b.opts.Account == "" || r.account == b.opts.Account)
 }
 
 // checkPeriod accepts a billing period that starts a calendar month, as

@@ -262,7 +262,7 @@ func TestBadInput(t *testing.T) {
 		{"parquet truncated", "not a Parquet file", good[:len(good)-100]},
 		{"parquet cut to its magic", "not a Parquet file", good[:4]},
 		{"parquet damaged pages", "", corrupt},
-		{"parquet without the CUR columns", "no column [line_item_usage_account_id line_item_product_code", pq([]narrow{{Period: oct, UsageType: "x", Cost: 1}})},
+		{"parquet without the CUR columns", "no column [line_item_product_code line_item_line_item_type line_item_usage_account_id", pq([]narrow{{Period: oct, UsageType: "x", Cost: 1}})},
 		{"parquet with a repeated column", "line_item_usage_type is not a single value a row", pq([]repeated{{Period: oct, UsageType: []string{"a"}}})},
 		{"csv truncated", "unexpected EOF", csvGood[:len(csvGood)-20]},
 		{"csv without the CUR columns", "no column [bill_billing_period_start_date", gz("a,b\n1,2\n")},
@@ -297,7 +297,7 @@ func TestChunkLimit(t *testing.T) {
 	b := cur.New(cur.Options{})
 	b.SetChunkLimit(16)
 	err := b.ReadFile(p)
-	if !cwlens.IsInputError(err) || !strings.Contains(err.Error(), "row group 0: column bill_billing_period_start_date: a chunk of") {
+	if !cwlens.IsInputError(err) || !strings.Contains(err.Error(), "row group 0: column line_item_product_code: a chunk of") {
 		t.Errorf("error %v", err)
 	}
 	if b.Rows() != 0 {
@@ -314,4 +314,50 @@ func TestNotARegularFile(t *testing.T) {
 	if err := cur.New(cur.Options{}).ReadFile(missing); !cwlens.IsInputError(err) || !strings.Contains(err.Error(), missing) {
 		t.Errorf("missing file: %v", err)
 	}
+}
+
+// TestManyPages: columns split over many small pages (and dictionary
+// pages) in several row groups read as one: every row counted once.
+func TestManyPages(t *testing.T) {
+	m := month()
+	const n = 400
+	rows := curtest.Repeat(curtest.Rows(m, account, "us-east-1"), n)
+	var buf bytes.Buffer
+	if err := curtest.WriteParquet(&buf, rows, 5000, parquet.PageBufferSize(512)); err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "many.parquet")
+	if err := os.WriteFile(p, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := read(t, p)
+	got, _ := b.Month(oct, true)
+	want := slices.Clone(m.Lines)
+	for i, l := range want {
+		k := decimal.NewFromInt(n)
+		want[i].UnblendedCost, want[i].NetAmortizedCost, want[i].UsageQuantity = l.UnblendedCost.Mul(k), l.NetAmortizedCost.Mul(k), l.UsageQuantity.Mul(k)
+	}
+	sameLines(t, got.Lines, want)
+	if b.Rows() != int64(len(rows)) {
+		t.Errorf("%d rows, want %d", b.Rows(), len(rows))
+	}
+}
+
+// BenchmarkReadParquet reads a 100,000-line export: the memory a read
+// holds is a page of each column read, whatever the file's size.
+func BenchmarkReadParquet(b *testing.B) {
+	rows := curtest.Repeat(curtest.Rows(month(), account, "us-east-1"), 100_000/len(curtest.Rows(month(), account, "us-east-1"))+1)
+	var buf bytes.Buffer
+	if err := curtest.WriteParquet(&buf, rows, 50_000); err != nil {
+		b.Fatal(err)
+	}
+	data := buf.Bytes()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := cur.New(cur.Options{Account: account}).ReadParquet("x", bytes.NewReader(data), int64(len(data))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(len(rows)), "rows/op")
 }

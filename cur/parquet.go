@@ -10,6 +10,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/parquet-go/parquet-go"
+	"github.com/parquet-go/parquet-go/encoding/thrift"
 	"github.com/parquet-go/parquet-go/format"
 	"github.com/shopspring/decimal"
 )
@@ -27,8 +28,30 @@ const batchRows = 4096
 // record.
 type column struct {
 	name string
+	time bool // a timestamp, wherever the file keeps it as text
+	// key columns say whether a line is kept; they are read first, and
+	// the other columns are converted for kept lines only.
+	key  bool
 	set  func(r *record, c *cell) error
 	leaf parquet.LeafColumn
+}
+
+// interner returns each distinct text of a column as one string: a
+// column's values repeat (usage types, accounts), so a row costs no
+// allocation. It stops adding past maxInterned distinct texts.
+type interner map[string]string
+
+const maxInterned = 4096
+
+func (m interner) get(b []byte) string {
+	if s, ok := m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if len(m) < maxInterned {
+		m[s] = s
+	}
+	return s
 }
 
 // cell is one value of a column, typed by how the reader uses it.
@@ -41,6 +64,12 @@ type cell struct {
 
 func stringCol(name string, f func(r *record) *string) column {
 	return column{name: name, set: func(r *record, c *cell) error { *f(r) = c.s; return nil }}
+}
+
+func keyCol(name string, f func(r *record) *string) column {
+	c := stringCol(name, f)
+	c.key = true
+	return c
 }
 
 func amountCol(name string, f func(r *record) *decimal.Decimal, has func(r *record) *bool) column {
@@ -59,11 +88,11 @@ func amountCol(name string, f func(r *record) *decimal.Decimal, has func(r *reco
 // columns are the columns read, each with its place in a record.
 func columns() []column {
 	return []column{
-		{name: ColBillingPeriod, set: func(r *record, c *cell) error { r.period = c.t; return nil }},
-		stringCol(ColAccount, func(r *record) *string { return &r.account }),
-		stringCol(ColProductCode, func(r *record) *string { return &r.product }),
+		keyCol(ColProductCode, func(r *record) *string { return &r.product }),
+		keyCol(ColItemType, func(r *record) *string { return &r.itemType }),
+		keyCol(ColAccount, func(r *record) *string { return &r.account }),
+		{name: ColBillingPeriod, time: true, set: func(r *record, c *cell) error { r.period = c.t; return nil }},
 		stringCol(ColUsageType, func(r *record) *string { return &r.usageType }),
-		stringCol(ColItemType, func(r *record) *string { return &r.itemType }),
 		stringCol(ColCurrency, func(r *record) *string { return &r.currency }),
 		stringCol(ColPricingUnit, func(r *record) *string { return &r.unit }),
 		amountCol(ColUnblended, func(r *record) *decimal.Decimal { return &r.unblended }, nil),
@@ -99,6 +128,9 @@ func (b *Bill) ReadParquet(name string, r io.ReaderAt, size int64) (err error) {
 	var base int64
 	for i, rg := range f.RowGroups() {
 		if err := checkChunks(f.Metadata(), i, cols, b.chunkLimit); err != nil {
+			return cwlens.Inputf(name, "row group "+strconv.Itoa(i), "", "%w", err)
+		}
+		if err := checkPages(r, f.Metadata(), i, cols, b.chunkLimit); err != nil {
 			return cwlens.Inputf(name, "row group "+strconv.Itoa(i), "", "%w", err)
 		}
 		if err := b.readRowGroup(rg, cols, base); err != nil {
@@ -169,6 +201,54 @@ func checkChunks(md *format.FileMetaData, rg int, cols []column, limit int64) er
 	return nil
 }
 
+// headerWindow is how much of a column chunk is read to decode one page
+// header: headers are tens of bytes, or a few KB with statistics.
+const headerWindow = 64 << 10
+
+// checkPages walks the page headers of the chunks of rg that will be read
+// and refuses a page that does not fit its chunk or is larger uncompressed
+// than limit. The Parquet decoder allocates a page's sizes as its header
+// states them before it reads the page, so a damaged header could make it
+// allocate gigabytes; here every header is decoded from a bounded window
+// (a thrift decoder over bytes checks each length against what is there)
+// and only headers are read: the pages are skipped.
+func checkPages(r io.ReaderAt, md *format.FileMetaData, rg int, cols []column, limit int64) error {
+	buf := make([]byte, headerWindow)
+	proto := thrift.CompactProtocol{}
+	br := proto.NewReaderFromBytes(nil)
+	for _, c := range cols {
+		m := &md.RowGroups[rg].Columns[c.leaf.ColumnIndex].MetaData
+		start := m.DataPageOffset
+		if m.DictionaryPageOffset > 0 && m.DictionaryPageOffset < start {
+			start = m.DictionaryPageOffset
+		}
+		end := start + m.TotalCompressedSize
+		for pos := start; pos < end; {
+			n, err := r.ReadAt(buf[:min(int64(len(buf)), end-pos)], pos)
+			if n == 0 {
+				return fmt.Errorf("column %s: page header at byte %d: %v", c.name, pos, err)
+			}
+			br.ResetBytes(buf[:n])
+			var h format.PageHeader
+			if err := thrift.NewDecoder(br).Decode(&h); err != nil {
+				return fmt.Errorf("column %s: page header at byte %d: %w", c.name, pos, err)
+			}
+			rest, ok := br.Reader().(interface{ Len() int })
+			if !ok {
+				return fmt.Errorf("column %s: cannot tell the length of a page header", c.name)
+			}
+			used := int64(n - rest.Len())
+			size := int64(h.CompressedPageSize)
+			if size < 0 || h.UncompressedPageSize < 0 || pos+used+size > end || int64(h.UncompressedPageSize) > limit {
+				return fmt.Errorf("column %s: the page at byte %d (%d bytes, %d uncompressed) does not fit its chunk (bytes %d to %d): damaged",
+					c.name, pos, size, h.UncompressedPageSize, start, end)
+			}
+			pos += used + size
+		}
+	}
+	return nil
+}
+
 // readRowGroup decodes the columns of rg batchRows rows at a time, in
 // step, and adds each row. base is the index of rg's first row in the
 // file, for errors.
@@ -182,6 +262,10 @@ func (b *Bill) readRowGroup(rg parquet.RowGroup, cols []column, base int64) erro
 		readers[i] = parquet.NewColumnChunkValueReader(chunks[c.leaf.ColumnIndex])
 		defer readers[i].Close()
 	}
+	convs := make([]func(parquet.Value, *cell) error, len(cols))
+	for i, c := range cols {
+		convs[i] = converter(c)
+	}
 	recs := make([]record, batchRows)
 	vals := make([]parquet.Value, batchRows)
 	n := rg.NumRows()
@@ -189,7 +273,12 @@ func (b *Bill) readRowGroup(rg parquet.RowGroup, cols []column, base int64) erro
 		m := int(min(int64(batchRows), n-done))
 		clear(recs[:m])
 		for i, c := range cols {
-			if err := readColumn(readers[i], c, recs[:m], vals, base+done); err != nil {
+			if i > 0 && !c.key && cols[i-1].key {
+				for j := range recs[:m] {
+					recs[j].skip = !b.keeps(&recs[j])
+				}
+			}
+			if err := readColumn(readers[i], c, convs[i], recs[:m], vals, base+done); err != nil {
 				return err
 			}
 		}
@@ -206,11 +295,13 @@ func (b *Bill) readRowGroup(rg parquet.RowGroup, cols []column, base int64) erro
 // readColumn fills c's field of every record in recs from r. Values are
 // converted as soon as read: a byte array points into the page, which the
 // next read may release.
-func readColumn(r parquet.ColumnChunkValueReader, c column, recs []record, vals []parquet.Value, first int64) error {
-	conv := converter(c.leaf)
+func readColumn(r parquet.ColumnChunkValueReader, c column, conv func(parquet.Value, *cell) error, recs []record, vals []parquet.Value, first int64) error {
 	for got := 0; got < len(recs); {
 		k, err := r.ReadValues(vals[:len(recs)-got])
 		for j, v := range vals[:k] {
+			if !c.key && recs[got+j].skip {
+				continue
+			}
 			var cl cell
 			if v.IsNull() {
 				cl.null = true
@@ -234,19 +325,30 @@ func readColumn(r parquet.ColumnChunkValueReader, c column, recs []record, vals 
 	return nil
 }
 
-// converter returns how a value of leaf's type becomes a cell.
-func converter(leaf parquet.LeafColumn) func(parquet.Value, *cell) error {
-	typ := leaf.Node.Type()
-	switch leaf.Node.Type().Kind() {
+// converter returns how a value of the column's type becomes a cell.
+func converter(col column) func(parquet.Value, *cell) error {
+	typ := col.leaf.Node.Type()
+	switch typ.Kind() {
 	case parquet.ByteArray, parquet.FixedLenByteArray:
+		texts := interner{}
+		var lastText string
+		var lastTime time.Time
+		var lastErr error
 		return func(v parquet.Value, c *cell) error {
 			bs := v.ByteArray()
 			if len(bs) > maxCellBytes {
 				return fmt.Errorf("a text of %d bytes, over %d", len(bs), maxCellBytes)
 			}
-			c.s = string(bs)
-			if t, err := parseTime(c.s); err == nil {
-				c.t = t
+			c.s = texts.get(bs)
+			if col.time {
+				if c.s != lastText || (lastTime.IsZero() && lastErr == nil) {
+					lastText = c.s
+					lastTime, lastErr = parseTime(c.s)
+				}
+				if lastErr != nil {
+					return fmt.Errorf("%q: %w", c.s, lastErr)
+				}
+				c.t = lastTime
 			}
 			return nil
 		}
@@ -308,6 +410,9 @@ func unixIn(n int64, unit time.Duration) time.Time {
 func amount(x float64) (decimal.Decimal, error) {
 	if math.IsNaN(x) || math.IsInf(x, 0) || math.Abs(x) > 1e15 {
 		return decimal.Zero, fmt.Errorf("%v is not an amount (at most 1e15 either way)", x)
+	}
+	if x == 0 {
+		return decimal.Zero, nil // most lines have no Savings Plan cost
 	}
 	return decimal.NewFromFloat(x), nil
 }

@@ -115,6 +115,16 @@ func Rows(m cwlens.BillMonth, account, region string) []Row {
 	return out
 }
 
+// Repeat returns rows n times over, each copy's amounts as they are: the
+// sums grow n-fold. For benchmarks and page-boundary tests.
+func Repeat(rows []Row, n int) []Row {
+	out := make([]Row, 0, len(rows)*n)
+	for range n {
+		out = append(out, rows...)
+	}
+	return out
+}
+
 // split3 splits cost, net and quantity into three parts each that add up
 // to them exactly.
 func split3(cost, net, qty decimal.Decimal) [3][3]decimal.Decimal {
@@ -128,9 +138,10 @@ func split3(cost, net, qty decimal.Decimal) [3][3]decimal.Decimal {
 }
 
 // WriteParquet writes rows as a Parquet file, rowGroup rows to a row
-// group (Snappy-compressed, as exports are).
-func WriteParquet(w io.Writer, rows []Row, rowGroup int) error {
-	pw := parquet.NewGenericWriter[Row](w, parquet.Compression(&parquet.Snappy))
+// group (Snappy-compressed, as exports are); opts add writer options (a
+// page size).
+func WriteParquet(w io.Writer, rows []Row, rowGroup int, opts ...parquet.WriterOption) error {
+	pw := parquet.NewGenericWriter[Row](w, append([]parquet.WriterOption{parquet.Compression(&parquet.Snappy)}, opts...)...)
 	for len(rows) > 0 {
 		n := min(rowGroup, len(rows))
 		if _, err := pw.Write(rows[:n]); err != nil {
