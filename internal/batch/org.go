@@ -263,6 +263,10 @@ func (o *OrgRunner) member(ctx context.Context, base Config, s OrgStep, at time.
 	r.Scanner = scanner
 	cfg := base
 	cfg.Regions, cfg.SNSTopicARN = []string{s.Region}, "" // one alert for the organisation, from the merge
+	// A member does not read the bill: the member role does not grant ce:
+	// (deploy/org/member-role.yaml), and CWLENS_BILL is for the account the
+	// function runs in.
+	cfg.Bill = false
 	keys := orgKeys(cfg.ReportPrefix, s.Run, m)
 	res, err := r.Run(ctx, Invocation{Config: cfg, At: at, keys: &keys})
 	out.Status, out.Findings, out.New = res.Status, res.Findings, res.New

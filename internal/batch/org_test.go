@@ -165,3 +165,24 @@ func TestParseOrgStep(t *testing.T) {
 		}
 	}
 }
+
+// TestOrgMemberReadsNoBill: CWLENS_BILL is the function's account's; a
+// member's scan is not asked for the bill (its role does not grant ce:).
+func TestOrgMemberReadsNoBill(t *testing.T) {
+	scan := &billScanner{}
+	org := &fakeOrg{accounts: []string{"111111111111"}, scanner: scan}
+	store := newMemStore()
+	o := &OrgRunner{Runner: newRunner(nil, store, &fakeSNS{}, &bytes.Buffer{}), Accounts: org, Assume: org, Keys: store}
+	s, ok, err := ParseOrgStep(json.RawMessage(`{"org":{"step":"member","run":"r1","account":"111111111111","region":"us-east-1"}}`))
+	if !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	cfg := base
+	cfg.Bill = true
+	if _, err := o.Step(context.Background(), cfg, s, reference(t).Window.End); err != nil {
+		t.Fatal(err)
+	}
+	if len(scan.asked) != 1 || scan.asked[0] {
+		t.Errorf("the member's scan was asked for the bill: %v", scan.asked)
+	}
+}
