@@ -227,7 +227,12 @@ const MaxSeriesPoints = 100_800
 //
 // A problem is reported at its place in dec's document (see jsonin).
 func (s *Series) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
-	at := dec.StackPointer() // the member or element the series is
+	return s.decodeAt(dec, dec.StackPointer())
+}
+
+// decodeAt is UnmarshalJSONFrom for the series at, the member or element
+// of dec's document the series is.
+func (s *Series) decodeAt(dec *jsontext.Decoder, at jsontext.Pointer) error {
 	off := dec.InputOffset()
 	var w seriesInJSON
 	// A series has no other members, whoever reads it (encoding/json

@@ -102,15 +102,16 @@ const slabLen = 64 << 10
 // 50,000 log groups).
 type eventSlabs struct{ free []float64 }
 
-// decode reads an events series and moves its values into a slab; any
-// other series is left to Series.UnmarshalJSONFrom.
+// decode reads a series as Series.UnmarshalJSONFrom does and, when it is
+// an events series, moves its values into a slab.
 func (e *eventSlabs) decode(dec *jsontext.Decoder, s *Series) error {
-	name := dec.StackPointer().LastToken()
-	if !strings.EqualFold(name, "daily_incoming_events") && !strings.EqualFold(name, "hourly_incoming_events") {
-		return errors.ErrUnsupported
-	}
-	if err := s.UnmarshalJSONFrom(dec); err != nil {
+	at := dec.StackPointer()
+	if err := s.decodeAt(dec, at); err != nil {
 		return err
+	}
+	name := at.LastToken()
+	if !strings.EqualFold(name, "daily_incoming_events") && !strings.EqualFold(name, "hourly_incoming_events") {
+		return nil
 	}
 	n := len(s.Values)
 	if n == 0 || n > slabLen/8 {
