@@ -264,8 +264,8 @@ func (o *OrgRunner) member(ctx context.Context, base Config, s OrgStep, at time.
 	cfg := base
 	cfg.Regions, cfg.SNSTopicARN = []string{s.Region}, "" // one alert for the organisation, from the merge
 	// A member does not read the bill: the member role does not grant ce:
-	// (deploy/org/member-role.yaml), and CWLENS_BILL is for the account the
-	// function runs in.
+	// (deploy/org/member-role.yaml), so CWLENS_BILL would only add a gap
+	// to every member's report.
 	cfg.Bill = false
 	keys := orgKeys(cfg.ReportPrefix, s.Run, m)
 	res, err := r.Run(ctx, Invocation{Config: cfg, At: at, keys: &keys})

@@ -166,8 +166,8 @@ func TestParseOrgStep(t *testing.T) {
 	}
 }
 
-// TestOrgMemberReadsNoBill: CWLENS_BILL is the function's account's; a
-// member's scan is not asked for the bill (its role does not grant ce:).
+// TestOrgMemberReadsNoBill: a member's scan is not asked for the bill even
+// with CWLENS_BILL (the member role does not grant ce:).
 func TestOrgMemberReadsNoBill(t *testing.T) {
 	scan := &billScanner{}
 	org := &fakeOrg{accounts: []string{"111111111111"}, scanner: scan}
