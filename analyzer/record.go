@@ -31,8 +31,17 @@ func (r *recordTracker) reset(max int) {
 // point at t.
 func (r *recordTracker) since(x, v float64, t int) (n int) {
 	st := r.stack
-	// the newest entry with value ≥ x: values decrease towards the top
+	// the newest entry with value ≥ x: values decrease towards the top.
+	// Usually it is near the top, so gallop down from there first.
 	lo, hi := 0, len(st) // st[:lo] ≥ x, st[hi:] < x
+	for step := 1; hi > 0; step *= 2 {
+		m := max(len(st)-step, 0)
+		if st[m].v >= x {
+			lo = m + 1
+			break
+		}
+		hi = m
+	}
 	for lo < hi {
 		m := (lo + hi) / 2
 		if st[m].v >= x {

@@ -183,6 +183,7 @@ type Scorer struct {
 	rUp, rDown recordTracker // records of the Detector's residual
 	rLo, rHi   float64       // range of those residuals
 	recordRef  float64       // ln(1 + the reference record)
+	recordN    int           // the reference record, in points
 	t          int           // present points seen, as the trackers count them
 	alarms     routineRecord // the series' own final scores
 
@@ -233,7 +234,7 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	if st := cfg.Detector.Step; st > 0 {
 		ref = max(ref, int(cfg.RecordTime/st))
 	}
-	s.recordRef = math.Log1p(float64(ref))
+	s.recordRef, s.recordN = math.Log1p(float64(ref)), ref
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
@@ -524,11 +525,11 @@ func (s *Scorer) recordSurprise(v float64, j Judgement) float64 {
 			n = min(n, max(ru, rd))
 		}
 	}
-	sur := math.Log1p(float64(n))
-	if sur < s.recordRef-math.Ln2 {
+	if 2*(n+1) < s.recordN+1 {
+		// ln(1+n) under ln(1+reference) - ln 2: not a record worth a log
 		return 0
 	}
-	return s.cfg.SurpriseRef * sur / s.recordRef
+	return s.cfg.SurpriseRef * math.Log1p(float64(n)) / s.recordRef
 }
 
 // ratioSurprise is the point channel on log(v + c) while the series has
