@@ -102,6 +102,7 @@ type tokenizer struct {
 	buf       []byte
 	date      []bool // per token: a day or month name maskDates masked
 	intern    map[string]string
+	memo      []memoEntry         // recent masks (maskOf); nil until first needed
 	keys      map[string]*jsonKey // JSON keys, interned with their tokens
 
 	hdr    *header // the log's header, once learned; nil for none
@@ -241,6 +242,27 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 	if !needsMask(tok, u) {
 		return tok
 	}
+	e := t.memoSlot(tok, u)
+	if e != nil && int(e.n) == len(tok) && string(e.key[:e.n]) == tok {
+		if e.same {
+			return tok
+		}
+		return e.out
+	}
+	out := t.maskRules(tok, u)
+	if e != nil {
+		e.n = uint8(copy(e.key[:], tok))
+		e.same = out == tok
+		e.out = ""
+		if !e.same { // tok is part of the line: only an interned mask is kept
+			e.out = out
+		}
+	}
+	return out
+}
+
+// maskRules masks a token that needsMask, by the rules.
+func (t *tokenizer) maskRules(tok string, u uint16) string {
 	out := appendMasked(t.buf[:0], tok, u&slash != 0)
 	t.buf = out
 	if string(out) == Wildcard { // a number, a time, an id: the commonest
@@ -250,6 +272,40 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 		return tok
 	}
 	return t.internBytes(out)
+}
+
+// The memo remembers the masks of recent tokens by their bytes: tokens
+// that need masking and recur (a protocol, a user agent, a cipher, a
+// version, "HTTP/1.1\"") cost the rules a dozen passes, the memo one
+// comparison. Its slot is chosen by the token's length and three of its
+// bytes, in constant time, so that a token it does not hold costs next to
+// nothing. It is direct-mapped and fixed in size (some 30 KB): it never
+// allocates after its first use.
+const (
+	memoKey   = 40
+	memoSlots = 512
+)
+
+type memoEntry struct {
+	key  [memoKey]byte
+	n    uint8  // key length; 0 for an empty slot
+	same bool   // the token masks to itself
+	out  string // its mask, interned, when not same
+}
+
+// memoSlot returns the memo's slot for tok, or nil for a token the memo
+// does not keep: one too long, and the numbers and times that the rules
+// mask at once and that seldom recur.
+func (t *tokenizer) memoSlot(tok string, u uint16) *memoEntry {
+	n := len(tok)
+	if n > memoKey || u&^(digit|dot) == 0 || isDigit(tok[0]) {
+		return nil
+	}
+	if t.memo == nil {
+		t.memo = make([]memoEntry, memoSlots)
+	}
+	h := uint(n)*0x9E3779B1 ^ uint(tok[0])<<3 ^ uint(tok[n/2])<<7 ^ uint(tok[n-1])<<11
+	return &t.memo[(h^h>>9)%memoSlots]
 }
 
 // internBytes returns b as a string, shared with earlier equal ones.
