@@ -36,6 +36,18 @@ type chunked struct {
 	body           iter.Seq[table.Row]
 	title          string
 	style          table.Style
+	// chunk is how many body rows go-pretty renders at a time; 0 is
+	// chunkRows. Tests set a few, to cross chunk boundaries with tables of
+	// tens of rows rather than thousands.
+	chunk int
+}
+
+// chunkSize is how many body rows make a chunk of c.
+func (c *chunked) chunkSize() int {
+	if c.chunk > 0 {
+		return c.chunk
+	}
+	return chunkRows
 }
 
 // layout is how a table is drawn: its column configurations (go-pretty's,
@@ -77,7 +89,7 @@ func (c *chunked) render(l layout, emit func(lines []string) error) error {
 		return emit(lines)
 	}
 	for row := range c.body {
-		if len(rows) == chunkRows {
+		if len(rows) == c.chunkSize() {
 			if err := flush(false); err != nil {
 				return err
 			}
@@ -176,7 +188,7 @@ func (c *chunked) renderMarkdown(cfg []table.ColumnConfig, emit func(lines []str
 		return emit(strings.Split(t.RenderMarkdown(), "\n"))
 	}
 	for row := range c.body {
-		if len(rows) == chunkRows {
+		if len(rows) == c.chunkSize() {
 			if err := flush(false); err != nil {
 				return err
 			}

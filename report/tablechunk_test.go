@@ -55,6 +55,10 @@ func wholeTable(c *chunked, rows []table.Row, l layout) table.Writer {
 	return t
 }
 
+// testChunk is the tests' chunk size: a few rows, so that a table of tens
+// of rows spans several chunks.
+const testChunk = 16
+
 func TestChunkedIsGoPretty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	layouts := []layout{
@@ -65,12 +69,20 @@ func TestChunkedIsGoPretty(t *testing.T) {
 		{cfg: []table.ColumnConfig{{Number: 3, WidthMax: 8}}, length: 25},
 	}
 	styles := map[string]table.Style{"report": style(newPalette(false)), "colour": style(newPalette(true)), "summary": summaryStyle(newPalette(true))}
-	for _, n := range []int{0, 1, chunkRows - 1, chunkRows, 2*chunkRows + 3} {
+	// Chunks of testChunk rows cross their boundaries as chunkRows would;
+	// the last size runs at chunkRows itself, once.
+	sizes := []struct{ rows, chunk int }{{0, testChunk}, {1, testChunk}, {testChunk - 1, testChunk},
+		{testChunk, testChunk}, {2*testChunk + 3, testChunk}, {chunkRows + 1, 0}}
+	for _, size := range sizes {
+		n := size.rows
 		header, footer, rows := randomTable(rng, n, 4)
 		for name, st := range styles {
 			for li, l := range layouts {
+				if size.chunk == 0 && (name != "report" || li != 1) {
+					continue
+				}
 				for _, title := range []string{"", "A title long enough to wrap when the table is narrow"} {
-					c := &chunked{header: header, footer: footer, body: slices.Values(rows), title: title, style: st}
+					c := &chunked{header: header, footer: footer, body: slices.Values(rows), title: title, style: st, chunk: size.chunk}
 					if li == 0 && title == "" {
 						c.footer = nil
 					}
@@ -90,10 +102,10 @@ func TestChunkedIsGoPretty(t *testing.T) {
 
 func TestChunkedMarkdownIsGoPretty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{0, 1, chunkRows, 2*chunkRows + 3} {
+	for _, n := range []int{0, 1, testChunk, 2*testChunk + 3} {
 		header, footer, rows := randomTable(rng, n, 5)
 		cfg := []table.ColumnConfig{{Number: 2, Align: text.AlignRight}, {Name: "col 5", Align: text.AlignCenter}}
-		c := &chunked{header: header, footer: footer, body: slices.Values(rows)}
+		c := &chunked{header: header, footer: footer, body: slices.Values(rows), chunk: testChunk}
 		w := table.NewWriter()
 		w.AppendHeader(header)
 		w.AppendRows(rows)
@@ -114,8 +126,8 @@ func TestChunkedMarkdownIsGoPretty(t *testing.T) {
 // a chunk at a time, lays out a table of many chunks as the terminal width
 // asks: no line wider than it.
 func TestChunkedFitMeasuresTheTable(t *testing.T) {
-	header, footer, rows := randomTable(rand.New(rand.NewPCG(5, 6)), 3*chunkRows, 4)
-	sec := section{tab: chunked{header: header, footer: footer, body: slices.Values(rows), style: style(palette{})},
+	header, footer, rows := randomTable(rand.New(rand.NewPCG(5, 6)), 3*testChunk, 4)
+	sec := section{tab: chunked{header: header, footer: footer, body: slices.Values(rows), style: style(palette{}), chunk: testChunk},
 		cfg:  []table.ColumnConfig{{Number: 4, WidthMax: 40, WidthMaxEnforcer: text.WrapSoft}},
 		drop: []string{"col 2", "col 3"}}
 	for _, width := range []int{0, 200, 90, 60, 30} {
