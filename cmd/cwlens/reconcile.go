@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -38,11 +41,12 @@ The bill is the snapshot's (cwlens scan --bill, from Cost Explorer), or with
 accounts that export the bill to S3 instead of granting Cost Explorer:
 Parquet, or gzip-compressed CSV, as many files as the export has (a month
 is split over several parts; files after SNAPSHOT belong to --cur, so a
-shell pattern works). Only the snapshot's account's lines are kept (a
+shell pattern works; a directory stands for the .parquet and .csv.gz files
+under it). Only the snapshot's account's lines are kept (a
 management account's export holds every member's), tax is left out as Cost
 Explorer shows it as a service of its own, and covered usage counts at its
 Savings Plan effective cost in the net amortized column. Copy the files from
-S3 first (aws s3 cp --recursive s3://BUCKET/PREFIX/ .).
+S3 first (aws s3 cp --recursive s3://BUCKET/PREFIX/ cur/, then --cur cur/).
 
 --month picks the month (default: the last month that has ended of those
 the bill holds). A file that is not an export, lacks its columns or is
@@ -135,6 +139,10 @@ func snapshotBillMonth(path string, bill *cwlens.Bill, month time.Time) (*cwlens
 // curBill reads the CUR files and returns the bill of month (or of the last
 // month that has ended by now) for account.
 func curBill(files []string, account string, month, now time.Time) (*cwlens.Bill, error) {
+	files, err := expandDirs(files)
+	if err != nil {
+		return nil, err
+	}
 	b := cur.New(cur.Options{Account: account})
 	for _, p := range files {
 		if err := b.ReadFile(p); err != nil {
@@ -169,6 +177,38 @@ func curBill(files []string, account string, month, now time.Time) (*cwlens.Bill
 	}
 	m, _ := b.Month(month, true)
 	return &cwlens.Bill{ReadAt: now.UTC().Truncate(time.Second), Currency: b.Currency(), Months: []cwlens.BillMonth{m}}, nil
+}
+
+// expandDirs replaces each directory among paths by the export files
+// under it (*.parquet, *.csv.gz, in name order), so that the tree
+// "aws s3 cp --recursive" copies from an export can be given whole; the
+// export's manifests beside them are left out.
+func expandDirs(paths []string) ([]string, error) {
+	var out []string
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil || !fi.IsDir() {
+			out = append(out, p) // the reader names what is wrong
+			continue
+		}
+		n := len(out)
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && (strings.HasSuffix(path, ".parquet") || strings.HasSuffix(path, ".csv.gz")) {
+				out = append(out, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, cwlens.Inputf(p, "", "", "%w", err)
+		}
+		if len(out) == n {
+			return nil, cwlens.Inputf(p, "", "", "a directory without a .parquet or .csv.gz file")
+		}
+	}
+	return out, nil
 }
 
 func monthList(months []time.Time) string {

@@ -75,7 +75,7 @@ func writeCUR(t *testing.T, snap *cwlens.Snapshot) (parquets []string, csvGz str
 	if err := curtest.WriteCSVGz(&buf, rows); err != nil {
 		t.Fatal(err)
 	}
-	csvGz = filepath.Join(dir, "export-00001.csv.gz")
+	csvGz = filepath.Join(t.TempDir(), "export-00001.csv.gz")
 	if err := os.WriteFile(csvGz, buf.Bytes(), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -112,6 +112,7 @@ func sameReconciliation(t *testing.T, path string) {
 			"parquet":          append([]string{"--cur"}, parquets...),
 			"parquet repeated": {"--cur", parquets[0], "--cur", parquets[1]},
 			"csv.gz":           {"--cur", csvGz},
+			"directory":        {"--cur", filepath.Dir(parquets[0])},
 		} {
 			got := run(t, append([]string{"reconcile", path, "--format", string(f)}, args...)...)
 			if got.code != exitOK {
@@ -185,5 +186,25 @@ func TestReconcileBadInput(t *testing.T) {
 				t.Errorf("exit %d, stdout %q, stderr %q; want exit 2 saying %q", r.code, r.stdout, r.stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestReconcileCURDirectory: a directory stands for the export files under
+// it, the manifest beside them left out; one without any is refused.
+func TestReconcileCURDirectory(t *testing.T) {
+	snap, path := billedSnapshot(t)
+	parquets, _ := writeCUR(t, snap)
+	dir := filepath.Dir(parquets[0])
+	if err := os.WriteFile(filepath.Join(dir, "Manifest.json"), []byte(`{"reportName":"cur2"}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := run(t, "reconcile", path, "--format", "csv", "--cur", dir)
+	b := run(t, "reconcile", path, "--format", "csv")
+	if a.code != exitOK || a.stdout != b.stdout {
+		t.Errorf("exit %d %s; output differs from the bill's", a.code, a.stderr)
+	}
+	empty := t.TempDir()
+	if r := run(t, "reconcile", path, "--cur", empty); r.code != exitFailed || !strings.Contains(r.stderr, empty+": a directory without a .parquet or .csv.gz file") {
+		t.Errorf("empty directory: exit %d, %q", r.code, r.stderr)
 	}
 }
