@@ -170,8 +170,8 @@ type Scorer struct {
 	decided, counts bool      // whether the series is judged as counts
 	held            []float64 // its first values, until decided
 
-	slowLevel, persistAbs, persistZ float64 // the persistence channel
-	persistTail                     tailCal
+	// the persistence channel; on counts, also on the raw scale (rank)
+	persist, persistRaw persistChan
 
 	zRing  [12]float64 // last Detector residuals, clipped
 	zHead  int
@@ -238,7 +238,8 @@ func NewScorer(cfg ScorerConfig) *Scorer {
 	s.point = newPointChan(s.cfg)
 	s.ratio = newPointChan(s.cfg)
 	s.spreadTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.05)
-	s.persistTail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.1)
+	s.persist.tail = newTailCal(false, cfg.TailU, cfg.TailSpan, 0.1)
+	s.persistRaw.tail = s.persist.tail
 	for i := range s.zTails {
 		s.zTails[i] = newTailCal(true, cfg.TailU, cfg.TailSpan, 0)
 	}
@@ -270,8 +271,8 @@ func (s *Scorer) Reset() {
 	s.lo, s.hi = math.Inf(1), math.Inf(-1)
 	s.zRing, s.zHead, s.zN = [12]float64{}, 0, 0
 	s.zSum = [len(horizons)]float64{}
-	s.slowLevel, s.persistAbs, s.persistZ = 0, 0, 0
-	s.persistTail.reset()
+	s.persist.reset()
+	s.persistRaw.reset()
 	s.decided, s.counts, s.held = false, false, s.held[:0]
 	for i := range s.zTails {
 		s.zTails[i].reset()
@@ -327,6 +328,10 @@ func (s *Scorer) Update(v float64) float64 {
 		pv, pq = s.transform(v), quantum/(1+math.Abs(v))
 	}
 	persist := s.persistSurprise(pv, j.seasonal, pq)
+	persistRank := -1.0
+	if s.counts {
+		persistRank = s.persistRaw.surprise(v, j.seasonal, quantum, s.present, s.extremeHistory, &s.cfg)
+	}
 	a := 1 / float64(s.present)
 	a = max(a, 1/s.cfg.TailSpan)
 	s.levelAbs += a * (math.Abs(v) - s.levelAbs)
@@ -353,7 +358,15 @@ func (s *Scorer) Update(v float64) float64 {
 		}
 	}
 	if s.cfg.mute&(1<<nChannels) == 0 {
-		if x := s.persistGate.score(persist*s.cfg.SurpriseRef/s.cfg.PersistRef, &s.cfg, s.decay); x > score {
+		x := s.persistGate.score(persist*s.cfg.SurpriseRef/s.cfg.PersistRef, &s.cfg, s.decay)
+		if persistRank >= 0 && x < 0.45 {
+			// counts alarm on their log scale, where a lone blip of a
+			// sparse count is not a departure; below the alarm they rank
+			// on the raw scale, which pools better across series
+			// (pointwise AUC on NAB's whole corpus 0.893 -> 0.899)
+			x = min(surpriseScore(persistRank*s.cfg.SurpriseRef/s.cfg.PersistRef, s.cfg.SurpriseRef), persistRankCap)
+		}
+		if x > score {
 			score, s.last = x, nChannels
 		}
 	}
@@ -411,25 +424,45 @@ func (s *Scorer) transform(v float64) float64 {
 // keeps the rest of a long labelled departure ranked above normal points,
 // and alarms on a departure that builds up too slowly for the others.
 func (s *Scorer) persistSurprise(v, seasonal, quantum float64) float64 {
+	return s.persist.surprise(v, seasonal, quantum, s.present, s.extremeHistory, &s.cfg)
+}
+
+// persistRankCap bounds the rank the raw-scale persistence of a count
+// series gives a point: under the alarm level and the points of episodes.
+const persistRankCap = 0.449
+
+// persistChan is the persistence channel's state.
+type persistChan struct {
+	slowLevel, abs, z float64
+	tail              tailCal
+}
+
+func (p *persistChan) reset() {
+	p.slowLevel, p.abs, p.z = 0, 0, 0
+	p.tail.reset()
+}
+
+// surprise scores v, the present-th point, against the slow reference.
+func (p *persistChan) surprise(v, seasonal, quantum float64, present, history int, cfg *ScorerConfig) float64 {
 	ref := seasonal
 	if math.IsNaN(ref) {
-		ref = s.slowLevel
+		ref = p.slowLevel
 	}
 	r := math.Abs(v - ref)
-	scale := max(1.2533*s.persistAbs, 0.5*quantum, 1e-12)
+	scale := max(1.2533*p.abs, 0.5*quantum, 1e-12)
 	z := min(r/scale, zClip)
-	a := max(1/float64(s.present), 1/s.cfg.TailSpan)
-	if s.present > 10 {
+	a := max(1/float64(present), 1/cfg.TailSpan)
+	if present > 10 {
 		r = min(r, 4*scale)
 	}
-	s.persistAbs += a * (r - s.persistAbs)
-	s.slowLevel += max(a, 1/s.cfg.PersistSpan) * (v - s.slowLevel)
-	s.persistZ += max(a, 1/s.cfg.TextureSpan) * (z - s.persistZ)
-	if s.present < 3*int(s.cfg.TextureSpan) {
+	p.abs += a * (r - p.abs)
+	p.slowLevel += max(a, 1/cfg.PersistSpan) * (v - p.slowLevel)
+	p.z += max(a, 1/cfg.TextureSpan) * (z - p.z)
+	if present < 3*int(cfg.TextureSpan) {
 		return 0
 	}
-	sur := s.persistTail.surprise(s.persistZ)
-	if s.present <= s.extremeHistory {
+	sur := p.tail.surprise(p.z)
+	if present <= history {
 		// a slow reference needs a day of history to mean anything
 		return 0
 	}
