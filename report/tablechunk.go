@@ -67,9 +67,7 @@ func (c *chunked) render(l layout, emit func(lines []string) error) error {
 		cfg[i].WidthMin = widths[cfg[i].Number-1]
 	}
 	border := c.style.Options.DrawBorder
-	var rows []table.Row
-	first := true
-	flush := func(last bool) error {
+	return c.chunks(func(rows []table.Row, first, last bool) error {
 		t := table.NewWriter()
 		t.SetStyle(c.style)
 		t.SetColumnConfigs(cfg)
@@ -85,18 +83,26 @@ func (c *chunked) render(l layout, emit func(lines []string) error) error {
 		if border && !last {
 			lines = lines[:len(lines)-1] // its bottom border
 		}
-		first, rows = false, rows[:0]
 		return emit(lines)
-	}
+	})
+}
+
+// chunks calls draw with the body's rows, c.chunkSize() at a time (the rows
+// are reused once draw returns), saying which chunk is the first and which
+// the last. An empty body is one chunk, both first and last.
+func (c *chunked) chunks(draw func(rows []table.Row, first, last bool) error) error {
+	var rows []table.Row
+	first := true
 	for row := range c.body {
 		if len(rows) == c.chunkSize() {
-			if err := flush(false); err != nil {
+			if err := draw(rows, first, false); err != nil {
 				return err
 			}
+			first, rows = false, rows[:0]
 		}
 		rows = append(rows, row)
 	}
-	return flush(true)
+	return draw(rows, first, true)
 }
 
 // appendRows gives t a chunk's rows, with the header when it is the first
@@ -178,24 +184,12 @@ func cellText(cell any) string {
 // so a chunk's lines need no widths.
 func (c *chunked) renderMarkdown(cfg []table.ColumnConfig, emit func(lines []string) error) error {
 	cfg = c.resolve(cfg)
-	var rows []table.Row
-	first := true
-	flush := func(last bool) error {
+	return c.chunks(func(rows []table.Row, first, last bool) error {
 		t := table.NewWriter()
 		t.SetColumnConfigs(cfg)
 		c.appendRows(t, rows, first, last)
-		first, rows = false, rows[:0]
 		return emit(strings.Split(t.RenderMarkdown(), "\n"))
-	}
-	for row := range c.body {
-		if len(rows) == c.chunkSize() {
-			if err := flush(false); err != nil {
-				return err
-			}
-		}
-		rows = append(rows, row)
-	}
-	return flush(true)
+	})
 }
 
 // lineWriter emits lines to w, each followed by a newline.
