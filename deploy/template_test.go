@@ -357,31 +357,11 @@ func TestFunction(t *testing.T) {
 		t.Errorf("ReadBill parameter %v, variable %v: want off by default, as CWLENS_BILL", rb, vars[batch.EnvBill])
 	}
 	for _, v := range get(t, rb, "AllowedValues").([]any) {
-		if _, err := batch.FromEnv(func(k string) (string, bool) {
-			switch k {
-			case "AWS_REGION":
-				return "us-east-1", true
-			case batch.EnvReportBucket:
-				return "acme-reports", true
-			case batch.EnvBill:
-				return v.(string), true
-			}
-			return "", false
-		}); err != nil {
+		if err := fromEnvWith(batch.EnvBill, v.(string)); err != nil {
 			t.Errorf("ReadBill %v: %v", v, err)
 		}
 	}
-	if _, err := batch.FromEnv(func(k string) (string, bool) {
-		switch k {
-		case "AWS_REGION":
-			return "us-east-1", true
-		case batch.EnvReportBucket:
-			return "acme-reports", true
-		case batch.EnvSampleEvents:
-			return fmt.Sprint(get(t, p, "Default")), true
-		}
-		return "", false
-	}); err != nil {
+	if err := fromEnvWith(batch.EnvSampleEvents, fmt.Sprint(get(t, p, "Default"))); err != nil {
 		t.Errorf("the template's default sample: %v", err)
 	}
 	for name := range vars {
@@ -389,6 +369,23 @@ func TestFunction(t *testing.T) {
 			t.Errorf("unexpected variable %s", name)
 		}
 	}
+}
+
+// fromEnvWith reads the function's settings with name set to value, beside
+// the two every deployment has.
+func fromEnvWith(name, value string) error {
+	_, err := batch.FromEnv(func(k string) (string, bool) {
+		switch k {
+		case "AWS_REGION":
+			return "us-east-1", true
+		case batch.EnvReportBucket:
+			return "acme-reports", true
+		case name:
+			return value, true
+		}
+		return "", false
+	})
+	return err
 }
 
 func TestCFNShortForms(t *testing.T) {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -62,21 +61,8 @@ func TestForecastSection(t *testing.T) {
 	if err := Write(&b, r, FormatCSV, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	var got []string
-	for _, row := range recs[1:] {
-		if row[0] == "forecast" {
-			got = append(got, strings.Join([]string{row[col["month"]], row[col["billed_through"]], row[col["estimate"]], row[col["daily_usd"]],
-				row[col["month_to_date_usd"]], row[col["rest_of_month_usd"]], row[col["month_usd"]], row[col["month_low_usd"]], row[col["month_high_usd"]]}, "|"))
-		}
-	}
+	got := csvSection(t, b.Bytes(), "forecast", "month", "billed_through", "estimate", "daily_usd", "month_to_date_usd",
+		"rest_of_month_usd", "month_usd", "month_low_usd", "month_high_usd")
 	want := []string{"2025-11|2025-11-20|model|4.55|79.994|50|129.99||", "2025-11|2025-11-20|run_rate|4.37|79.994|48.02|128.01||",
 		"2025-11|2025-11-20|cost_explorer||79.994|49.5|129.49|124.99|133.99", "2025-11|2025-11-20|scenario_savings|||26.32|73.1||"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -53,21 +53,8 @@ func TestReconciliationSection(t *testing.T) {
 	if err := Write(&c, r, FormatCSV, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	recs, err := csv.NewReader(&c).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	var got []string
-	for _, row := range recs[1:] {
-		if row[0] == "reconciliation" {
-			got = append(got, strings.Join([]string{row[col["month"]], row[col["service"]], row[col["usage_type"]], row[col["modelled"]],
-				row[col["billed_cost_usd"]], row[col["model_cost_usd"]], row[col["difference_usd"]], row[col["difference_percent"]]}, "|"))
-		}
-	}
+	got := csvSection(t, c.Bytes(), "reconciliation", "month", "service", "usage_type", "modelled", "billed_cost_usd", "model_cost_usd",
+		"difference_usd", "difference_percent")
 	want := []string{"2025-10|AmazonCloudWatch|CW:Requests|false|0.37|0|0.37|", "2025-10|AmazonCloudWatch|DataProcessing-Bytes|true|13|15.5|-2.5|-16.1",
 		"2025-10|total|||13.37|15.5|-2.13|"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -95,6 +82,36 @@ func TestReconciliationSection(t *testing.T) {
 	if strings.Contains(b.String(), `"reconciliation"`) {
 		t.Error("a report without a bill carries a reconciliation")
 	}
+}
+
+// csvSection returns the rows of a CSV report's section, each its named
+// columns joined with "|".
+func csvSection(t *testing.T, data []byte, section string, cols ...string) []string {
+	t.Helper()
+	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range recs[0] {
+		col[h] = i
+	}
+	var out []string
+	for _, row := range recs[1:] {
+		if row[0] != section {
+			continue
+		}
+		cells := make([]string, len(cols))
+		for i, c := range cols {
+			j, ok := col[c]
+			if !ok {
+				t.Fatalf("no column %s in %v", c, recs[0])
+			}
+			cells[i] = row[j]
+		}
+		out = append(out, strings.Join(cells, "|"))
+	}
+	return out
 }
 
 // TestReconciliationHTML: the page shows the section, and each of its
