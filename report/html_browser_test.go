@@ -374,6 +374,7 @@ func TestHTMLOnAPhone(t *testing.T) {
 	}{
 		{"reference", htmlReferenceReport(t)},
 		{"fixture", htmlFixtureReport()},
+		{"reconciliation", func() *Report { r := htmlFixtureReport(); r.Reconciliation = testReconciliation(); return r }()},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), c.name+".html")
@@ -419,6 +420,14 @@ func TestHTMLOnAPhone(t *testing.T) {
 				if m.Right > m.Box+0.5 {
 					t.Errorf("the amount %q ends at %.0f px, past its table's visible edge at %.0f px: it needs scrolling", m.Text, m.Right, m.Box)
 				}
+			}
+			// A total stays under its column when lesser columns are left out.
+			misaligned := evaluate[[]string](t, ctx, `[...document.querySelectorAll("tfoot td.num")].filter(e => e.getClientRects().length > 0)
+				.filter(e => { const r = e.getBoundingClientRect().right;
+					return ![...e.closest("table").querySelectorAll("thead th")].some(h => h.getClientRects().length > 0 && Math.abs(h.getBoundingClientRect().right - r) < 1) })
+				.map(e => e.closest("table").className + ": " + e.textContent)`)
+			for _, m := range misaligned {
+				t.Errorf("the total %s is not under a column of its table", m)
 			}
 			screenshot(t, ctx, c.name+"-phone.png")
 		})
