@@ -279,10 +279,13 @@ func (t *tokenizer) maskRules(tok string, u uint16) string {
 // version, "HTTP/1.1\"") cost the rules a dozen passes, the memo one
 // comparison. Its slot is chosen by the token's length and three of its
 // bytes, in constant time, so that a token it does not hold costs next to
-// nothing. It is direct-mapped and fixed in size (some 30 KB): it never
-// allocates after its first use.
+// nothing. It is direct-mapped and fixed in size (64 KB): it never
+// allocates after its first use. Its keys hold up to 104 bytes, so that
+// an ARN (an ALB log's target group, some 90 bytes), which the rules take
+// microseconds to mask, is kept too; an entry is then 128 bytes, two
+// cache lines.
 const (
-	memoKey   = 40
+	memoKey   = 104
 	memoSlots = 512
 )
 
