@@ -242,6 +242,9 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 	if !needsMask(tok, u) {
 		return tok
 	}
+	if dottedNumber(tok, u) {
+		return Wildcard
+	}
 	e := t.memoSlot(tok, u)
 	if e != nil && int(e.n) == len(tok) && string(e.key[:e.n]) == tok {
 		if e.same {
@@ -259,6 +262,16 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 		}
 	}
 	return out
+}
+
+// dottedNumber reports a token of digits and single dots that starts and
+// ends with a digit (200, 0.285, 10.0.2.3, 2.31.0): what the rules mask
+// to one Wildcard (a number, a dotted number), known here without them.
+// Access logs print several such tokens a line. A double dot ("1..2")
+// is left to the rules, which keep it.
+func dottedNumber(tok string, u uint16) bool {
+	return u&^(digit|dot) == 0 && isDigit(tok[0]) && isDigit(tok[len(tok)-1]) &&
+		(u&dot == 0 || !strings.Contains(tok, ".."))
 }
 
 // maskRules masks a token that needsMask, by the rules.

@@ -1,6 +1,7 @@
 package logtemplate
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -133,5 +134,46 @@ func TestTokensMaskWrittenDates(t *testing.T) {
 		if got := strings.Join(tok.tokens(in), " "); got != want {
 			t.Errorf("tokens(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestDottedNumberAgreesWithRules: the dotted-number shortcut claims
+// exactly tokens that the rules mask to one Wildcard, on hand-picked
+// shapes and on random strings of digits and dots.
+func TestDottedNumberAgreesWithRules(t *testing.T) {
+	tk := newTokenizer(DefaultConfig().MaxTokens)
+	check := func(tok string) {
+		t.Helper()
+		u := classes(tok)
+		if !needsMask(tok, u) || !dottedNumber(tok, u) {
+			return
+		}
+		if got := tk.maskRules(tok, u); got != Wildcard {
+			t.Errorf("dottedNumber(%q) is true, but the rules mask it to %q", tok, got)
+		}
+	}
+	for _, tok := range []string{"200", "0.285", "10.0.2.3", "2.31.0", "1..2", "1.", ".5", "1.2.", "0"} {
+		check(tok)
+	}
+	for _, tc := range []struct {
+		tok  string
+		want bool
+	}{{"200", true}, {"10.0.2.3", true}, {"1..2", false}, {"1.", false}, {".5", false}, {"1.2a", false}} {
+		if got := dottedNumber(tc.tok, classes(tc.tok)); got != tc.want {
+			t.Errorf("dottedNumber(%q) = %v, want %v", tc.tok, got, tc.want)
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, 0, 24)
+	for range 200000 {
+		b = b[:0]
+		for range 1 + r.IntN(24) {
+			if r.IntN(4) == 0 {
+				b = append(b, '.')
+			} else {
+				b = append(b, byte('0'+r.IntN(10)))
+			}
+		}
+		check(string(b))
 	}
 }
