@@ -278,27 +278,33 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 	return out
 }
 
-// explain says what cwlens knows of a row's difference. After a discount
-// (net amortized below unblended), the difference is split in two at the
-// book's price: what the quantity explains ((billed − modelled quantity) ×
-// price) and what the price does (billed cost − billed quantity × price).
-// Each part of a cent or more is explained: the quantity as usage (or
-// task-hours) that differ, the price as the free tier, Spot's floating
-// price, or else unexplained.
+// explain says what cwlens knows of a row's difference. A Savings Plan is
+// recognised first (savingsPlan) and its covered usage's on-demand cost set
+// aside. A discount that is not a Plan shows as net amortized below
+// unblended. The rest of the difference is split in two at the book's
+// price: what the quantity explains ((billed − modelled quantity) × price)
+// and what the price does (billed cost + the covered on-demand cost −
+// billed quantity × price). Each part of a cent or more is explained: the
+// quantity as usage (or task-hours) that differ, the price as the free
+// tier, Spot's floating price, or else unexplained.
 func explain(r Row, m *modelled) []string {
 	if !r.Modelled {
 		return []string{NotModelled}
 	}
 	var out []string
-	if r.NetAmortized.LessThan(r.BilledCost) {
-		out = append(out, fmt.Sprintf("discount or Savings Plan: net amortized $%s, $%s below unblended",
+	covered := decimal.Zero // the on-demand cost the Plan's negation cancelled
+	if p, ok := savingsPlan(r, m); ok {
+		out = append(out, p.String(r.Unit))
+		covered = p.onDemand
+	} else if r.NetAmortized.LessThan(r.BilledCost) {
+		out = append(out, fmt.Sprintf("discount: net amortized $%s, $%s below unblended",
 			r.NetAmortized.StringFixed(2), r.BilledCost.Sub(r.NetAmortized).StringFixed(2)))
 	}
-	if r.Difference.Abs().LessThan(cent) {
+	if r.Difference.Add(covered).Abs().LessThan(cent) {
 		return append(out, Matches)
 	}
 	byQuantity := m.at(r.BilledQuantity).Sub(m.at(m.quantity))
-	byPrice := r.BilledCost.Sub(m.at(r.BilledQuantity))
+	byPrice := r.BilledCost.Add(covered).Sub(m.at(r.BilledQuantity))
 	explained := false
 	if byQuantity.Abs().GreaterThanOrEqual(halfCent) {
 		what := "usage differs"
@@ -321,6 +327,56 @@ func explain(r Row, m *modelled) []string {
 		out = append(out, Unexplained)
 	}
 	return out
+}
+
+// plan is the share of a usage type a Savings Plan covered, as read from
+// its bill line.
+type plan struct {
+	quantity, of decimal.Decimal // covered, of the billed quantity
+	onDemand     decimal.Decimal // the covered usage's on-demand cost, cancelled
+	effective    decimal.Decimal // what the Plan amortized to it
+}
+
+// savingsPlan recognises a Savings Plan on a row from the signature AWS
+// gives it when Cost Explorer sums a usage type's lines. In the Cost and
+// Usage Report, covered usage is a SavingsPlanCoveredUsage line at its
+// on-demand cost and a SavingsPlanNegation line of the same usage type
+// cancels that cost, so unblended cost keeps only the uncovered usage;
+// amortized and net amortized cost carry the covered usage at the Plan's
+// effective cost (https://docs.aws.amazon.com/cur/latest/userguide/cur-sp.html,
+// https://docs.aws.amazon.com/cur/latest/userguide/table-dictionary-cur2-savings-plan.html,
+// https://docs.aws.amazon.com/cost-management/latest/userguide/ce-advanced.html).
+// The Plan's own fee is a line of product ComputeSavingsPlans, outside ECS.
+// So on a usage type a Compute Savings Plan covers (Fargate on demand, not
+// Spot: https://aws.amazon.com/savingsplans/compute-pricing/), net
+// amortized above unblended, with unblended below the billed quantity at
+// list price, is a Plan: the uncovered usage is what unblended pays for at
+// list, the rest is covered. (A credit on the same line lowers both costs
+// alike and would be read as more coverage at a lower rate: Cost Explorer
+// grouped by usage type alone cannot tell them apart.)
+func savingsPlan(r Row, m *modelled) (plan, bool) {
+	if !m.fargate || m.price.Spot || m.price.USD.IsZero() {
+		return plan{}, false
+	}
+	list := m.at(r.BilledQuantity)
+	if !r.NetAmortized.Sub(r.BilledCost).GreaterThanOrEqual(halfCent) || !list.Sub(r.BilledCost).GreaterThanOrEqual(halfCent) {
+		return plan{}, false
+	}
+	od := list.Sub(decimal.Max(r.BilledCost, decimal.Zero))
+	return plan{quantity: decimal.Min(od.Div(m.price.USD), r.BilledQuantity), of: r.BilledQuantity,
+		onDemand: od, effective: r.NetAmortized.Sub(decimal.Max(r.BilledCost, decimal.Zero))}, true
+}
+
+// String says what the Plan did to the row, in the bill's unit.
+func (p plan) String(unit string) string {
+	share := "all"
+	if p.quantity.LessThan(p.of) {
+		share = p.quantity.Round(4).String() + " of"
+	}
+	return fmt.Sprintf("Savings Plan: %s %s %s covered: on-demand $%s cancelled in unblended (SavingsPlanNegation), "+
+		"amortized at $%s (%s %% of list); the Plan's fee is billed outside ECS, under Savings Plans for AWS Compute usage (%s)",
+		share, p.of.Round(4), unit, p.onDemand.StringFixed(2), p.effective.StringFixed(2),
+		p.effective.Mul(decimal.NewFromInt(100)).Div(p.onDemand).Round(1), signedUSD(p.onDemand.Neg()))
 }
 
 var (

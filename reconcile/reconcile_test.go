@@ -59,7 +59,7 @@ func TestMonth(t *testing.T) {
 	// The model of October: 744 vCPU-hours ($29.76), 1,488 GB-hours
 	// ($7.44), 31 GB ingested ($15.50).
 	snap := account(
-		line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "29.76", "21.43", "744", "Hrs"), // Savings Plan
+		line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "29.76", "21.43", "744", "Hrs"), // a discount (private pricing)
 		line(ecs, "USE1-Fargate-GB-Hours", "5.00", "5.00", "1000", "GB-Hours"),      // scaled in
 		line(cw, "DataProcessing-Bytes", "13.00", "13.00", "31", "GB"),              // free tier
 		line(cw, "CW:Requests", "0.37", "0.37", "37000", "Requests"),                // not modelled
@@ -78,7 +78,7 @@ func TestMonth(t *testing.T) {
 	}
 	wants := []want{
 		{"USE1-Fargate-GB-Hours", "7.44", "5", "-2.44", true, []string{"task-hours differ"}},
-		{"USE1-Fargate-vCPU-Hours:perCPU", "29.76", "29.76", "0", true, []string{"discount or Savings Plan: net amortized $21.43, $8.33 below", reconcile.Matches}},
+		{"USE1-Fargate-vCPU-Hours:perCPU", "29.76", "29.76", "0", true, []string{"discount: net amortized $21.43, $8.33 below", reconcile.Matches}},
 		{"CW:Requests", "0", "0.37", "0.37", false, []string{reconcile.NotModelled}},
 		{"DataProcessing-Bytes", "15.5", "13", "-2.5", true, []string{"free tier: the first 5 GB"}},
 	}
@@ -100,6 +100,54 @@ func TestMonth(t *testing.T) {
 	}
 	if rec.BilledCost.String() != "48.13" || rec.ModelCost.String() != "52.7" || rec.Difference.String() != "-4.57" || rec.Percent.String() != "-8.7" {
 		t.Errorf("totals: billed %s, model %s, difference %s (%s %%)", rec.BilledCost, rec.ModelCost, rec.Difference, rec.Percent)
+	}
+}
+
+// TestSavingsPlan: a Savings Plan is read from the signature AWS gives it
+// (covered usage cancelled in unblended cost by its SavingsPlanNegation,
+// at the Plan's rate in net amortized cost) and the rest of the difference
+// is split as for any line; a credit lowers both costs alike and is no
+// Plan. The model is 744 vCPU-hours at $0.04: $29.76.
+func TestSavingsPlan(t *testing.T) {
+	const ut = "USE1-Fargate-vCPU-Hours:perCPU"
+	for _, c := range []struct {
+		name, cost, net, qty, diff string
+		explains               []string
+	}{
+		{"fully covered", "0", "23.808", "744", "-29.76", []string{
+			"Savings Plan: all 744 Hrs covered: on-demand $29.76 cancelled in unblended (SavingsPlanNegation), " +
+				"amortized at $23.81 (80 % of list); the Plan's fee is billed outside ECS, under Savings Plans for AWS " +
+				"Compute usage (-$29.76)",
+			reconcile.Matches}},
+		// 56 hours above the commitment are billed on demand.
+		{"partly covered", "2.24", "26.048", "800", "-27.52", []string{
+			"Savings Plan: 744 of 800 Hrs covered: on-demand $29.76 cancelled in unblended (SavingsPlanNegation), " +
+				"amortized at $23.81 (80 % of list)",
+			"task-hours differ (scaling, or tasks the model does not see): billed 800 Hrs, modelled 744 (+$2.24)"}},
+		{"not covered", "32", "32", "800", "2.24", []string{
+			"task-hours differ (scaling, or tasks the model does not see): billed 800 Hrs, modelled 744 (+$2.24)"}},
+		{"a credit", "19.76", "19.76", "744", "-10", []string{
+			"unexplained: billed at $0.02655914 on average, the book's list price is $0.04 (-$10.00)"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rec, err := reconcile.Month(account(line(ecs, ut, c.cost, c.net, c.qty, "Hrs")), book())
+			if err != nil {
+				t.Fatal(err)
+			}
+			i := slices.IndexFunc(rec.Rows, func(r reconcile.Row) bool { return r.UsageType == ut })
+			if i < 0 {
+				t.Fatalf("no row %s: %+v", ut, rec.Rows)
+			}
+			r := rec.Rows[i]
+			if r.Difference.String() != c.diff || len(r.Explanations) != len(c.explains) {
+				t.Fatalf("difference %s, explanations %q; want %s, %q", r.Difference, r.Explanations, c.diff, c.explains)
+			}
+			for j, e := range c.explains {
+				if !strings.HasPrefix(r.Explanations[j], e) {
+					t.Errorf("explanation %d = %q, want %q…", j, r.Explanations[j], e)
+				}
+			}
+		})
 	}
 }
 

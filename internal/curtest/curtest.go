@@ -52,10 +52,13 @@ func ptr(d decimal.Decimal) *float64 { x := f64(d); return &x }
 // Rows returns CUR lines whose sums, taken as Cost Explorer takes them, are
 // m's lines exactly, for account in region. Each line becomes several:
 //   - usage split over three days;
-//   - for an ECS line with a net cost above zero, a Savings Plan covering
-//     part of it: a SavingsPlanCoveredUsage line at its on-demand cost with
-//     its effective cost, and the SavingsPlanNegation that cancels the
-//     on-demand cost;
+//   - for an ECS line whose net amortized cost is above its unblended cost,
+//     a Savings Plan covering part of it as AWS bills one
+//     (https://docs.aws.amazon.com/cur/latest/userguide/cur-sp.html): a
+//     SavingsPlanCoveredUsage line at an on-demand cost with the Plan's
+//     effective cost (net amortized − unblended), and the
+//     SavingsPlanNegation that cancels the on-demand cost; the Usage lines
+//     carry the unblended cost, uncovered;
 //   - for a CloudWatch line of at least 5 cents, a Credit of 5 cents (the
 //     usage is 5 cents higher to keep the line's sum).
 //
@@ -72,9 +75,11 @@ func Rows(m cwlens.BillMonth, account, region string) []Row {
 	}
 	for _, l := range m.Lines {
 		usage, net, qty := l.UnblendedCost, l.NetAmortizedCost, l.UsageQuantity
-		if l.Service == "Amazon Elastic Container Service" && net.IsPositive() {
-			eff := net.Div(decimal.NewFromInt(2)).Truncate(6)
-			od := eff.Mul(decimal.RequireFromString("1.25"))
+		if l.Service == "Amazon Elastic Container Service" && net.GreaterThan(usage) {
+			// Net amortized above unblended: the Plan's covered usage, at
+			// its effective cost, cancelled in unblended cost.
+			eff := net.Sub(usage)
+			od := eff.Mul(decimal.RequireFromString("1.25")) // any on-demand cost: the negation cancels it
 			q := qty.Div(decimal.NewFromInt(2)).Truncate(4)
 			cov := base(l, "SavingsPlanCoveredUsage", day(0))
 			cov.Unblended, cov.UsageAmount, cov.SPEffective, cov.SPNetEffective = f64(od), f64(q), f64(eff), ptr(eff)
@@ -82,7 +87,7 @@ func Rows(m cwlens.BillMonth, account, region string) []Row {
 			neg := base(l, "SavingsPlanNegation", day(0))
 			neg.Unblended, neg.NetUnblended, neg.UsageAmount = f64(od.Neg()), ptr(od.Neg()), f64(q)
 			out = append(out, cov, neg)
-			net, qty = net.Sub(eff), qty.Sub(q)
+			net, qty = usage, qty.Sub(q)
 		}
 		if l.Service == "AmazonCloudWatch" && usage.GreaterThanOrEqual(decimal.New(5, -2)) {
 			c := decimal.New(-5, -2)
