@@ -117,5 +117,11 @@ func forecastNotes(f *MonthForecast, p *cwlens.Projection) []string {
 	} else {
 		notes = append(notes, "Cost Explorer: its forecast of the rest of the month (80 % prediction interval) on the month to date")
 	}
+	// Cost Explorer forecasts, and the month to date sums, unblended cost,
+	// in which a Savings Plan's covered usage is cancelled by its
+	// negation (https://docs.aws.amazon.com/cur/latest/userguide/cur-sp.html).
+	if f.CostExplorer != nil || !f.MonthToDate.IsZero() {
+		notes = append(notes, "billed and Cost Explorer: unblended cost, in which usage a Savings Plan covers is cancelled; the Plan's fee is billed under Savings Plans, outside ECS")
+	}
 	return notes
 }

@@ -64,8 +64,13 @@ func TestForecast(t *testing.T) {
 			if s := f.Scenario; (s == nil) != (tc.saveFull == "") || s != nil && (s.RestOfMonth.String() != tc.saveRest || s.FullMonth.String() != tc.saveFull) {
 				t.Errorf("scenario %+v, want %s and %s", s, tc.saveRest, tc.saveFull)
 			}
-			if got := strings.Join(f.Notes, "\n"); strings.Contains(got, "no forecast") != (tc.ce == "") {
+			got := strings.Join(f.Notes, "\n")
+			if strings.Contains(got, "no forecast") != (tc.ce == "") {
 				t.Errorf("notes %q", f.Notes)
+			}
+			// What is billed is unblended: a Savings Plan's usage is not in it.
+			if billed := tc.ce != "" || tc.mtd != "0"; strings.Contains(got, "a Savings Plan covers is cancelled") != billed {
+				t.Errorf("notes %q: the unblended note should be there exactly when a billed figure is (%v)", f.Notes, billed)
 			}
 		})
 	}
