@@ -112,7 +112,7 @@ func TestSavingsPlan(t *testing.T) {
 	const ut = "USE1-Fargate-vCPU-Hours:perCPU"
 	for _, c := range []struct {
 		name, cost, net, qty, diff string
-		explains               []string
+		explains                   []string
 	}{
 		{"fully covered", "0", "23.808", "744", "-29.76", []string{
 			"Savings Plan: all 744 Hrs covered: on-demand $29.76 cancelled in unblended (SavingsPlanNegation), " +

@@ -59,10 +59,10 @@ func TestReportReconcilesReferenceOctober(t *testing.T) {
 	}
 	// The reason each line of the fixture's bill differs from the model.
 	want := map[string][]string{
-		"DataProcessing-Bytes":                     {"free tier: the first 5 GB of Logs ingestion"},
-		"TimedStorage-ByteHrs":                     nil,
-		"CW:MetricMonitorUsage":                    nil,
-		"CW:AlarmMonitorUsage":                     {reconcile.NotModelled},
+		"DataProcessing-Bytes":  {"free tier: the first 5 GB of Logs ingestion"},
+		"TimedStorage-ByteHrs":  nil,
+		"CW:MetricMonitorUsage": nil,
+		"CW:AlarmMonitorUsage":  {reconcile.NotModelled},
 		// Under the Savings Plan: the steady usage covered, cancelled in
 		// unblended cost; the deployments' extra usage billed on demand.
 		"USE1-Fargate-GB-Hours":                    {"Savings Plan: 5208 of 5210.2667 GB-Hours covered: on-demand $23.15 cancelled", reconcile.Matches},
