@@ -242,8 +242,8 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 	if !needsMask(tok, u) {
 		return tok
 	}
-	if dottedNumber(tok, u) {
-		return Wildcard
+	if m := numberMask(tok, u); m != "" {
+		return m
 	}
 	e := t.memoSlot(tok, u)
 	if e != nil && int(e.n) == len(tok) && string(e.key[:e.n]) == tok {
@@ -264,15 +264,39 @@ func (t *tokenizer) maskOf(tok string, u uint16) string {
 	return out
 }
 
-// dottedNumber reports a token of digits and single dots that starts and
-// ends with a digit (200, 0.285, 10.0.2.3, 2.31.0): what the rules mask
-// to one Wildcard (a number, a dotted number), known here without them.
-// Access logs print several such tokens a line. A double dot ("1..2")
-// is left to the rules, which keep it.
-func dottedNumber(tok string, u uint16) bool {
-	return u&^(digit|dot) == 0 && isDigit(tok[0]) && isDigit(tok[len(tok)-1]) &&
-		(u&dot == 0 || !strings.Contains(tok, ".."))
+// numberMask returns the mask of a token of numbers joined by colons,
+// each of digits and single dots, starting and ending with a digit (200,
+// 0.285, 10.0.2.3, 10.0.2.3:8080, 19:34:55): one Wildcard a number, as
+// the rules would give, known here without them or the memo. Access logs
+// print several such tokens a line. It returns "" for other tokens, and
+// for a double dot ("1..2"), which the rules keep.
+func numberMask(tok string, u uint16) string {
+	if u&^(digit|dot|delim) != 0 {
+		return ""
+	}
+	n, prev := 0, byte(':')
+	for i := 0; i < len(tok); i++ {
+		switch c := tok[i]; {
+		case isDigit(c):
+		case c == '.' || c == ':':
+			if !isDigit(prev) {
+				return ""
+			}
+			if c == ':' {
+				n++
+			}
+		default:
+			return ""
+		}
+		prev = tok[i]
+	}
+	if !isDigit(prev) || n >= len(numberMasks) {
+		return ""
+	}
+	return numberMasks[n]
 }
+
+var numberMasks = [...]string{Wildcard, Wildcard + ":" + Wildcard, Wildcard + ":" + Wildcard + ":" + Wildcard}
 
 // maskRules masks a token that needsMask, by the rules.
 func (t *tokenizer) maskRules(tok string, u uint16) string {

@@ -137,43 +137,57 @@ func TestTokensMaskWrittenDates(t *testing.T) {
 	}
 }
 
-// TestDottedNumberAgreesWithRules: the dotted-number shortcut claims
-// exactly tokens that the rules mask to one Wildcard, on hand-picked
-// shapes and on random strings of digits and dots.
-func TestDottedNumberAgreesWithRules(t *testing.T) {
+// TestNumberMaskAgreesWithRules: the number shortcut gives what the
+// rules give, on hand-picked shapes and on random strings of digits,
+// dots and colons; it declines the shapes the rules keep or that it does
+// not know.
+func TestNumberMaskAgreesWithRules(t *testing.T) {
 	tk := newTokenizer(DefaultConfig().MaxTokens)
-	check := func(tok string) {
+	check := func(tok string) bool {
 		t.Helper()
 		u := classes(tok)
-		if !needsMask(tok, u) || !dottedNumber(tok, u) {
-			return
+		m := numberMask(tok, u)
+		if m == "" {
+			return false
 		}
-		if got := tk.maskRules(tok, u); got != Wildcard {
-			t.Errorf("dottedNumber(%q) is true, but the rules mask it to %q", tok, got)
+		if got := tk.maskRules(tok, u); got != m {
+			t.Errorf("numberMask(%q) = %q, but the rules give %q", tok, m, got)
 		}
-	}
-	for _, tok := range []string{"200", "0.285", "10.0.2.3", "2.31.0", "1..2", "1.", ".5", "1.2.", "0"} {
-		check(tok)
+		return true
 	}
 	for _, tc := range []struct {
 		tok  string
 		want bool
-	}{{"200", true}, {"10.0.2.3", true}, {"1..2", false}, {"1.", false}, {".5", false}, {"1.2a", false}} {
-		if got := dottedNumber(tc.tok, classes(tc.tok)); got != tc.want {
-			t.Errorf("dottedNumber(%q) = %v, want %v", tc.tok, got, tc.want)
+	}{
+		{"200", true}, {"0.285", true}, {"10.0.2.3", true}, {"2.31.0", true},
+		{"10.0.2.3:8080", true}, {"19:34:55", true}, {"0:1:2:3", false},
+		{"1..2", false}, {"1.", false}, {".5", false}, {"1.:2", false}, {"1:.2", false},
+		{"12:", false}, {":12", false}, {"1.2a", false}, {"[1]", false}, {"1,2", false},
+	} {
+		if got := check(tc.tok); got != tc.want {
+			t.Errorf("numberMask(%q) claimed it: %v, want %v", tc.tok, got, tc.want)
 		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
 	b := make([]byte, 0, 24)
-	for range 200000 {
+	claimed := 0
+	for range 300000 {
 		b = b[:0]
 		for range 1 + r.IntN(24) {
-			if r.IntN(4) == 0 {
+			switch r.IntN(6) {
+			case 0:
 				b = append(b, '.')
-			} else {
+			case 1:
+				b = append(b, ':')
+			default:
 				b = append(b, byte('0'+r.IntN(10)))
 			}
 		}
-		check(string(b))
+		if check(string(b)) {
+			claimed++
+		}
+	}
+	if claimed < 1000 {
+		t.Errorf("the random strings exercised the shortcut %d times", claimed)
 	}
 }
