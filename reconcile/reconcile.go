@@ -107,6 +107,7 @@ type modelled struct {
 	quantity  decimal.Decimal
 	price     pricing.Price
 	fargate   bool
+	floods    []flood // Logs ingestion: the groups' floods inside the month
 }
 
 // at is the list cost of q of the usage type, exact: tiered usage types
@@ -135,10 +136,10 @@ type month struct {
 	usage      map[string]*modelled
 }
 
-func (mo *month) add(suffix, service, unit string, q decimal.Decimal, fargate bool) {
+func (mo *month) add(suffix, service, unit string, q decimal.Decimal, fargate bool) *modelled {
 	p, err := mo.book.Lookup(mo.snap.Region, suffix)
 	if err != nil {
-		return // no price: the bill's line stays "not modelled"
+		return nil // no price: the bill's line stays "not modelled"
 	}
 	uts := pricing.BillUsageTypes(mo.snap.Region, suffix)
 	m := mo.usage[uts[0]]
@@ -149,6 +150,7 @@ func (mo *month) add(suffix, service, unit string, q decimal.Decimal, fargate bo
 		}
 	}
 	m.quantity = m.quantity.Add(q)
+	return m
 }
 
 // modelMonth returns the model's usage of [start, end) by bill usage type
@@ -179,7 +181,11 @@ func (mo *month) logs() int {
 		if pricing.IsVendedLogGroup(g.Name) {
 			suffix = pick(ia, pricing.UsageVendedLogsIA, pricing.UsageVendedLogs)
 		}
-		mo.add(suffix, serviceCloudWatch, "GB", gb, false)
+		if m := mo.add(suffix, serviceCloudWatch, "GB", gb, false); m != nil {
+			if f, ok := findFlood(g.Name, s); ok {
+				m.floods = append(m.floods, f)
+			}
+		}
 		if g.DataProtectionStatus == cwlens.DataProtectionActivated {
 			mo.add(pricing.UsageDataProtection, serviceCloudWatch, "GB", gb, false)
 		}
@@ -255,6 +261,9 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 		r.Difference = r.BilledCost.Sub(r.ModelCost)
 		r.Percent = percent(r.Difference, r.ModelCost)
 		r.Explanations = explain(r, model[l.UsageType])
+		if r.Modelled {
+			r.Explanations = append(r.Explanations, model[l.UsageType].floodNotes()...)
+		}
 		out = append(out, r)
 	}
 	for ut, m := range model {
@@ -266,7 +275,7 @@ func rows(lines []cwlens.BillLine, model map[string]*modelled) []Row {
 			ModelCost: m.cost()}
 		r.Difference = r.BilledCost.Sub(r.ModelCost)
 		r.Percent = percent(r.Difference, r.ModelCost)
-		r.Explanations = []string{NotBilled}
+		r.Explanations = append([]string{NotBilled}, m.floodNotes()...)
 		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool {

@@ -59,7 +59,8 @@ func TestReportReconcilesReferenceOctober(t *testing.T) {
 	}
 	// The reason each line of the fixture's bill differs from the model.
 	want := map[string][]string{
-		"DataProcessing-Bytes":  {"free tier: the first 5 GB of Logs ingestion"},
+		"DataProcessing-Bytes": {"free tier: the first 5 GB of Logs ingestion",
+			"a flood from 2025-10-29 (/ecs/karmacadabra-prod/facilitator, 3.59 GB of the month's 4.76 GB)"},
 		"TimedStorage-ByteHrs":  nil,
 		"CW:MetricMonitorUsage": nil,
 		"CW:AlarmMonitorUsage":  {reconcile.NotModelled},
