@@ -571,8 +571,8 @@ func TestRunReadsTheBill(t *testing.T) {
 			}
 			continue
 		}
-		if r := doc.Reconciliation; r == nil || r.Start.Month() != time.October || r.BilledCost.Round(2).String() != "131.64" {
-			t.Errorf("%v: reconciliation %+v, want October's $131.64", tc.env, r)
+		if r := doc.Reconciliation; r == nil || r.Start.Month() != time.October || r.BilledCost.Round(2).String() != "3.08" {
+			t.Errorf("%v: reconciliation %+v, want October's $3.08 (the fixture's bill, its Savings Plan cancelled in unblended cost)", tc.env, r)
 		}
 		if f := doc.Forecast; f == nil || f.Start.Month() != time.November || f.CostExplorer == nil || (f.Scenario != nil) != tc.scenario {
 			t.Errorf("%v: forecast %+v, want November's, the scenario's savings %v", tc.env, f, tc.scenario)
