@@ -1,6 +1,7 @@
 package logtemplate
 
 import (
+	"math/rand/v2"
 	"testing"
 )
 
@@ -122,6 +123,43 @@ func TestStructureMalformedIsText(t *testing.T) {
 		got := mineTexts(t, s)
 		if got[0] == "" {
 			t.Errorf("%q: no template", s)
+		}
+	}
+}
+
+// TestNextWord: the word scan, four bytes a step, finds the words and
+// the unions of their classes that a scan byte by byte finds, whatever
+// the words' lengths and where the spaces fall.
+func TestNextWord(t *testing.T) {
+	ref := func(s string, i int) (int, int, uint16) {
+		for i < len(s) && isSpace(s[i]) {
+			i++
+		}
+		j, u := i, uint16(0)
+		for ; j < len(s) && !isSpace(s[j]); j++ {
+			u |= class[s[j]]
+		}
+		return i, j, u
+	}
+	const alphabet = "ab1.:=\"<>/_ \t\n"
+	r := rand.New(rand.NewPCG(3, 4))
+	b := make([]byte, 0, 40)
+	for range 100000 {
+		b = b[:0]
+		for range r.IntN(40) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		s := string(b)
+		for i := 0; i < len(s); {
+			gi, gj, gu := nextWord(s, i)
+			wi, wj, wu := ref(s, i)
+			if gi != wi || gj != wj || gu != wu {
+				t.Fatalf("nextWord(%q, %d) = %d, %d, %#x; want %d, %d, %#x", s, i, gi, gj, gu, wi, wj, wu)
+			}
+			if gj <= i {
+				break
+			}
+			i = gj
 		}
 	}
 }
