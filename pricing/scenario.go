@@ -36,7 +36,8 @@ var serviceKinds = []ChangeKind{ChangeResize, ChangeCapacity, ChangeArchitecture
 var logGroupKinds = []ChangeKind{ChangeLogVolume, ChangeRetentionDays, ChangeLogClass, ChangeMetricFilter, ChangeDropPattern}
 
 // RetentionDays are the retention periods CloudWatch Logs accepts
-// (PutRetentionPolicy retentionInDays; aws-facts.md §A).
+// (PutRetentionPolicy retentionInDays,
+// https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
 var RetentionDays = []int{1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653}
 
 // Scenario is a parsed scenario file: changes proposed to an account.

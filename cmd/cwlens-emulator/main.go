@@ -5,7 +5,7 @@
 // account. With --state-dir it also serves S3 PutObject/GetObject and SNS
 // Publish, so the Lambda function's scheduled run can be tried against it:
 //
-//	cwlens-emulator --snapshot fixtures/karmacadabra-prod/snapshot.json --shift-to-now --state-dir /tmp/emu --bucket reports
+//	cwlens-emulator --snapshot fixtures/karmacadabra-prod/snapshot.json --shift-to-now --state-dir emu-state --bucket reports
 //
 //	cwlens-emulator --snapshot fixtures/karmacadabra-prod/snapshot.json --faults throttle=0.3,5xx=0.05
 //	cwlens scan --endpoint-url http://127.0.0.1:PORT --region us-east-1 --until 2025-11-01 --out snap.json
