@@ -137,7 +137,7 @@ func notFound(err error) error {
 	return err
 }
 
-// hoursPerMonth is the month cwlens prices with (DESIGN.md: 730 h).
+// hoursPerMonth is the month cwlens prices with (730 h, AWS Fargate pricing: https://aws.amazon.com/fargate/pricing/).
 const hoursPerMonth = 730
 
 // windowScale turns a sample's message bytes into window bytes: the
