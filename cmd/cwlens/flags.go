@@ -34,7 +34,7 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.Var(nonEmpty{&f.failOn}, "fail-on", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
 	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding);\nthe file holds one account and Region and refuses another's; an --at before its run leaves it as it was")
-	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (1 = medium, 2 = high)")
+	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (0.5 = low, 1 = medium, 2 = high)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
 

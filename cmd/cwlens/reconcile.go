@@ -71,7 +71,7 @@ damaged is refused with its name and what is wrong, exit status 2.`,
 	}
 	f.registerOutput(cmd)
 	fs := cmd.Flags()
-	fs.StringArrayVar(&rf.cur, "cur", nil, "read the bill from the Cost and Usage Report 2.0 `FILE`s (Parquet or .csv.gz) instead of the snapshot's")
+	fs.StringArrayVar(&rf.cur, "cur", nil, "read the bill from the Cost and Usage Report 2.0 `FILE`s (Parquet or .csv.gz; a directory stands for those under it) instead of the snapshot's")
 	fs.StringVar(&rf.month, "month", "", "reconcile the billed `MONTH` YYYY-MM (default: the last one that has ended)")
 	return cmd
 }
