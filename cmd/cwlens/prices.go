@@ -28,8 +28,9 @@ figure was read. A usage type the book lacks is priced as unknown, never as
 $0; the book's list of what it lacks closes the output. Fargate Spot prices
 float; their date is shown.
 
-The built-in book is generated from AWS Price List offer files; --prices uses
-another, such as one written by 'cwlens prices refresh'.`,
+The built-in book is generated: us-east-1 from AWS Price List offer files,
+the other Regions from the public price tables each source names; --prices
+uses another book, such as one written by 'cwlens prices refresh'.`,
 		Example: `  cwlens prices --region us-east-1
   cwlens prices refresh --region eu-west-1 --out prices.json`,
 		Args: exactArgs(),
