@@ -47,10 +47,18 @@ flood can be traced to the lines behind it.
 --lines FILE reads one message per line; a line that is an exported CloudWatch
 event (a JSON object with a string "message" beside its timestamp, as the AWS
 CLI writes events) gives that field, and the lines of a stack trace (indented,
-Caused by:, Traceback, goroutine dumps) join the event before them. With --baseline-lines FILE it mines both files together and
-shows the templates that grew: their bytes now and in the baseline, the growth
-factor and their share of the added bytes (the two files are compared as
-windows of equal length).
+Caused by:, Traceback, goroutine dumps) join the event before them. With
+--baseline-lines FILE it mines both files together and shows the templates
+that grew: their bytes now and in the baseline, the growth factor and their
+share of the added bytes (the two files are compared as windows of equal
+length).
+
+--log-group GROUP reads a sample of the live group instead (at most --sample
+events from --since to --until, logs:FilterLogEvents) and prices each
+template per month at the window's rate; --baseline-since compares with an
+earlier window. --insights runs a Logs Insights pattern query instead
+(logs:StartQuery, logs:GetQueryResults), billed per GB scanned: its
+estimated cost is shown first, and a query over --max-scan-gb is refused.
 
 --format loghub writes LineId,EventTemplate with one row per input line,
 LineId from 1, for scoring with Loghub's tools.`,
