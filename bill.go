@@ -22,9 +22,15 @@ type Bill struct {
 	// $0.01 (AWS Cost Management pricing).
 	Requests int         `json:"requests"`
 	Months   []BillMonth `json:"months"`
-	// Forecast is Cost Explorer's forecast of the rest of the current month,
-	// nil when it could not be had (e.g. early in a month).
+	// Forecast is Cost Explorer's forecast of the rest of the current month
+	// in unblended cost, nil when it could not be had (e.g. early in a
+	// month).
 	Forecast *BillForecast `json:"forecast,omitempty"`
+	// NetAmortizedForecast is the same forecast in net amortized cost, the
+	// metric in which usage a Savings Plan covers keeps its cost. It is
+	// nil when it could not be had, and in snapshots from before it was
+	// read.
+	NetAmortizedForecast *BillForecast `json:"net_amortized_forecast,omitempty"`
 }
 
 // BillMonth is one month's bill lines. End is exclusive; Complete is false
@@ -49,7 +55,7 @@ type BillLine struct {
 	Unit             string          `json:"unit"`
 }
 
-// BillForecast is Cost Explorer's forecast of unblended cost from Start to
+// BillForecast is Cost Explorer's forecast of one cost metric from Start to
 // End, with its 80 % prediction interval.
 type BillForecast struct {
 	Start time.Time       `json:"start"`
@@ -78,14 +84,20 @@ func (v *validator) bill(b *Bill) {
 	for i, m := range b.Months {
 		v.billMonth("bill.months["+strconv.Itoa(i)+"]", m)
 	}
-	if f := b.Forecast; f != nil {
-		v.billPeriod("bill.forecast", f.Start, f.End)
-		for name, d := range map[string]decimal.Decimal{"mean": f.Mean, "low": f.Low, "high": f.High} {
-			v.amount("bill.forecast."+name, d)
-		}
-		if f.Low.GreaterThan(f.Mean) || f.Mean.GreaterThan(f.High) {
-			v.failf("bill.forecast", f.Mean.String(), "the mean must lie between low and high")
-		}
+	v.billForecast("bill.forecast", b.Forecast)
+	v.billForecast("bill.net_amortized_forecast", b.NetAmortizedForecast)
+}
+
+func (v *validator) billForecast(where string, f *BillForecast) {
+	if f == nil {
+		return
+	}
+	v.billPeriod(where, f.Start, f.End)
+	for name, d := range map[string]decimal.Decimal{"mean": f.Mean, "low": f.Low, "high": f.High} {
+		v.amount(where+"."+name, d)
+	}
+	if f.Low.GreaterThan(f.Mean) || f.Mean.GreaterThan(f.High) {
+		v.failf(where, f.Mean.String(), "the mean must lie between low and high")
 	}
 }
 

@@ -58,7 +58,7 @@ func billFilter() *cetypes.Expression {
 }
 
 // bill reads the bill: one GetCostAndUsage for the last full month and the
-// month to date (plus one a NextPageToken), then one GetCostForecast for
+// month to date (plus one a NextPageToken), then one GetCostForecast a metric (unblended, net amortized) for
 // the rest of the month, skipped on its last day. A refused or failed
 // GetCostAndUsage is one gap and no bill.
 func (r *run) bill(ctx context.Context) *cwlens.Bill {
@@ -95,18 +95,21 @@ func (r *run) bill(ctx context.Context) *cwlens.Bill {
 	}
 	r.reads.Add(1)
 	if today.AddDate(0, 0, 1).Before(monthEnd) {
-		b.Forecast = r.forecast(ctx, b, today, monthEnd)
+		b.Forecast = r.forecast(ctx, b, cetypes.MetricUnblendedCost, today, monthEnd)
+		b.NetAmortizedForecast = r.forecast(ctx, b, cetypes.MetricNetAmortizedCost, today, monthEnd)
 	}
 	return b
 }
 
-// forecast reads Cost Explorer's forecast of unblended cost from today to
-// the month's end with its 80 % prediction interval. DataUnavailableException
-// (too little history) is no forecast, not a gap.
-func (r *run) forecast(ctx context.Context, b *cwlens.Bill, from, to time.Time) *cwlens.BillForecast {
+// forecast reads Cost Explorer's forecast of metric from today to the
+// month's end with its 80 % prediction interval: one request a metric, as
+// GetCostForecast takes one Metric
+// (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostForecast.html).
+// DataUnavailableException (too little history) is no forecast, not a gap.
+func (r *run) forecast(ctx context.Context, b *cwlens.Bill, metric cetypes.Metric, from, to time.Time) *cwlens.BillForecast {
 	out, err := r.s.c.CostExplorer.GetCostForecast(ctx, &costexplorer.GetCostForecastInput{
 		TimePeriod:              dateInterval(from, to),
-		Metric:                  cetypes.MetricUnblendedCost,
+		Metric:                  metric,
 		Granularity:             cetypes.GranularityMonthly,
 		Filter:                  billFilter(),
 		PredictionIntervalLevel: aws.Int32(80),

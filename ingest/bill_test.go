@@ -16,16 +16,16 @@ var billNow = time.Date(2025, 11, 20, 10, 0, 0, 0, time.UTC)
 func date(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0, 0, time.UTC) }
 
 // testBill is the bill a scan at billNow reads back: October whole, the
-// month to date up to today, the forecast from today to December, in the
-// four requests a scan makes for it (three pages of three groups, one
-// forecast).
+// month to date up to today, the forecast from today to December in
+// unblended and in net amortized cost, in the five requests a scan makes
+// for it (three pages of three groups, one forecast a metric).
 func testBill() *cwlens.Bill {
 	line := func(svc, ut, cost, net, qty, unit string) cwlens.BillLine {
 		return cwlens.BillLine{Service: svc, UsageType: ut, UnblendedCost: decimal.RequireFromString(cost),
 			NetAmortizedCost: decimal.RequireFromString(net), UsageQuantity: decimal.RequireFromString(qty), Unit: unit}
 	}
 	const ecs, cw = "Amazon Elastic Container Service", "AmazonCloudWatch"
-	return &cwlens.Bill{ReadAt: billNow, Currency: "USD", Requests: 4, Months: []cwlens.BillMonth{
+	return &cwlens.Bill{ReadAt: billNow, Currency: "USD", Requests: 5, Months: []cwlens.BillMonth{
 		{Start: date(10, 1), End: date(11, 1), Complete: true, Lines: []cwlens.BillLine{
 			line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "29.6208", "21.3270", "730", "Hrs"),
 			line(ecs, "USE1-Fargate-GB-Hours", "6.5043", "4.6831", "1460", "GB-Hours"),
@@ -38,7 +38,9 @@ func testBill() *cwlens.Bill {
 			line(cw, "CW:Requests", "-0.01", "-0.01", "2", "Requests"),
 		}},
 	}, Forecast: &cwlens.BillForecast{Start: date(11, 20), End: date(12, 1),
-		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")}}
+		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")},
+		NetAmortizedForecast: &cwlens.BillForecast{Start: date(11, 20), End: date(12, 1),
+			Mean: decimal.RequireFromString("11.4"), Low: decimal.RequireFromString("10.3"), High: decimal.RequireFromString("12.5")}}
 }
 
 // billAt scans with --bill at now: the reference fixture's bill is what a
@@ -58,7 +60,8 @@ func withBill(o *ingest.Options) {
 // TestScanBillRoundTrip: the bill an account is served comes back
 // identical through the real Cost Explorer client, also when calls are
 // throttled or fail with 5xx (retried requests are not counted: a request
-// that failed is not billed), in the four requests it takes.
+// that failed is not billed), in the five requests it takes: each
+// forecast metric asked once, each served its own figures.
 func TestScanBillRoundTrip(t *testing.T) {
 	for _, faults := range []string{"", "throttle=0.4,5xx=0.1,seed=5"} {
 		t.Run(faults, func(t *testing.T) {
@@ -72,8 +75,8 @@ func TestScanBillRoundTrip(t *testing.T) {
 			if c := calls["ce:GetCostAndUsage"]; c.OK != 3 {
 				t.Errorf("GetCostAndUsage answered %d times, want 3 pages", c.OK)
 			}
-			if c := calls["ce:GetCostForecast"]; c.OK != 1 {
-				t.Errorf("GetCostForecast answered %d times, want 1", c.OK)
+			if c := calls["ce:GetCostForecast"]; c.OK != 2 {
+				t.Errorf("GetCostForecast answered %d times, want 2 (unblended, net amortized)", c.OK)
 			}
 		})
 	}
@@ -113,7 +116,7 @@ func TestScanBillPeriods(t *testing.T) {
 		months    int
 		forecasts int
 	}{
-		{"first of the month", time.Date(2025, 11, 1, 6, 0, 0, 0, time.UTC), 1, 1},
+		{"first of the month", time.Date(2025, 11, 1, 6, 0, 0, 0, time.UTC), 1, 2},
 		{"last day of the month", time.Date(2025, 11, 30, 6, 0, 0, 0, time.UTC), 2, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -133,7 +136,7 @@ func TestScanBillPeriods(t *testing.T) {
 			if c := srv.Calls()["ce:GetCostForecast"]; c.Requests != tc.forecasts {
 				t.Errorf("GetCostForecast asked %d times, want %d", c.Requests, tc.forecasts)
 			}
-			if got.Bill.Forecast != nil || len(got.Gaps) != 0 {
+			if got.Bill.Forecast != nil || got.Bill.NetAmortizedForecast != nil || len(got.Gaps) != 0 {
 				// The served forecast is for November 20th: any other
 				// period is DataUnavailable, which is no forecast and no gap.
 				t.Errorf("forecast %+v, gaps %+v: want none", got.Bill.Forecast, got.Gaps)

@@ -263,11 +263,12 @@ func (s *costExplorer) pageStart(token string, n int) (int, error) {
 
 // getCostForecast answers GetCostForecast
 // (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostForecast.html)
-// with the bill's forecast when the request asks for its period and
-// UNBLENDED_COST: Total is the mean, ForecastResultsByTime one entry with
-// the mean and the prediction interval. Without one (too little history, as
-// early in a month) it answers DataUnavailableException, the operation's
-// error for "the requested data is unavailable".
+// with the bill's forecast of the Metric asked for (one a request; the page
+// lists UNBLENDED_COST and NET_AMORTIZED_COST among its values) when the
+// request asks for its period: Total is the mean, ForecastResultsByTime one
+// entry with the mean and the prediction interval. Without one (too little
+// history, as early in a month) it answers DataUnavailableException, the
+// operation's error for "the requested data is unavailable".
 func (s *costExplorer) getCostForecast(body []byte) (any, error) {
 	var in struct {
 		TimePeriod              ceDateInterval `json:"TimePeriod"`
@@ -283,8 +284,10 @@ func (s *costExplorer) getCostForecast(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if in.Metric != "UNBLENDED_COST" || in.Granularity != "MONTHLY" {
-		return nil, s.Error(ErrValidation, "only the MONTHLY UNBLENDED_COST forecast is emulated")
+	forecasts := map[string]*cwlens.BillForecast{"UNBLENDED_COST": s.bill.Forecast, "NET_AMORTIZED_COST": s.bill.NetAmortizedForecast}
+	f, ok := forecasts[in.Metric]
+	if !ok || in.Granularity != "MONTHLY" {
+		return nil, s.Error(ErrValidation, "only the MONTHLY UNBLENDED_COST and NET_AMORTIZED_COST forecasts are emulated")
 	}
 	// PredictionIntervalLevel is 51 to 99; the bill keeps the 80 % interval.
 	if in.PredictionIntervalLevel != 0 && in.PredictionIntervalLevel != 80 {
@@ -293,7 +296,6 @@ func (s *costExplorer) getCostForecast(body []byte) (any, error) {
 	if _, err := s.services(in.Filter); err != nil {
 		return nil, err
 	}
-	f := s.bill.Forecast
 	if f == nil || !f.Start.Equal(start) || !f.End.Equal(end) {
 		return nil, &APIError{Status: 400, Code: "DataUnavailableException", Message: "Insufficient amount of historical data to generate forecast."}
 	}
