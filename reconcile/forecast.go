@@ -29,9 +29,24 @@ type MonthForecast struct {
 	// CostExplorer is absent when Cost Explorer gave no forecast (early in
 	// a month, or on its last day).
 	CostExplorer *CostExplorerForecast `json:"cost_explorer,omitempty"`
+	// NetAmortized is the month to date and Cost Explorer's forecast in net
+	// amortized cost beside the model: under a Savings Plan the figures
+	// above (unblended) leave out the usage it covers, these keep it at
+	// the Plan's rate, so they compare with the model's.
+	NetAmortized NetAmortizedForecast `json:"net_amortized"`
 	// Scenario is absent without a scenario.
 	Scenario *ScenarioSavings `json:"scenario,omitempty"`
 	Notes    []string         `json:"notes"`
+}
+
+// NetAmortizedForecast is the month in net amortized cost: the month to
+// date, the rest at the model's daily cost, and Cost Explorer's forecast.
+type NetAmortizedForecast struct {
+	MonthToDate decimal.Decimal `json:"month_to_date"`
+	Model       Estimate        `json:"model"`
+	// CostExplorer is absent when Cost Explorer gave no net amortized
+	// forecast, or the snapshot predates its reading.
+	CostExplorer *CostExplorerForecast `json:"cost_explorer,omitempty"`
 }
 
 // Estimate is the rest of the month at a daily cost, and the month.
@@ -73,34 +88,45 @@ func Forecast(b *cwlens.Bill, p *cwlens.Projection, withScenario bool) (*MonthFo
 	read := b.ReadAt.UTC()
 	start := time.Date(read.Year(), read.Month(), 1, 0, 0, 0, 0, time.UTC)
 	f := &MonthForecast{Start: start, End: start.AddDate(0, 1, 0), BilledThrough: start}
+	var net decimal.Decimal
 	for _, m := range b.Months {
 		if m.Start.Equal(start) {
 			f.BilledThrough = m.End
 			for _, l := range m.Lines {
 				f.MonthToDate = f.MonthToDate.Add(l.UnblendedCost)
+				net = net.Add(l.NetAmortizedCost)
 			}
 		}
 	}
 	f.RemainingDays = int(f.End.Sub(f.BilledThrough) / cwlens.Day)
 	days := decimal.NewFromInt(int64(f.RemainingDays))
 	perDay := decimal.NewFromInt(24).Div(decimal.NewFromInt(int64(p.HoursPerMonth)))
-	mtd := pricing.Cents(f.MonthToDate)
-	estimate := func(monthly decimal.Decimal) Estimate {
+	estimate := func(mtd, monthly decimal.Decimal) Estimate {
 		daily := monthly.Mul(perDay)
 		rest := pricing.Cents(daily.Mul(days))
-		return Estimate{Daily: pricing.Cents(daily), Rest: rest, Month: mtd.Add(rest)}
+		return Estimate{Daily: pricing.Cents(daily), Rest: rest, Month: pricing.Cents(mtd).Add(rest)}
 	}
-	f.Model, f.RunRate = estimate(p.CurrentMonthly), estimate(p.RunRateMonthly)
-	if fc := b.Forecast; fc != nil && fc.Start.Equal(f.BilledThrough) && fc.End.Equal(f.End) {
-		f.CostExplorer = &CostExplorerForecast{Rest: pricing.Cents(fc.Mean), Month: mtd.Add(pricing.Cents(fc.Mean)),
-			MonthLow: mtd.Add(pricing.Cents(fc.Low)), MonthHigh: mtd.Add(pricing.Cents(fc.High))}
-	}
+	f.Model, f.RunRate = estimate(f.MonthToDate, p.CurrentMonthly), estimate(f.MonthToDate, p.RunRateMonthly)
+	f.CostExplorer = f.costExplorer(b.Forecast, f.MonthToDate)
+	f.NetAmortized = NetAmortizedForecast{MonthToDate: net, Model: estimate(net, p.CurrentMonthly),
+		CostExplorer: f.costExplorer(b.NetAmortizedForecast, net)}
 	if withScenario {
 		saves := p.CurrentMonthly.Sub(p.ProposedMonthly)
 		f.Scenario = &ScenarioSavings{RestOfMonth: pricing.Cents(saves.Mul(perDay).Mul(days)), FullMonth: pricing.Cents(saves)}
 	}
 	f.Notes = forecastNotes(f, p)
 	return f, nil
+}
+
+// costExplorer is Cost Explorer's forecast fc on the month to date mtd, or
+// nil when there is none for exactly the rest of f's month.
+func (f *MonthForecast) costExplorer(fc *cwlens.BillForecast, mtd decimal.Decimal) *CostExplorerForecast {
+	if fc == nil || !fc.Start.Equal(f.BilledThrough) || !fc.End.Equal(f.End) {
+		return nil
+	}
+	mtd = pricing.Cents(mtd)
+	return &CostExplorerForecast{Rest: pricing.Cents(fc.Mean), Month: mtd.Add(pricing.Cents(fc.Mean)),
+		MonthLow: mtd.Add(pricing.Cents(fc.Low)), MonthHigh: mtd.Add(pricing.Cents(fc.High))}
 }
 
 // forecastNotes says what the figures assume.
@@ -122,6 +148,15 @@ func forecastNotes(f *MonthForecast, p *cwlens.Projection) []string {
 	// negation (https://docs.aws.amazon.com/cur/latest/userguide/cur-sp.html).
 	if f.CostExplorer != nil || !f.MonthToDate.IsZero() {
 		notes = append(notes, "billed and Cost Explorer: unblended cost, in which usage a Savings Plan covers is cancelled; the Plan's fee is billed under Savings Plans, outside ECS")
+	}
+	// Net amortized cost carries covered usage at the Plan's effective
+	// cost (https://docs.aws.amazon.com/cost-management/latest/userguide/ce-advanced.html),
+	// the figures to set beside a list-price model.
+	if n := f.NetAmortized; n.CostExplorer != nil || !n.MonthToDate.IsZero() {
+		notes = append(notes, "net amortized: after discounts and Savings Plans, spread over their term; usage a Plan covers keeps its cost at the Plan's rate, so these compare with the model")
+	}
+	if f.CostExplorer != nil && f.NetAmortized.CostExplorer == nil {
+		notes = append(notes, "Cost Explorer's net amortized forecast was not read (a scan before cwlens asked for it)")
 	}
 	return notes
 }
