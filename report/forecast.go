@@ -7,6 +7,7 @@ import (
 	"github.com/cwlens/cwlens/reconcile"
 	"github.com/jedib0t/go-pretty/v6/table"
 	"github.com/jedib0t/go-pretty/v6/text"
+	"github.com/shopspring/decimal"
 )
 
 // forecastTable is the month the bill was read in, three ways: the month to
@@ -21,10 +22,19 @@ func forecastTable(f *reconcile.MonthForecast) section {
 		{"model, steady state", FormatUSD(f.Model.Daily), mtd, FormatUSD(f.Model.Rest), FormatUSD(f.Model.Month), ""},
 		{"model, last 24 h's run-rate", FormatUSD(f.RunRate.Daily), mtd, FormatUSD(f.RunRate.Rest), FormatUSD(f.RunRate.Month), ""},
 	}
-	if c := f.CostExplorer; c != nil {
-		rows = append(rows, table.Row{"Cost Explorer's forecast", "—", mtd, FormatUSD(c.Rest), FormatUSD(c.Month),
-			fmt.Sprintf("80 %%: %s–%s", FormatUSD(c.MonthLow), FormatUSD(c.MonthHigh))})
+	ceRow := func(name, mtd string, c *reconcile.CostExplorerForecast) {
+		if c != nil {
+			rows = append(rows, table.Row{name, "—", mtd, FormatUSD(c.Rest), FormatUSD(c.Month),
+				fmt.Sprintf("80 %%: %s–%s", FormatUSD(c.MonthLow), FormatUSD(c.MonthHigh))})
+		}
 	}
+	ceRow("Cost Explorer's forecast", mtd, f.CostExplorer)
+	// Net amortized: the month to date and Cost Explorer's forecast with
+	// Savings Plan usage at the Plan's rate, like with like for the model.
+	n := f.NetAmortized
+	netMtd := FormatUSD(n.MonthToDate)
+	rows = append(rows, table.Row{"net amortized: model, steady state", FormatUSD(n.Model.Daily), netMtd, FormatUSD(n.Model.Rest), FormatUSD(n.Model.Month), ""})
+	ceRow("net amortized: Cost Explorer's forecast", netMtd, n.CostExplorer)
 	sec.tab.body = slices.Values(rows)
 	sec.cfg = []table.ColumnConfig{{Number: 2, Align: text.AlignRight}, {Number: 3, Align: text.AlignRight},
 		{Number: 4, Align: text.AlignRight}, {Number: 5, Align: text.AlignRight}}
@@ -45,19 +55,24 @@ func forecastTable(f *reconcile.MonthForecast) section {
 // scenario's savings last.
 func forecastCSV(f *reconcile.MonthForecast) ([]string, [][]string) {
 	month := f.Start.UTC().Format("2006-01")
-	mtd := f.MonthToDate.String()
-	row := func(what, daily, rest, total, low, high string) []string {
-		return []string{"forecast", month, f.BilledThrough.UTC().Format("2006-01-02"), what, daily, mtd, rest, total, low, high}
+	row := func(what, daily string, mtd decimal.Decimal, rest, total, low, high string) []string {
+		return []string{"forecast", month, f.BilledThrough.UTC().Format("2006-01-02"), what, daily, mtd.String(), rest, total, low, high}
 	}
+	n := f.NetAmortized
 	rows := [][]string{
-		row("model", f.Model.Daily.String(), f.Model.Rest.String(), f.Model.Month.String(), "", ""),
-		row("run_rate", f.RunRate.Daily.String(), f.RunRate.Rest.String(), f.RunRate.Month.String(), "", ""),
+		row("model", f.Model.Daily.String(), f.MonthToDate, f.Model.Rest.String(), f.Model.Month.String(), "", ""),
+		row("run_rate", f.RunRate.Daily.String(), f.MonthToDate, f.RunRate.Rest.String(), f.RunRate.Month.String(), "", ""),
 	}
-	if c := f.CostExplorer; c != nil {
-		rows = append(rows, row("cost_explorer", "", c.Rest.String(), c.Month.String(), c.MonthLow.String(), c.MonthHigh.String()))
+	ceRow := func(what string, mtd decimal.Decimal, c *reconcile.CostExplorerForecast) {
+		if c != nil {
+			rows = append(rows, row(what, "", mtd, c.Rest.String(), c.Month.String(), c.MonthLow.String(), c.MonthHigh.String()))
+		}
 	}
+	ceRow("cost_explorer", f.MonthToDate, f.CostExplorer)
+	rows = append(rows, row("model_net_amortized", n.Model.Daily.String(), n.MonthToDate, n.Model.Rest.String(), n.Model.Month.String(), "", ""))
+	ceRow("cost_explorer_net_amortized", n.MonthToDate, n.CostExplorer)
 	if s := f.Scenario; s != nil {
-		r := row("scenario_savings", "", s.RestOfMonth.String(), s.FullMonth.String(), "", "")
+		r := row("scenario_savings", "", decimal.Zero, s.RestOfMonth.String(), s.FullMonth.String(), "", "")
 		r[5] = "" // savings have no month to date
 		rows = append(rows, r)
 	}
@@ -96,12 +111,20 @@ func newForecastView(f *reconcile.MonthForecast) *forecastView {
 		v.Rows = append(v.Rows, forecastRowView{Name: e.name, Daily: usdFigure(e.ptr+"daily", e.e.Daily), MonthToDate: mtd,
 			Rest: usdFigure(e.ptr+"rest_of_month", e.e.Rest), Month: usdFigure(e.ptr+"month", e.e.Month)})
 	}
-	if c := f.CostExplorer; c != nil {
-		const p = "/forecast/cost_explorer/"
-		v.Rows = append(v.Rows, forecastRowView{Name: "Cost Explorer's forecast", MonthToDate: mtd,
-			Rest: usdFigure(p+"rest_of_month", c.Rest), Month: usdFigure(p+"month", c.Month),
-			Low: usdFigure(p+"month_low", c.MonthLow), High: usdFigure(p+"month_high", c.MonthHigh)})
+	ceRow := func(name, p string, mtd figure, c *reconcile.CostExplorerForecast) {
+		if c != nil {
+			v.Rows = append(v.Rows, forecastRowView{Name: name, MonthToDate: mtd,
+				Rest: usdFigure(p+"rest_of_month", c.Rest), Month: usdFigure(p+"month", c.Month),
+				Low: usdFigure(p+"month_low", c.MonthLow), High: usdFigure(p+"month_high", c.MonthHigh)})
+		}
 	}
+	ceRow("Cost Explorer's forecast", "/forecast/cost_explorer/", mtd, f.CostExplorer)
+	const np = "/forecast/net_amortized/"
+	n := f.NetAmortized
+	netMtd := usdFigure(np+"month_to_date", n.MonthToDate)
+	v.Rows = append(v.Rows, forecastRowView{Name: "net amortized: model, steady state", Daily: usdFigure(np+"model/daily", n.Model.Daily),
+		MonthToDate: netMtd, Rest: usdFigure(np+"model/rest_of_month", n.Model.Rest), Month: usdFigure(np+"model/month", n.Model.Month)})
+	ceRow("net amortized: Cost Explorer's forecast", np+"cost_explorer/", netMtd, n.CostExplorer)
 	if s := f.Scenario; s != nil {
 		// The JSON holds savings; a scenario that costs more shows them as
 		// negative savings, so the page's figure stays the JSON's value.
