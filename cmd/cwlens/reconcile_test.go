@@ -174,6 +174,13 @@ func TestDemoForecastsNovember(t *testing.T) {
 	if c := f.CostExplorer; c == nil || c.Month.String() != "2.98" || c.MonthLow.String() != "2.74" || c.MonthHigh.String() != "3.22" {
 		t.Errorf("Cost Explorer %+v, want the fixture's forecast 2.98 (2.74–3.22)", c)
 	}
+	// In net amortized cost the covered usage keeps its cost at the Plan's
+	// rate: October's $105.93 over 30 days, beside the model on the same
+	// (empty) month to date.
+	if n := f.NetAmortized; !n.MonthToDate.IsZero() || !n.Model.Month.Equal(f.Model.Month) || n.CostExplorer == nil ||
+		n.CostExplorer.Month.String() != "102.51" || n.CostExplorer.MonthLow.String() != "94.31" || n.CostExplorer.MonthHigh.String() != "110.71" {
+		t.Errorf("net amortized %+v (Cost Explorer %+v), want the model's month and the fixture's forecast 102.51 (94.31–110.71)", n, n.CostExplorer)
+	}
 	saves := p.Current.Sub(p.Proposed)
 	if s := f.Scenario; s == nil || !s.FullMonth.Equal(saves.Round(2)) || !s.RestOfMonth.Equal(rest(saves)) || !s.FullMonth.IsPositive() {
 		t.Errorf("scenario %+v, want %s a month", s, saves)
