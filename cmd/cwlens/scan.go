@@ -50,9 +50,10 @@ logs:FilterLogEvents, which reads log contents, to the scan's actions.
 
 --bill also reads what AWS Cost Explorer billed for ECS and CloudWatch, by
 usage type, for the last full month and the month to date, and its forecast
-of the rest of the month (ce:GetCostAndUsage, ce:GetCostForecast). Cost
-Explorer charges $0.01 a request; a scan makes one per page of the bill
-plus one for the forecast, and says how many in the snapshot. Its data is
+of the rest of the month in unblended and in net amortized cost
+(ce:GetCostAndUsage, ce:GetCostForecast). Cost Explorer charges $0.01 a
+request; a scan makes one per page of the bill plus one a forecast (two),
+and says how many in the snapshot. Its data is
 updated up to three times a day. Without ce: permission the rest of the scan
 is unaffected and the refusal is one gap.
 
