@@ -37,7 +37,9 @@ func billAccount() *cwlens.Snapshot {
 			line(cw, "CW:Requests", "-0.01", "-0.01", "2", "Requests"),
 		}},
 	}, Forecast: &cwlens.BillForecast{Start: day(2025, 11, 20), End: day(2025, 12, 1),
-		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")}}
+		Mean: decimal.RequireFromString("14.2"), Low: decimal.RequireFromString("12.9"), High: decimal.RequireFromString("15.6")},
+		NetAmortizedForecast: &cwlens.BillForecast{Start: day(2025, 11, 20), End: day(2025, 12, 1),
+			Mean: decimal.RequireFromString("11.4"), Low: decimal.RequireFromString("10.3"), High: decimal.RequireFromString("12.5")}}
 	return s
 }
 
@@ -142,21 +144,40 @@ func TestCostExplorerFilterAndErrors(t *testing.T) {
 		}
 	}
 
-	fc := func(from, to string) (*costexplorer.GetCostForecastOutput, error) {
-		return ce.GetCostForecast(ctx, &costexplorer.GetCostForecastInput{
-			TimePeriod: &cetypes.DateInterval{Start: aws.String(from), End: aws.String(to)},
-			Metric:     cetypes.MetricUnblendedCost, Granularity: cetypes.GranularityMonthly, PredictionIntervalLevel: aws.Int32(80)})
-	}
-	f, err := fc("2025-11-20", "2025-12-01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r := f.ForecastResultsByTime; aws.ToString(f.Total.Amount) != "14.2" || len(r) != 1 ||
-		aws.ToString(r[0].PredictionIntervalLowerBound) != "12.9" || aws.ToString(r[0].PredictionIntervalUpperBound) != "15.6" {
-		t.Errorf("forecast = %+v", f)
-	}
-	if _, err := fc("2025-11-21", "2025-12-01"); code(err) != "DataUnavailableException" {
-		t.Errorf("forecast of another period: %v, want DataUnavailableException", err)
+	// Each metric is its own forecast; an older bill without the net
+	// amortized one has none of it to give.
+	noNet := billAccount()
+	noNet.Bill.NetAmortizedForecast = nil
+	older := costexplorer.NewFromConfig(cfg(awsemu.NewServer(t, noNet, awsemu.Options{}).URL))
+	for _, tc := range []struct {
+		name          string
+		client        *costexplorer.Client
+		metric        cetypes.Metric
+		from          string
+		mean, low, hi string
+		code          string
+	}{
+		{"unblended", ce, cetypes.MetricUnblendedCost, "2025-11-20", "14.2", "12.9", "15.6", ""},
+		{"net amortized", ce, cetypes.MetricNetAmortizedCost, "2025-11-20", "11.4", "10.3", "12.5", ""},
+		{"another period", ce, cetypes.MetricUnblendedCost, "2025-11-21", "", "", "", "DataUnavailableException"},
+		{"a metric not emulated", ce, cetypes.MetricBlendedCost, "2025-11-20", "", "", "", "ValidationException"},
+		{"net amortized, older bill", older, cetypes.MetricNetAmortizedCost, "2025-11-20", "", "", "", "DataUnavailableException"},
+		{"unblended, older bill", older, cetypes.MetricUnblendedCost, "2025-11-20", "14.2", "12.9", "15.6", ""},
+	} {
+		f, err := tc.client.GetCostForecast(ctx, &costexplorer.GetCostForecastInput{
+			TimePeriod: &cetypes.DateInterval{Start: aws.String(tc.from), End: aws.String("2025-12-01")},
+			Metric:     tc.metric, Granularity: cetypes.GranularityMonthly, PredictionIntervalLevel: aws.Int32(80)})
+		if code(err) != tc.code {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.code)
+			continue
+		}
+		if err != nil {
+			continue
+		}
+		if r := f.ForecastResultsByTime; aws.ToString(f.Total.Amount) != tc.mean || len(r) != 1 || aws.ToString(r[0].MeanValue) != tc.mean ||
+			aws.ToString(r[0].PredictionIntervalLowerBound) != tc.low || aws.ToString(r[0].PredictionIntervalUpperBound) != tc.hi {
+			t.Errorf("%s: forecast = %+v, want %s (%s–%s)", tc.name, f, tc.mean, tc.low, tc.hi)
+		}
 	}
 
 	denied := awsemu.NewServer(t, billAccount(), awsemu.Options{Faults: awsemu.Faults{Deny: []string{"ce"}}})
