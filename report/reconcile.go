@@ -30,9 +30,12 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec.tab.body = slices.Values(rows)
 	sec.tab.footer = table.Row{"total", "", "", "", FormatUSD(rec.BilledCost), FormatUSD(rec.NetAmortized), FormatUSD(rec.ModelCost),
 		difference(rec.Difference, rec.Percent), ""}
-	sec.cfg = []table.ColumnConfig{{Number: 3, Align: text.AlignRight}, {Number: 4, Align: text.AlignRight},
-		{Number: 5, Align: text.AlignRight}, {Number: 6, Align: text.AlignRight}, {Number: 7, Align: text.AlignRight},
-		{Number: 8, Align: text.AlignRight}, {Name: "explanation", WidthMax: 60}}
+	// Quantities and money right-aligned in the body and the total alike;
+	// the explanation wrapped at word boundaries, as the findings' summary.
+	for n := 3; n <= 8; n++ {
+		sec.cfg = append(sec.cfg, table.ColumnConfig{Number: n, Align: text.AlignRight, AlignFooter: text.AlignRight})
+	}
+	sec.cfg = append(sec.cfg, table.ColumnConfig{Name: "explanation", WidthMax: 60, WidthMaxEnforcer: text.WrapSoft})
 	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
 	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
 	return sec

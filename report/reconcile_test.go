@@ -132,3 +132,53 @@ func TestReconciliationHTML(t *testing.T) {
 		}
 	}
 }
+
+// TestReconciliationTableLayout: the table wraps a long explanation at word
+// boundaries (as the findings' summary), and right-aligns the total's
+// money as the rows'.
+func TestReconciliationTableLayout(t *testing.T) {
+	r := smallReport()
+	r.Reconciliation = testReconciliation()
+	long := "Savings Plan: 5208 of 5210.2667 GB-Hours covered: on-demand $23.15 cancelled in unblended (SavingsPlanNegation), " +
+		"amortized at $18.52 (80 % of list); the Plan's fee is billed outside ECS, under Savings Plans for AWS Compute usage (-$23.15)"
+	r.Reconciliation.Rows[1].Explanations = []string{long}
+	var b bytes.Buffer
+	if err := Write(&b, r, FormatTable, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(b.String(), "\n")
+	var wrapped []string
+	var footer []string
+	for i, l := range lines {
+		cells := strings.Split(l, "│")
+		if len(cells) < 10 {
+			continue
+		}
+		if strings.Contains(l, "DataProcessing-Bytes") {
+			for _, c := range lines[i:] {
+				cs := strings.Split(c, "│")
+				if len(cs) < 10 || (c != l && strings.TrimSpace(cs[2]) != "") {
+					break
+				}
+				wrapped = append(wrapped, strings.TrimSpace(cs[9]))
+			}
+		}
+		if strings.TrimSpace(cells[1]) == "TOTAL" {
+			footer = cells
+		}
+	}
+	if len(wrapped) < 2 {
+		t.Fatalf("explanation not wrapped: %q\n%s", wrapped, b.String())
+	}
+	if got := strings.Join(wrapped, " "); got != long {
+		t.Errorf("explanation wrapped mid-word:\n%s\nwant the lines to join with spaces into\n%s", strings.Join(wrapped, "\n"), long)
+	}
+	if footer == nil {
+		t.Fatalf("no TOTAL row in\n%s", b.String())
+	}
+	for _, c := range footer[2:9] {
+		if strings.Contains(c, "$") && strings.HasSuffix(c, "  ") {
+			t.Errorf("total's money cell %q is not right-aligned in\n%s", c, b.String())
+		}
+	}
+}
