@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -181,6 +182,9 @@ func readOffer(offers fs.FS, src OfferSource) ([]pricing.Price, error) {
 	if !strings.HasPrefix(src.URL, "https://") {
 		return nil, fmt.Errorf("url %q: want an https address a reader can open", src.URL)
 	}
+	if err := checkReadFrom(src.ReadFrom); err != nil {
+		return nil, err
+	}
 	data, err := fs.ReadFile(offers, src.File)
 	if err != nil {
 		return nil, err
@@ -289,10 +293,33 @@ func offerCitation(src OfferSource, of offerFile, pub time.Time, sku string) str
 	return s
 }
 
+// isoDate matches a date as sources.json writes it.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}-\d{2}\b`)
+
+// checkReadFrom refuses a read_from a reader could not follow: when given,
+// it must open with the https address of the copy the figures were read from
+// and name that copy's date. A description of a source without its address
+// ("a public test fixture") is not a citation.
+func checkReadFrom(readFrom string) error {
+	if readFrom == "" {
+		return nil
+	}
+	if !strings.HasPrefix(readFrom, "https://") {
+		return fmt.Errorf("read_from %.60q: want it to open with the https address the figures were read from", readFrom)
+	}
+	if !isoDate.MatchString(readFrom) {
+		return fmt.Errorf("read_from %.60q: want the date (YYYY-MM-DD) of the copy read", readFrom)
+	}
+	return nil
+}
+
 // readSpot reads a Fargate Spot price file.
 func readSpot(offers fs.FS, src SpotSource) ([]pricing.Price, error) {
 	if !strings.HasPrefix(src.URL, "https://") {
 		return nil, fmt.Errorf("url %q: want an https address a reader can open", src.URL)
+	}
+	if err := checkReadFrom(src.ReadFrom); err != nil {
+		return nil, err
 	}
 	data, err := fs.ReadFile(offers, src.File)
 	if err != nil {

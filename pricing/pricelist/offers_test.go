@@ -71,6 +71,13 @@ func TestEveryPriceIsSourced(t *testing.T) {
 		if !strings.HasPrefix(p.Source, "https://") || p.Unit == "" || p.Effective.IsZero() || p.Effective.After(book.AsOf) {
 			t.Errorf("%s %s: source %q, unit %q, effective %s", p.Region, p.UsageType, p.Source, p.Unit, p.Effective)
 		}
+		// Each part the price says it was read from opens with an address
+		// and names a date: a reader can open it (issue 12).
+		for _, readFrom := range strings.Split(p.Source, "; figure read from ")[1:] {
+			if !strings.HasPrefix(readFrom, "https://") || !isoDate.MatchString(readFrom) {
+				t.Errorf("%s %s: read from %q, want an https address and its date", p.Region, p.UsageType, readFrom)
+			}
+		}
 		if p.Spot != strings.Contains(p.Source, "Spot prices float") {
 			t.Errorf("%s %s: Spot %v but source %q", p.Region, p.UsageType, p.Spot, p.Source)
 		}
@@ -137,6 +144,13 @@ func TestBuildBookRefusesBadOffers(t *testing.T) {
 	manifest := func(url string) []byte {
 		return []byte(`{"as_of":"2026-12-07","about":"x","offers":[{"file":"o.json","url":"` + url + `"}],"spot":[]}`)
 	}
+	readFrom := func(readFrom string) []byte {
+		return []byte(`{"as_of":"2026-12-07","about":"x","offers":[{"file":"o.json","url":"https://x","read_from":"` + readFrom + `"}],"spot":[]}`)
+	}
+	spotReadFrom := func(readFrom string) []byte {
+		return []byte(`{"as_of":"2026-12-07","about":"x","offers":[],"spot":[{"file":"s.json","url":"https://x","read_from":"` + readFrom + `"}]}`)
+	}
+	spot := []byte(`{"date":"2026-09-28","prices":[{"attributes":{"aws:region":"us-east-1"},"price":{"USD":"0.01"},"unit":"vCPU-Hours"}]}`)
 	for _, c := range []struct {
 		name, want string
 		files      fstest.MapFS
@@ -146,6 +160,9 @@ func TestBuildBookRefusesBadOffers(t *testing.T) {
 		{"not an offer", "not a Price List offer", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: []byte("[")}}},
 		{"other service", "offerCode", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.Replace(good, []byte(`"AmazonECS"`), []byte(`"AmazonEC2"`), 1)}}},
 		{"bad price", "price", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.Replace(good, []byte(`"0.0076"`), []byte(`"cheap"`), 1)}}},
+		{"read_from without address", "https address the figures were read from", fstest.MapFS{"sources.json": {Data: readFrom("a public test fixture (2024-08-29)")}, "o.json": {Data: good}}},
+		{"read_from without date", "date (YYYY-MM-DD)", fstest.MapFS{"sources.json": {Data: readFrom("https://github.com/o/r/blob/c/f.py")}, "o.json": {Data: good}}},
+		{"spot read_from without address", "https address the figures were read from", fstest.MapFS{"sources.json": {Data: spotReadFrom("a public cost note on 2026-09-28")}, "s.json": {Data: spot}}},
 		{"unknown usage type", "not one the book keeps", fstest.MapFS{"sources.json": {Data: manifest("https://x")}, "o.json": {Data: bytes.ReplaceAll(good, []byte(`"SAE1-Fargate-GB-Hours"`), []byte(`"SAE1-Fargate-TB-Hours"`))}}},
 	} {
 		_, err := BuildBook(c.files)
