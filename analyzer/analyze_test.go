@@ -141,7 +141,7 @@ func TestParseSensitivity(t *testing.T) {
 			t.Errorf("ParseSensitivity(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for _, in := range []string{"0", "-1", "NaN", "Inf", "extreme"} {
+	for _, in := range []string{"0", "-1", "NaN", "Inf", "extreme", "", "  "} {
 		if _, err := ParseSensitivity(in); err == nil {
 			t.Errorf("ParseSensitivity(%q) accepted", in)
 		}

@@ -164,12 +164,14 @@ func DefaultConfig() Config {
 	}
 }
 
-// ParseSensitivity reads "low", "medium", "high" or a positive number.
+// ParseSensitivity reads "low", "medium", "high" or a positive number. An
+// empty string is refused, not read as medium: it is more likely an unset
+// variable than a choice.
 func ParseSensitivity(s string) (float64, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "low":
 		return 0.5, nil
-	case "medium", "":
+	case "medium":
 		return 1, nil
 	case "high":
 		return 2, nil

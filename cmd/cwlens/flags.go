@@ -34,7 +34,8 @@ func (f *reportFlags) register(cmd *cobra.Command) {
 	fs := cmd.Flags()
 	fs.Var(nonEmpty{&f.failOn}, "fail-on", "exit 1 when a finding is at least `SEVERITY` (info, low, medium, high, critical)")
 	fs.StringVar(&f.state, "state", "", "label findings new, ongoing or resolved against the previous run kept in `FILE`, then update it;\nwith --fail-on, only new findings fail (for cron: one alert per finding);\nthe file holds one account and Region and refuses another's; an --at before its run leaves it as it was")
-	fs.StringVar(&f.sens, "sensitivity", "medium", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (0.5 = low, 1 = medium, 2 = high)")
+	f.sens = "medium"
+	fs.Var(nonEmpty{&f.sens}, "sensitivity", "how readily the analyzer reports: `LEVEL` low, medium, high, or a positive number (0.5 = low, 1 = medium, 2 = high)")
 	fs.StringVar(&f.at, "at", "", "evaluation `TIME`, RFC 3339 or YYYY-MM-DD (default: the end of the snapshot's window)")
 }
 
@@ -53,7 +54,8 @@ func (f *reportFlags) registerOutput(cmd *cobra.Command) {
 }
 
 // nonEmpty is a string flag that refuses "": --fail-on ” from a script
-// whose variable is unset would otherwise turn failing off without a word.
+// whose variable is unset would otherwise turn failing off without a word,
+// and --sensitivity ” would quietly mean medium.
 type nonEmpty struct{ p *string }
 
 func (v nonEmpty) String() string {
@@ -115,8 +117,12 @@ func (f *reportFlags) parse() (reportOptions, error) {
 		}
 		o.failOn = &sev
 	}
-	if o.sensitivity, err = analyzer.ParseSensitivity(f.sens); err != nil {
-		return o, usagef("--sensitivity: %w", err)
+	// --sensitivity refuses "", so an empty f.sens is a command without
+	// the flag (reconcile): 0 leaves the analyzer at its default.
+	if f.sens != "" {
+		if o.sensitivity, err = analyzer.ParseSensitivity(f.sens); err != nil {
+			return o, usagef("--sensitivity: %w", err)
+		}
 	}
 	if f.at != "" {
 		if o.at, err = parseTime(f.at); err != nil {

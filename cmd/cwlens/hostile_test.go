@@ -66,6 +66,8 @@ func TestHostileInputs(t *testing.T) {
 		{name: "a repeated time in detect", args: []string{"detect", bad("duplicate_time.csv")}, code: exitFailed, want: []string{"duplicate_time.csv: row 2 timestamp"}},
 		{name: "an empty --fail-on", args: []string{"report", small, "--fail-on", ""}, code: exitFailed, usage: true,
 			want: []string{`invalid argument "" for "--fail-on" flag: must not be empty`}},
+		{name: "an empty --sensitivity", args: []string{"report", small, "--sensitivity", ""}, code: exitFailed, usage: true,
+			want: []string{`invalid argument "" for "--sensitivity" flag: must not be empty`}},
 	}
 	cases = append(cases, generated(t, dir)...)
 	for _, c := range cases {

@@ -102,6 +102,8 @@ func TestRun(t *testing.T) {
 			stderr: []string{`--format: unknown format "yaml" (want one of table, json, csv, markdown, html)`}},
 		{name: "empty fail-on", args: []string{"report", small, "--fail-on", ""}, code: exitFailed, noStdout: true,
 			stderr: []string{`invalid argument "" for "--fail-on" flag: must not be empty`}},
+		{name: "empty sensitivity", args: []string{"report", small, "--sensitivity", ""}, code: exitFailed, noStdout: true,
+			stderr: []string{`invalid argument "" for "--sensitivity" flag: must not be empty`}},
 		{name: "bad fail-on", args: []string{"report", small, "--fail-on", "severe"}, code: exitFailed, noStdout: true, stderr: []string{"--fail-on: unknown severity"}},
 		{name: "bad at", args: []string{"report", small, "--at", "yesterday"}, code: exitFailed, noStdout: true, stderr: []string{`--at: "yesterday" is neither`}},
 		{name: "at outside the window", args: []string{"report", small, "--at", "2030-01-01"}, code: exitFailed, noStdout: true,
