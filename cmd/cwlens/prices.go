@@ -60,7 +60,7 @@ func writePrices(w io.Writer, book *pricing.Book, region string) error {
 		regions = []string{region}
 	}
 	t.SetTitle(fmt.Sprintf("Price book as of %s (USD): %d Region(s)", book.AsOf.Format(time.DateOnly), len(regions)))
-	t.AppendHeader(table.Row{"region", "usage type", "unit", "price", "effective", "", "source"})
+	t.AppendHeader(table.Row{"region", "usage type", "unit", "price", "effective", "spot", "source"})
 	// Sources are long addresses: each is written once, in full, under the
 	// table, and a row names it by number.
 	var sources []string
@@ -68,7 +68,7 @@ func writePrices(w io.Writer, book *pricing.Book, region string) error {
 	for _, p := range book.Prices(region) {
 		spot := ""
 		if p.Spot {
-			spot = "Spot"
+			spot = "yes"
 		}
 		n, ok := index[p.Source]
 		if !ok {

@@ -73,6 +73,31 @@ func TestPrices(t *testing.T) {
 			t.Errorf("prices lacks %q:\n%s", want, r.stdout)
 		}
 	}
+	// Every column has a header, and the Spot column marks Spot prices only.
+	cells := func(line string) []string {
+		cs := strings.Split(line, "│")
+		for i := range cs {
+			cs[i] = strings.TrimSpace(cs[i])
+		}
+		return cs
+	}
+	for _, line := range strings.Split(r.stdout, "\n") {
+		cs := cells(line)
+		switch {
+		case len(cs) > 1 && cs[1] == "REGION":
+			for i, c := range cs[1 : len(cs)-1] {
+				if c == "" {
+					t.Errorf("prices: column %d has no header in %q", i+1, line)
+				}
+			}
+			if cs[6] != "SPOT" {
+				t.Errorf("prices: column 6 is headed %q, want SPOT", cs[6])
+			}
+		case len(cs) > 7 && strings.Contains(cs[2], "SpotUsage") && cs[6] != "yes",
+			len(cs) > 7 && strings.HasPrefix(cs[2], "USE1-Fargate-") && cs[6] != "":
+			t.Errorf("prices: %s marked Spot %q", cs[2], cs[6])
+		}
+	}
 	// Every Region the issue names lists Fargate and Logs prices, each with
 	// an openable source.
 	for _, region := range []string{"us-east-2", "eu-central-1", "ap-northeast-1", "sa-east-1", "eu-west-1"} {
