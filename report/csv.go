@@ -10,6 +10,7 @@ import (
 
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/reconcile"
+	"github.com/shopspring/decimal"
 )
 
 // writeCSV writes one table: a header row, then every row of every section.
@@ -95,6 +96,16 @@ func writeCSV(w io.Writer, r *Report, o Options) error {
 	return tab.write(w)
 }
 
+// percentOrEmpty writes a reconciliation's percent with the one decimal it
+// is rounded to (-100.0, not -100, for -99.96 %), as the table shows it, or ""
+// when nil.
+func percentOrEmpty(p *decimal.Decimal) string {
+	if p == nil {
+		return ""
+	}
+	return p.StringFixed(1)
+}
+
 // reconciliationCSV is the reconciliation's header and rows, the total last.
 func reconciliationCSV(rec *reconcile.Reconciliation) ([]string, [][]string) {
 	month := rec.Start.UTC().Format("2006-01")
@@ -102,10 +113,10 @@ func reconciliationCSV(rec *reconcile.Reconciliation) ([]string, [][]string) {
 	for _, x := range rec.Rows {
 		rows = append(rows, []string{"reconciliation", month, x.Service, x.UsageType, x.Unit, strconv.FormatBool(x.Modelled),
 			x.ModelQuantity.String(), x.ModelCost.String(), x.BilledQuantity.String(), x.BilledCost.String(), x.NetAmortized.String(),
-			x.Difference.String(), decimalOrEmpty(x.Percent), strings.Join(x.Explanations, "; ")})
+			x.Difference.String(), percentOrEmpty(x.Percent), strings.Join(x.Explanations, "; ")})
 	}
 	rows = append(rows, []string{"reconciliation", month, "total", "", "", "", "", rec.ModelCost.String(), "", rec.BilledCost.String(),
-		rec.NetAmortized.String(), rec.Difference.String(), decimalOrEmpty(rec.Percent), ""})
+		rec.NetAmortized.String(), rec.Difference.String(), percentOrEmpty(rec.Percent), ""})
 	return []string{"month", "service", "usage_type", "unit", "modelled", "model_quantity", "model_cost_usd", "billed_quantity",
 		"billed_cost_usd", "net_amortized_cost_usd", "difference_usd", "difference_percent", "explanation"}, rows
 }

@@ -49,6 +49,10 @@ func TestReconciliationSection(t *testing.T) {
 		}
 	}
 
+	// A total of -99.96 %, rounded to one decimal: the CSV keeps the
+	// decimal the table shows.
+	whole := decimal.RequireFromString("-100.0")
+	r.Reconciliation.Percent = &whole
 	var c bytes.Buffer
 	if err := Write(&c, r, FormatCSV, Options{}); err != nil {
 		t.Fatal(err)
@@ -56,7 +60,7 @@ func TestReconciliationSection(t *testing.T) {
 	got := csvSection(t, c.Bytes(), "reconciliation", "month", "service", "usage_type", "modelled", "billed_cost_usd", "model_cost_usd",
 		"difference_usd", "difference_percent")
 	want := []string{"2025-10|AmazonCloudWatch|CW:Requests|false|0.37|0|0.37|", "2025-10|AmazonCloudWatch|DataProcessing-Bytes|true|13|15.5|-2.5|-16.1",
-		"2025-10|total|||13.37|15.5|-2.13|"}
+		"2025-10|total|||13.37|15.5|-2.13|-100.0"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("CSV reconciliation rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
