@@ -38,7 +38,59 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec.cfg = append(sec.cfg, table.ColumnConfig{Name: "explanation", WidthMax: 60, WidthMaxEnforcer: text.WrapSoft})
 	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
 	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
+	sec.fold = "explanation"
+	sec.folded = func(sec section) section { return foldExplanations(sec, rec) }
 	return sec
+}
+
+// foldExplanations is the reconciliation for a terminal too narrow to give
+// the explanations a readable column: a [n] marker in their place, each
+// explanation written under the table as note [n] with its usage type, and
+// the usage type wrapped when even that does not fit.
+func foldExplanations(sec section, rec *reconcile.Reconciliation) section {
+	header := slices.Clone(sec.tab.header)
+	header[len(header)-1] = "note"
+	var rows []table.Row
+	var notes []string
+	for row := range sec.tab.body {
+		r := rec.Rows[len(rows)] // the body has a row per rec.Rows, in order
+		row = slices.Clone(row)
+		row[len(row)-1] = ""
+		if len(r.Explanations) > 0 {
+			notes = append(notes, "["+itoa(len(notes)+1)+"] "+r.UsageType+": "+strings.Join(r.Explanations, "; "))
+			row[len(row)-1] = "[" + itoa(len(notes)) + "]"
+		}
+		rows = append(rows, row)
+	}
+	sec.tab.header, sec.tab.body = header, slices.Values(rows)
+	sec.cfg = append(slices.Clone(sec.cfg[:len(sec.cfg)-1]),
+		table.ColumnConfig{Name: "usage type", WidthMax: usageWidth, WidthMaxEnforcer: wrapUsageType})
+	sec.notes = append(slices.Clone(sec.notes), notes...)
+	sec.fold, sec.folded = "", nil
+	return sec
+}
+
+// wrapUsageType wraps a usage type ("USE1-SpotUsage-Fargate-vCPU-Hours:perCPU")
+// to width columns after its hyphens and colons, where it reads best, and
+// cuts a part longer than width.
+func wrapUsageType(s string, width int) string {
+	var lines []string
+	line := ""
+	for part := range strings.SplitAfterSeq(s, "-") {
+		for p := range strings.SplitAfterSeq(part, ":") {
+			if line != "" && text.RuneWidthWithoutEscSequences(line+p) > width {
+				lines, line = append(lines, line), ""
+			}
+			line += p
+		}
+	}
+	lines = append(lines, line)
+	for i, l := range lines {
+		if text.RuneWidthWithoutEscSequences(l) > width {
+			lines[i] = text.WrapHard(l, width)
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // difference formats a difference in dollars and, when the model is not

@@ -186,3 +186,22 @@ func TestReconciliationTableLayout(t *testing.T) {
 		}
 	}
 }
+
+// TestWrapUsageType: a usage type too wide for its column breaks after a
+// hyphen or a colon, and a part wider than the column is cut.
+func TestWrapUsageType(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		width int
+		want  string
+	}{
+		{"USE1-Fargate-GB-Hours", 40, "USE1-Fargate-GB-Hours"},
+		{"USE1-SpotUsage-Fargate-vCPU-Hours:perCPU", 28, "USE1-SpotUsage-Fargate-vCPU-\nHours:perCPU"},
+		{"USE1-Fargate-vCPU-Hours:perCPU", 26, "USE1-Fargate-vCPU-Hours:\nperCPU"},
+		{"CW:AlarmMonitorUsage", 16, "CW:\nAlarmMonitorUsag\ne"},
+	} {
+		if got := wrapUsageType(c.in, c.width); got != c.want {
+			t.Errorf("wrapUsageType(%q, %d) = %q, want %q", c.in, c.width, got, c.want)
+		}
+	}
+}

@@ -88,7 +88,8 @@ func writeTable(w io.Writer, r *Report, o Options) error {
 		}
 		t.tab.style = style(p)
 		t.tab.title = t.title
-		if err := t.tab.render(t.fit(o.Width), lineWriter(b)); err != nil {
+		t, l := t.forWidth(o.Width)
+		if err := t.tab.render(l, lineWriter(b)); err != nil {
 			return err
 		}
 		for _, n := range t.notes {
@@ -379,6 +380,54 @@ type section struct {
 	drop  []string
 	empty string
 	notes []string
+	// fold names a wrapping column that fit may squeeze below
+	// readableWidth; folded is then the section drawn instead, with that
+	// column's text moved into its notes (README: "Narrow terminals"); folded
+	// is given the section as drawn (its style set), to keep it.
+	fold   string
+	folded func(section) section
+}
+
+// readableWidth is the narrowest a column of sentences stays readable in:
+// narrower, a row becomes a column of two-word lines.
+const readableWidth = 30
+
+// forWidth is the section to draw at width, and its layout: sec itself, or
+// its folded form when sec would give its fold column fewer than
+// readableWidth columns, or fewer than its longest word (which a narrower
+// column cuts in two: a log group's name).
+func (sec section) forWidth(width int) (section, layout) {
+	l := sec.fit(width)
+	if sec.folded == nil || width <= 0 || sec.columnMax(l, sec.fold) >= max(readableWidth, sec.longestWord(sec.fold)) {
+		return sec, l
+	}
+	f := sec.folded(sec)
+	return f, f.fit(width)
+}
+
+// longestWord is the width of the longest word in the column named name.
+func (sec section) longestWord(name string) int {
+	col := slices.IndexFunc(sec.tab.header, func(h any) bool { return h == name })
+	n := 0
+	for row := range sec.tab.body {
+		if col >= 0 && col < len(row) {
+			for _, w := range strings.Fields(cellText(row[col])) {
+				n = max(n, text.RuneWidthWithoutEscSequences(w))
+			}
+		}
+	}
+	return n
+}
+
+// columnMax is the WidthMax l gives the column named name (a large
+// number when it has none).
+func (sec section) columnMax(l layout, name string) int {
+	for _, c := range sec.tab.resolve(l.cfg) {
+		if sec.tab.header[c.Number-1] == name && c.WidthMax > 0 {
+			return c.WidthMax
+		}
+	}
+	return 1 << 30
 }
 
 func tables(r *Report, s Sections, p palette) []section {
