@@ -31,6 +31,17 @@ type Bill struct {
 	// nil when it could not be had, and in snapshots from before it was
 	// read.
 	NetAmortizedForecast *BillForecast `json:"net_amortized_forecast,omitempty"`
+	// Daily is the same lines day by day (Cost Explorer's DAILY
+	// granularity) over the bill's months, in date order. It is empty in
+	// snapshots from before it was read and in bills read from a Cost and
+	// Usage Report.
+	Daily []BillDay `json:"daily,omitempty"`
+}
+
+// BillDay is one service and usage type of one day (midnight UTC).
+type BillDay struct {
+	Date time.Time `json:"date"`
+	BillLine
 }
 
 // BillMonth is one month's bill lines. End is exclusive; Complete is false
@@ -84,6 +95,9 @@ func (v *validator) bill(b *Bill) {
 	for i, m := range b.Months {
 		v.billMonth("bill.months["+strconv.Itoa(i)+"]", m)
 	}
+	for i, d := range b.Daily {
+		v.billDay("bill.daily["+strconv.Itoa(i)+"]", d, b.Daily[:i])
+	}
 	v.billForecast("bill.forecast", b.Forecast)
 	v.billForecast("bill.net_amortized_forecast", b.NetAmortizedForecast)
 }
@@ -104,17 +118,33 @@ func (v *validator) billForecast(where string, f *BillForecast) {
 func (v *validator) billMonth(where string, m BillMonth) {
 	v.billPeriod(where, m.Start, m.End)
 	for j, l := range m.Lines {
-		at := where + ".lines[" + strconv.Itoa(j) + "]"
-		if l.Service == "" {
-			v.failf(at+".service", `""`, "missing")
-		}
-		if l.UsageType == "" {
-			v.failf(at+".usage_type", `""`, "missing")
-		}
-		v.amount(at+".unblended_cost", l.UnblendedCost)
-		v.amount(at+".net_amortized_cost", l.NetAmortizedCost)
-		v.amount(at+".usage_quantity", l.UsageQuantity)
+		v.billLine(where+".lines["+strconv.Itoa(j)+"]", l)
 	}
+}
+
+// billDay checks a day's line: a whole UTC day, not before the lines
+// before it.
+func (v *validator) billDay(where string, d BillDay, before []BillDay) {
+	v.time(where+".date", d.Date)
+	if !d.Date.Equal(d.Date.Truncate(Day)) {
+		v.failf(where+".date", d.Date.Format(time.RFC3339), "must be midnight UTC")
+	}
+	if len(before) > 0 && d.Date.Before(before[len(before)-1].Date) {
+		v.failf(where+".date", d.Date.Format(time.RFC3339), "out of order: days must be in date order")
+	}
+	v.billLine(where, d.BillLine)
+}
+
+func (v *validator) billLine(at string, l BillLine) {
+	if l.Service == "" {
+		v.failf(at+".service", `""`, "missing")
+	}
+	if l.UsageType == "" {
+		v.failf(at+".usage_type", `""`, "missing")
+	}
+	v.amount(at+".unblended_cost", l.UnblendedCost)
+	v.amount(at+".net_amortized_cost", l.NetAmortizedCost)
+	v.amount(at+".usage_quantity", l.UsageQuantity)
 }
 
 func (v *validator) billPeriod(where string, start, end time.Time) {

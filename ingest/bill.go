@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,8 +58,8 @@ func billFilter() *cetypes.Expression {
 	return &cetypes.Expression{Dimensions: &cetypes.DimensionValues{Key: cetypes.DimensionService, Values: BillServices}}
 }
 
-// bill reads the bill: one GetCostAndUsage for the last full month and the
-// month to date (plus one a NextPageToken), then one GetCostForecast a metric (unblended, net amortized) for
+// bill reads the bill: one GetCostAndUsage MONTHLY and one DAILY for the
+// last full month and the month to date (each plus one a NextPageToken), then one GetCostForecast a metric (unblended, net amortized) for
 // the rest of the month, skipped on its last day. A refused or failed
 // GetCostAndUsage is one gap and no bill.
 func (r *run) bill(ctx context.Context) *cwlens.Bill {
@@ -69,9 +70,35 @@ func (r *run) bill(ctx context.Context) *cwlens.Bill {
 	now := r.s.opts.Now()
 	start, today, monthEnd := billPeriod(now)
 	b := &cwlens.Bill{ReadAt: now.UTC().Truncate(time.Second), Currency: "USD", Months: []cwlens.BillMonth{}}
+	if err := r.costAndUsage(ctx, b, cetypes.GranularityMonthly, start, today, addResults); err != nil {
+		r.fail(ctx, "ce:GetCostAndUsage", "*", err)
+		return nil
+	}
+	if err := r.costAndUsage(ctx, b, cetypes.GranularityDaily, start, today, addDays); err != nil {
+		r.fail(ctx, "ce:GetCostAndUsage", "*", err)
+		return nil
+	}
+	// AWS does not say pages come in date order; the snapshot keeps days in it.
+	slices.SortStableFunc(b.Daily, func(x, y cwlens.BillDay) int { return x.Date.Compare(y.Date) })
+	r.reads.Add(1)
+	if today.AddDate(0, 0, 1).Before(monthEnd) {
+		b.Forecast = r.forecast(ctx, b, cetypes.MetricUnblendedCost, today, monthEnd)
+		b.NetAmortizedForecast = r.forecast(ctx, b, cetypes.MetricNetAmortizedCost, today, monthEnd)
+	}
+	return b
+}
+
+// costAndUsage reads one granularity of the bill from start to end, both
+// groupings and the three metrics, following NextPageToken until a page
+// has none
+// (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html);
+// add takes each page's results. Every request answered counts in b's
+// requests.
+func (r *run) costAndUsage(ctx context.Context, b *cwlens.Bill, g cetypes.Granularity, start, end time.Time,
+	add func(*cwlens.Bill, []cetypes.ResultByTime) error) error {
 	in := &costexplorer.GetCostAndUsageInput{
-		TimePeriod:  dateInterval(start, today),
-		Granularity: cetypes.GranularityMonthly,
+		TimePeriod:  dateInterval(start, end),
+		Granularity: g,
 		Filter:      billFilter(),
 		Metrics:     []string{metricUnblended, metricNet, metricQuantity},
 		GroupBy: []cetypes.GroupDefinition{
@@ -81,24 +108,38 @@ func (r *run) bill(ctx context.Context) *cwlens.Bill {
 	}
 	for {
 		out, err := r.s.c.CostExplorer.GetCostAndUsage(ctx, in)
-		if err == nil {
-			b.Requests++
-			err = addResults(b, out.ResultsByTime)
-		}
 		if err != nil {
-			r.fail(ctx, "ce:GetCostAndUsage", "*", err)
-			return nil
+			return err
+		}
+		b.Requests++
+		if err := add(b, out.ResultsByTime); err != nil {
+			return err
 		}
 		if in.NextPageToken = out.NextPageToken; aws.ToString(in.NextPageToken) == "" {
-			break
+			return nil
 		}
 	}
-	r.reads.Add(1)
-	if today.AddDate(0, 0, 1).Before(monthEnd) {
-		b.Forecast = r.forecast(ctx, b, cetypes.MetricUnblendedCost, today, monthEnd)
-		b.NetAmortizedForecast = r.forecast(ctx, b, cetypes.MetricNetAmortizedCost, today, monthEnd)
+}
+
+// addDays adds one DAILY page's days to b.Daily: a ResultByTime is one day
+// (its TimePeriod's Start), and a day seen on an earlier page comes again
+// with this page's groups. Pages carry the groups in date order, so the
+// days stay in date order; bill sorts them anyway.
+func addDays(b *cwlens.Bill, results []cetypes.ResultByTime) error {
+	for _, res := range results {
+		day, err := time.Parse(time.DateOnly, aws.ToString(res.TimePeriod.Start))
+		if err != nil {
+			return fmt.Errorf("GetCostAndUsage DAILY TimePeriod: %w", err)
+		}
+		for _, g := range res.Groups {
+			l, _, err := billLine(g)
+			if err != nil {
+				return err
+			}
+			b.Daily = append(b.Daily, cwlens.BillDay{Date: day, BillLine: l})
+		}
 	}
-	return b
+	return nil
 }
 
 // forecast reads Cost Explorer's forecast of metric from today to the

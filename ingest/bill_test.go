@@ -17,15 +17,34 @@ func date(m time.Month, d int) time.Time { return time.Date(2025, m, d, 0, 0, 0,
 
 // testBill is the bill a scan at billNow reads back: October whole, the
 // month to date up to today, the forecast from today to December in
-// unblended and in net amortized cost, in the five requests a scan makes
-// for it (three pages of three groups, one forecast a metric).
+// unblended and in net amortized cost, and the days from October 1st to
+// yesterday (two lines a day, a credit on November 3rd), in the seven
+// requests a scan makes for it (MONTHLY: three pages of three groups;
+// DAILY: two pages of a hundred; one forecast a metric).
 func testBill() *cwlens.Bill {
+	b := testBillMonths()
+	for d := date(10, 1); d.Before(date(11, 20)); d = d.AddDate(0, 0, 1) {
+		n := int64(d.Day())
+		b.Daily = append(b.Daily,
+			cwlens.BillDay{Date: d, BillLine: cwlens.BillLine{Service: "Amazon Elastic Container Service", UsageType: "USE1-Fargate-vCPU-Hours:perCPU",
+				UnblendedCost: decimal.New(90+n, -2), NetAmortizedCost: decimal.New(70+n, -2), UsageQuantity: decimal.New(2355+n, -2), Unit: "Hrs"}},
+			cwlens.BillDay{Date: d, BillLine: cwlens.BillLine{Service: "AmazonCloudWatch", UsageType: "DataProcessing-Bytes",
+				UnblendedCost: decimal.New(40*n, -2), NetAmortizedCost: decimal.New(40*n, -2), UsageQuantity: decimal.New(8*n, -1), Unit: "GB"}})
+		if d.Equal(date(11, 3)) {
+			b.Daily = append(b.Daily, cwlens.BillDay{Date: d, BillLine: cwlens.BillLine{Service: "AmazonCloudWatch", UsageType: "CW:Requests",
+				UnblendedCost: decimal.New(-1, -2), NetAmortizedCost: decimal.New(-1, -2), UsageQuantity: decimal.NewFromInt(2), Unit: "Requests"}})
+		}
+	}
+	return b
+}
+
+func testBillMonths() *cwlens.Bill {
 	line := func(svc, ut, cost, net, qty, unit string) cwlens.BillLine {
 		return cwlens.BillLine{Service: svc, UsageType: ut, UnblendedCost: decimal.RequireFromString(cost),
 			NetAmortizedCost: decimal.RequireFromString(net), UsageQuantity: decimal.RequireFromString(qty), Unit: unit}
 	}
 	const ecs, cw = "Amazon Elastic Container Service", "AmazonCloudWatch"
-	return &cwlens.Bill{ReadAt: billNow, Currency: "USD", Requests: 5, Months: []cwlens.BillMonth{
+	return &cwlens.Bill{ReadAt: billNow, Currency: "USD", Requests: 7, Months: []cwlens.BillMonth{
 		{Start: date(10, 1), End: date(11, 1), Complete: true, Lines: []cwlens.BillLine{
 			line(ecs, "USE1-Fargate-vCPU-Hours:perCPU", "29.6208", "21.3270", "730", "Hrs"),
 			line(ecs, "USE1-Fargate-GB-Hours", "6.5043", "4.6831", "1460", "GB-Hours"),
@@ -60,7 +79,7 @@ func withBill(o *ingest.Options) {
 // TestScanBillRoundTrip: the bill an account is served comes back
 // identical through the real Cost Explorer client, also when calls are
 // throttled or fail with 5xx (retried requests are not counted: a request
-// that failed is not billed), in the five requests it takes: each
+// that failed is not billed), days included, in the seven requests it takes: each
 // forecast metric asked once, each served its own figures.
 func TestScanBillRoundTrip(t *testing.T) {
 	for _, faults := range []string{"", "throttle=0.4,5xx=0.1,seed=5"} {
@@ -72,8 +91,8 @@ func TestScanBillRoundTrip(t *testing.T) {
 				t.Fatal(d)
 			}
 			calls := srv.Calls()
-			if c := calls["ce:GetCostAndUsage"]; c.OK != 3 {
-				t.Errorf("GetCostAndUsage answered %d times, want 3 pages", c.OK)
+			if c := calls["ce:GetCostAndUsage"]; c.OK != 5 {
+				t.Errorf("GetCostAndUsage answered %d times, want 3 MONTHLY pages and 2 DAILY", c.OK)
 			}
 			if c := calls["ce:GetCostForecast"]; c.OK != 2 {
 				t.Errorf("GetCostForecast answered %d times, want 2 (unblended, net amortized)", c.OK)

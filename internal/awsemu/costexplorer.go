@@ -14,7 +14,8 @@ import (
 // GetCostForecast from a snapshot's bill: AWS JSON 1.1 with the X-Amz-Target
 // prefix AWSInsightsIndexService.
 //
-// It serves what a bill holds: MONTHLY granularity grouped by SERVICE and
+// It serves what a bill holds: MONTHLY granularity from its months and
+// DAILY from its daily lines, grouped by SERVICE and
 // USAGE_TYPE, the metrics UnblendedCost, NetAmortizedCost and UsageQuantity,
 // optionally filtered on SERVICE. Other requests are refused with a
 // ValidationException rather than answered wrongly.
@@ -24,13 +25,21 @@ type costExplorer struct {
 	// pageSize is how many groups one GetCostAndUsage page carries. AWS does
 	// not document its page size; a small one makes every scan page.
 	pageSize int
+	// dailyPageSize is the same for DAILY, whose answers hold a group a
+	// usage type a day: still small enough that a month's days page.
+	dailyPageSize int
 }
 
-// ceGroupsPerPage is the emulator's GetCostAndUsage page size in groups.
-const ceGroupsPerPage = 3
+// ceGroupsPerPage and ceDailyGroupsPerPage are the emulator's
+// GetCostAndUsage page sizes in groups, MONTHLY and DAILY.
+const (
+	ceGroupsPerPage      = 3
+	ceDailyGroupsPerPage = 100
+)
 
 func newCostExplorer(b *cwlens.Bill) *costExplorer {
-	return &costExplorer{JSON11: JSON11{Target: "AWSInsightsIndexService"}, bill: b, pageSize: ceGroupsPerPage}
+	return &costExplorer{JSON11: JSON11{Target: "AWSInsightsIndexService"}, bill: b,
+		pageSize: ceGroupsPerPage, dailyPageSize: ceDailyGroupsPerPage}
 }
 
 func (*costExplorer) Prefix() string                              { return "ce" }
@@ -145,8 +154,8 @@ type ceCostAndUsageIn struct {
 // check refuses what the emulator does not serve; GroupBy takes at most two
 // keys, Metrics is required (API_GetCostAndUsage.html, "Request Parameters").
 func (s *costExplorer) check(in ceCostAndUsageIn) error {
-	if in.Granularity != "MONTHLY" {
-		return s.Error(ErrValidation, "only MONTHLY granularity is emulated, not "+in.Granularity)
+	if in.Granularity != "MONTHLY" && in.Granularity != "DAILY" {
+		return s.Error(ErrValidation, "only MONTHLY and DAILY granularity are emulated, not "+in.Granularity)
 	}
 	want := []ceGroupDef{{"DIMENSION", "SERVICE"}, {"DIMENSION", "USAGE_TYPE"}}
 	if !slices.Equal(in.GroupBy, want) {
@@ -163,7 +172,7 @@ func (s *costExplorer) check(in ceCostAndUsageIn) error {
 	return nil
 }
 
-// ceGroup is one bill line of one month, in the order pages carry them.
+// ceGroup is one bill line of one period, in the order pages carry them.
 type ceGroup struct {
 	month int // index into the response's ResultsByTime
 	line  cwlens.BillLine
@@ -172,7 +181,7 @@ type ceGroup struct {
 // getCostAndUsage answers GetCostAndUsage
 // (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_GetCostAndUsage.html):
 // one ResultsByTime entry per month of the bill overlapping TimePeriod, its
-// TimePeriod clipped to the request's; Groups keyed [service, usage type]
+// TimePeriod clipped to the request's, or per day for DAILY (see periods); Groups keyed [service, usage type]
 // with each requested metric as {Amount, Unit}; Estimated while the month
 // is not complete. Groups are paged by NextPageToken; every page repeats
 // every month's entry, with the groups of that page.
@@ -204,20 +213,10 @@ func (s *costExplorer) getCostAndUsage(body []byte) (any, error) {
 	}
 	var results []result
 	var groups []ceGroup
-	for _, m := range s.bill.Months {
-		if !m.End.After(start) || !m.Start.Before(end) {
-			continue
-		}
-		from, to := m.Start, m.End
-		if start.After(from) {
-			from = start
-		}
-		if end.Before(to) {
-			to = end
-		}
-		results = append(results, result{TimePeriod: ceDateInterval{from.Format(time.DateOnly), to.Format(time.DateOnly)},
-			Total: map[string]any{}, Groups: []group{}, Estimated: !m.Complete})
-		for _, l := range m.Lines {
+	for _, p := range s.periods(in.Granularity, start, end) {
+		results = append(results, result{TimePeriod: ceDateInterval{p.from.Format(time.DateOnly), p.to.Format(time.DateOnly)},
+			Total: map[string]any{}, Groups: []group{}, Estimated: p.estimated})
+		for _, l := range p.lines {
 			if keep == nil || keep[l.Service] {
 				groups = append(groups, ceGroup{len(results) - 1, l})
 			}
@@ -227,7 +226,11 @@ func (s *costExplorer) getCostAndUsage(body []byte) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	last := min(first+s.pageSize, len(groups))
+	size := s.pageSize
+	if in.Granularity == "DAILY" {
+		size = s.dailyPageSize
+	}
+	last := min(first+size, len(groups))
 	for _, g := range groups[first:last] {
 		metrics := map[string]ceMetricValue{}
 		for _, name := range in.Metrics {
@@ -248,6 +251,59 @@ func (s *costExplorer) getCostAndUsage(body []byte) (any, error) {
 		out.NextPageToken = fmt.Sprintf("ce-page-%d", last)
 	}
 	return out, nil
+}
+
+// cePeriod is one ResultsByTime entry's period and the bill lines in it.
+type cePeriod struct {
+	from, to  time.Time
+	estimated bool
+	lines     []cwlens.BillLine
+}
+
+// periods returns the bill's periods of a granularity overlapping start to
+// end: MONTHLY, each month clipped to the request's period, estimated while
+// the month is not complete; DAILY, one entry per day of the request's
+// period, as AWS answers ("ResultsByTime", one per time period of the
+// granularity), with that day's lines (none for a day the bill lacks), and
+// estimated when its month is.
+func (s *costExplorer) periods(granularity string, start, end time.Time) []cePeriod {
+	var ps []cePeriod
+	if granularity == "DAILY" {
+		for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+			p := cePeriod{from: d, to: d.AddDate(0, 0, 1), estimated: !s.complete(d)}
+			for _, l := range s.bill.Daily {
+				if l.Date.Equal(d) {
+					p.lines = append(p.lines, l.BillLine)
+				}
+			}
+			ps = append(ps, p)
+		}
+		return ps
+	}
+	for _, m := range s.bill.Months {
+		if !m.End.After(start) || !m.Start.Before(end) {
+			continue
+		}
+		from, to := m.Start, m.End
+		if start.After(from) {
+			from = start
+		}
+		if end.Before(to) {
+			to = end
+		}
+		ps = append(ps, cePeriod{from: from, to: to, estimated: !m.Complete, lines: m.Lines})
+	}
+	return ps
+}
+
+// complete reports whether day lies in a complete month of the bill.
+func (s *costExplorer) complete(day time.Time) bool {
+	for _, m := range s.bill.Months {
+		if m.Complete && !day.Before(m.Start) && day.Before(m.End) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *costExplorer) pageStart(token string, n int) (int, error) {

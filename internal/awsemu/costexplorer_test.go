@@ -2,6 +2,7 @@ package awsemu_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,68 @@ func TestCostExplorerPagesTheBill(t *testing.T) {
 	}
 }
 
+// TestCostExplorerPagesTheDays: DAILY answers one ResultsByTime a day of
+// the request's period, a day without lines included with no groups, each
+// day's lines in the bill's order, a hundred groups a page, and the month
+// to date's days Estimated.
+func TestCostExplorerPagesTheDays(t *testing.T) {
+	snap := billAccount()
+	var want []string // "day|service|usage type|cost|net|qty unit"
+	for d := day(2025, 10, 1); d.Before(day(2025, 11, 20)); d = d.AddDate(0, 0, 1) {
+		if d.Equal(day(2025, 10, 5)) {
+			continue // a day the bill has no line of
+		}
+		for i, ut := range []string{"USE1-Fargate-vCPU-Hours:perCPU", "DataProcessing-Bytes", "TimedStorage-ByteHrs"} {
+			l := cwlens.BillLine{Service: "AmazonCloudWatch", UsageType: ut, UnblendedCost: decimal.New(int64(d.Day()*10+i), -2),
+				NetAmortizedCost: decimal.New(int64(d.Day()), -2), UsageQuantity: decimal.New(int64(i), 0), Unit: "GB"}
+			snap.Bill.Daily = append(snap.Bill.Daily, cwlens.BillDay{Date: d, BillLine: l})
+			want = append(want, d.Format(time.DateOnly)+"|"+l.Service+"|"+ut+"|"+l.UnblendedCost.String()+"|"+
+				l.NetAmortizedCost.String()+"|"+l.UsageQuantity.String()+" GB")
+		}
+	}
+	srv := awsemu.NewServer(t, snap, awsemu.Options{})
+	ce := costexplorer.NewFromConfig(cfg(srv.URL))
+	in := costAndUsage("2025-10-01", "2025-11-20")
+	in.Granularity = cetypes.GranularityDaily
+	var got []string
+	pages, days := 0, map[string]bool{}
+	for {
+		out, err := ce.GetCostAndUsage(context.Background(), in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages++
+		if len(out.ResultsByTime) != 50 {
+			t.Fatalf("page %d: %d results, want one for each of the 50 days", pages, len(out.ResultsByTime))
+		}
+		for i, r := range out.ResultsByTime {
+			start, end := aws.ToString(r.TimePeriod.Start), aws.ToString(r.TimePeriod.End)
+			d := day(2025, 10, 1).AddDate(0, 0, i)
+			if start != d.Format(time.DateOnly) || end != d.AddDate(0, 0, 1).Format(time.DateOnly) {
+				t.Fatalf("result %d is %s to %s, want the day %s", i, start, end, d.Format(time.DateOnly))
+			}
+			days[start] = r.Estimated
+			for _, g := range r.Groups {
+				m := g.Metrics
+				got = append(got, start+"|"+g.Keys[0]+"|"+g.Keys[1]+"|"+aws.ToString(m["UnblendedCost"].Amount)+"|"+
+					aws.ToString(m["NetAmortizedCost"].Amount)+"|"+aws.ToString(m["UsageQuantity"].Amount)+" "+aws.ToString(m["UsageQuantity"].Unit))
+			}
+		}
+		if in.NextPageToken = out.NextPageToken; in.NextPageToken == nil {
+			break
+		}
+	}
+	if pages != 2 {
+		t.Errorf("%d pages for %d groups, want 2", pages, len(want))
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("days:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if days["2025-10-31"] || !days["2025-11-01"] || !days["2025-11-19"] {
+		t.Errorf("Estimated = %v, want October's days final and November's estimated", days)
+	}
+}
+
 func TestCostExplorerFilterAndErrors(t *testing.T) {
 	srv := awsemu.NewServer(t, billAccount(), awsemu.Options{})
 	ce := costexplorer.NewFromConfig(cfg(srv.URL))
@@ -125,9 +188,9 @@ func TestCostExplorerFilterAndErrors(t *testing.T) {
 		in   *costexplorer.GetCostAndUsageInput
 		code string
 	}{
-		{"daily", func() *costexplorer.GetCostAndUsageInput {
+		{"hourly", func() *costexplorer.GetCostAndUsageInput {
 			i := costAndUsage("2025-10-01", "2025-11-01")
-			i.Granularity = cetypes.GranularityDaily
+			i.Granularity = cetypes.GranularityHourly
 			return i
 		}(), "ValidationException"},
 		{"end before start", costAndUsage("2025-11-01", "2025-10-01"), "ValidationException"},
