@@ -51,6 +51,16 @@ type Reconciliation struct {
 	NetAmortized decimal.Decimal  `json:"net_amortized_cost"`
 	Difference   decimal.Decimal  `json:"difference"`
 	Percent      *decimal.Decimal `json:"percent,omitempty"`
+	// Daily is the billed cost of each day of the month, from Cost
+	// Explorer's DAILY lines; absent when the bill has no day of the month
+	// (read before cwlens read days, or from a Cost and Usage Report).
+	Daily []DayCost `json:"daily,omitempty"`
+}
+
+// DayCost is the billed (unblended) cost of one day of the month.
+type DayCost struct {
+	Date       time.Time       `json:"date"`
+	BilledCost decimal.Decimal `json:"billed_cost"`
 }
 
 // ErrNoMonth is returned when the snapshot's bill has no complete month.
@@ -95,7 +105,31 @@ func Month(snap *cwlens.Snapshot, book *pricing.Book) (*Reconciliation, error) {
 	}
 	rec.Difference = rec.BilledCost.Sub(rec.ModelCost)
 	rec.Percent = percent(rec.Difference, rec.ModelCost)
+	rec.Daily = billedDays(snap.Bill.Daily, month.Start, month.End)
 	return rec, nil
+}
+
+// billedDays sums the day lines of start to end into every day of the
+// month (a day without lines costs nothing), nil when none of the lines
+// is of the month.
+func billedDays(lines []cwlens.BillDay, start, end time.Time) []DayCost {
+	var days []DayCost
+	for d := start; d.Before(end); d = d.AddDate(0, 0, 1) {
+		days = append(days, DayCost{Date: d})
+	}
+	found := false
+	for _, l := range lines {
+		if l.Date.Before(start) || !l.Date.Before(end) {
+			continue
+		}
+		i := int(l.Date.Sub(start) / cwlens.Day)
+		days[i].BilledCost = days[i].BilledCost.Add(l.UnblendedCost)
+		found = true
+	}
+	if !found {
+		return nil
+	}
+	return days
 }
 
 // modelled is the model's usage of one usage type over the month.

@@ -341,3 +341,42 @@ func TestMonthModelsWhatTheBookPrices(t *testing.T) {
 		t.Errorf("vended model cost %s, want 7.75", c)
 	}
 }
+
+// TestMonthDaily: the month's billed cost per day sums the bill's day
+// lines of each day of the month (days of another month left out, a day
+// without lines at zero); a bill without days of the month gives none.
+func TestMonthDaily(t *testing.T) {
+	snap := account(line(cw, "DataProcessing-Bytes", "1.5", "1.5", "3", "GB"))
+	day := func(date time.Time, ut, cost string) cwlens.BillDay {
+		return cwlens.BillDay{Date: date, BillLine: line(cw, ut, cost, cost, "1", "GB")}
+	}
+	snap.Bill.Daily = []cwlens.BillDay{
+		day(oct.AddDate(0, 0, -1), "DataProcessing-Bytes", "9"), // September's last day
+		day(oct, "DataProcessing-Bytes", "0.40"), day(oct, "TimedStorage-ByteHrs", "0.03"),
+		day(oct.AddDate(0, 0, 30), "DataProcessing-Bytes", "1.07"),
+		day(nov, "DataProcessing-Bytes", "7"),
+	}
+	rec, err := reconcile.Month(snap, book())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rec.Daily) != 31 {
+		t.Fatalf("%d days, want October's 31", len(rec.Daily))
+	}
+	for i, dc := range rec.Daily {
+		want := "0"
+		switch i {
+		case 0:
+			want = "0.43"
+		case 30:
+			want = "1.07"
+		}
+		if !dc.Date.Equal(oct.AddDate(0, 0, i)) || !dc.BilledCost.Equal(d(want)) {
+			t.Errorf("day %d = %s %s, want %s %s", i, dc.Date, dc.BilledCost, oct.AddDate(0, 0, i), want)
+		}
+	}
+	snap.Bill.Daily = snap.Bill.Daily[4:] // November's day alone
+	if rec, err = reconcile.Month(snap, book()); err != nil || rec.Daily != nil {
+		t.Errorf("without October's days: %v, daily %+v, want none", err, rec.Daily)
+	}
+}

@@ -38,6 +38,11 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec.cfg = append(sec.cfg, table.ColumnConfig{Name: "explanation", WidthMax: 60, WidthMaxEnforcer: text.WrapSoft})
 	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
 	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
+	if len(rec.Daily) > 0 {
+		peak := peakDay(rec.Daily)
+		sec.notes = append(sec.notes, fmt.Sprintf("billed per day: %s (peak %s on %s)", Sparkline(dailyValues(rec.Daily), 0),
+			FormatUSD(rec.Daily[peak].BilledCost), rec.Daily[peak].Date.Format("Jan 2")))
+	}
 	sec.fold = "explanation"
 	sec.folded = func(sec section) section { return foldExplanations(sec, rec) }
 	return sec
@@ -93,6 +98,25 @@ func wrapUsageType(s string, width int) string {
 	return strings.Join(lines, "\n")
 }
 
+// peakDay is the index of the day billed most, the earliest of equals.
+func peakDay(days []reconcile.DayCost) int {
+	peak := 0
+	for i, d := range days {
+		if d.BilledCost.GreaterThan(days[peak].BilledCost) {
+			peak = i
+		}
+	}
+	return peak
+}
+
+func dailyValues(days []reconcile.DayCost) []float64 {
+	out := make([]float64, len(days))
+	for i, d := range days {
+		out[i] = d.BilledCost.InexactFloat64()
+	}
+	return out
+}
+
 // difference formats a difference in dollars and, when the model is not
 // zero, in percent of it.
 func difference(d decimal.Decimal, percent *decimal.Decimal) string {
@@ -109,6 +133,15 @@ type reconciliationView struct {
 	Rows                           []reconciliationRowView
 	Billed, Net, Model, Difference figure
 	Note                           string
+	// Daily is the billed-per-day line, nil without the bill's days.
+	Daily *dailyView
+}
+
+// dailyView is the month's billed cost per day as a sparkline, with its
+// peak day.
+type dailyView struct {
+	Spark, PeakDay string
+	Peak           figure
 }
 
 type reconciliationRowView struct {
@@ -123,6 +156,11 @@ func newReconciliationView(rec *reconcile.Reconciliation) *reconciliationView {
 	v := &reconciliationView{Title: sec.title, Note: sec.notes[0],
 		Billed: usdFigure("/reconciliation/billed_cost", rec.BilledCost), Net: usdFigure("/reconciliation/net_amortized_cost", rec.NetAmortized),
 		Model: usdFigure("/reconciliation/model_cost", rec.ModelCost), Difference: deltaFigure("/reconciliation/difference", rec.Difference)}
+	if len(rec.Daily) > 0 {
+		peak := peakDay(rec.Daily)
+		v.Daily = &dailyView{Spark: Sparkline(dailyValues(rec.Daily), 0), PeakDay: rec.Daily[peak].Date.Format("Jan 2"),
+			Peak: usdFigure(fmt.Sprintf("/reconciliation/daily/%d/billed_cost", peak), rec.Daily[peak].BilledCost)}
+	}
 	for i, r := range rec.Rows {
 		p := fmt.Sprintf("/reconciliation/rows/%d/", i)
 		v.Rows = append(v.Rows, reconciliationRowView{Service: r.Service, UsageType: r.UsageType,

@@ -205,3 +205,41 @@ func TestWrapUsageType(t *testing.T) {
 		}
 	}
 }
+
+// TestReconciliationDaily: with the bill's days, the table and Markdown
+// add one line under the section, a sparkline of the billed cost per day
+// and its peak (the earliest of equal days); the HTML page the same with
+// the peak's JSON pointer; the JSON carries the days. Without days, no line.
+func TestReconciliationDaily(t *testing.T) {
+	r := smallReport()
+	r.Reconciliation = testReconciliation()
+	oct := r.Reconciliation.Start
+	for i, c := range []string{"0.10", "0.80", "0.45", "0.80"} {
+		r.Reconciliation.Daily = append(r.Reconciliation.Daily, reconcile.DayCost{Date: oct.AddDate(0, 0, i), BilledCost: decimal.RequireFromString(c)})
+	}
+	wants := map[Format]string{
+		FormatTable:    "billed per day: ▁█▄█ (peak $0.80 on Oct 2)",
+		FormatMarkdown: "- billed per day: ▁█▄█ (peak $0.80 on Oct 2)",
+		FormatHTML:     `Billed per day: <span aria-hidden="true">▁█▄█</span> (peak <span data-json="/reconciliation/daily/1/billed_cost"><data value="0.8">$0.80</data></span> on Oct 2)`,
+		FormatJSON:     `"daily": [`,
+	}
+	for f, want := range wants {
+		var b bytes.Buffer
+		if err := Write(&b, r, f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("%s: no %q in\n%s", f, want, b.String())
+		}
+	}
+	r.Reconciliation.Daily = nil
+	for f := range wants {
+		var b bytes.Buffer
+		if err := Write(&b, r, f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(b.String()), "billed per day") || strings.Contains(b.String(), `"daily"`) {
+			t.Errorf("%s: a billed-per-day line without the bill's days", f)
+		}
+	}
+}
