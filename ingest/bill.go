@@ -58,10 +58,11 @@ func billFilter() *cetypes.Expression {
 	return &cetypes.Expression{Dimensions: &cetypes.DimensionValues{Key: cetypes.DimensionService, Values: BillServices}}
 }
 
-// bill reads the bill: one GetCostAndUsage MONTHLY and one DAILY for the
-// last full month and the month to date (each plus one a NextPageToken), then one GetCostForecast a metric (unblended, net amortized) for
-// the rest of the month, skipped on its last day. A refused or failed
-// GetCostAndUsage is one gap and no bill.
+// bill reads the bill: GetCostAndUsage MONTHLY, then DAILY, for the last
+// full month and the month to date (one request each, plus one a
+// NextPageToken), then one GetCostForecast a metric (unblended, net
+// amortized) for the rest of the month, skipped on its last day. A refused
+// or failed GetCostAndUsage, either granularity, is one gap and no bill.
 func (r *run) bill(ctx context.Context) *cwlens.Bill {
 	if r.s.c.CostExplorer == nil {
 		r.gap("ce:GetCostAndUsage", "*", "no Cost Explorer client")
