@@ -228,13 +228,9 @@ type Detector struct {
 	avgMean, avgM2 float64 // moving mean and variance of the averages
 	nAvg           int
 
-	// record of past tail z-scores of the averages, exponentially decayed
-	// with span RoutineSpan: zHist[b] holds the weight of z in
-	// [b, b+1)·zBinWidth. Weights grow by zGrow per point instead of
-	// the histogram shrinking, and are rescaled when large.
-	zHist           [zBins]float64
-	zWeight, zTotal float64
-	zGrow           float64 // 1 / (1 - 1/RoutineSpan)
+	// record of past tail z-scores of the averages, forgotten with span
+	// RoutineSpan, in bins of zBinWidth
+	zRecord forgetfulHist
 
 	lo, hi    float64 // range of the values seen
 	recentMax float64 // decaying maximum of past likelihood scores
@@ -273,10 +269,7 @@ func NewDetector(cfg DetectorConfig) *Detector {
 	}
 	d.cands = candidateLags(cfg.Step, cfg.MaxLag)
 	d.decay = 1
-	d.zGrow = 1
-	if cfg.RoutineSpan > 1 {
-		d.zGrow = 1 / (1 - 1/float64(cfg.RoutineSpan))
-	}
+	d.zRecord.init(zBins, zBinWidth, float64(cfg.RoutineSpan))
 	if cfg.EpisodeHalfLife > 0 {
 		d.decay = math.Pow(0.5, 1/cfg.EpisodeHalfLife)
 	}
@@ -303,8 +296,7 @@ func (d *Detector) Reset() {
 	d.raw = d.raw[:0]
 	d.rawHead, d.rawSum = 0, 0
 	d.avgMean, d.avgM2, d.nAvg = 0, 0, 0
-	d.zHist = [zBins]float64{}
-	d.zWeight, d.zTotal = 1, 0
+	d.zRecord.clear()
 	d.recentMax = 0
 	d.lo, d.hi = math.Inf(1), math.Inf(-1)
 }
@@ -506,34 +498,25 @@ const (
 	zBinWidth = 0.5
 )
 
-func zBin(z float64) int {
-	if !(z > 0) {
-		return 0
-	}
-	return int(min(z/zBinWidth, zBins-1))
-}
-
 // routineCap returns the surprise s of tail z-score z, capped at minus the
 // log of the frequency with which the series' recent record reached z, when
 // that record holds at least RoutineCount such points.
 func (d *Detector) routineCap(z, s float64) float64 {
-	if d.cfg.RoutineCount <= 0 || d.zTotal <= 0 {
+	rec := &d.zRecord
+	if d.cfg.RoutineCount <= 0 || rec.total <= 0 {
 		return s
 	}
 	// the cap is at most ln(total/RoutineCount): below that the record
 	// cannot lower s, so the common case skips the sum
-	need := d.cfg.RoutineCount * d.zWeight
-	if need >= d.zTotal || s <= math.Log(d.zTotal/need) {
+	need := d.cfg.RoutineCount * rec.weight
+	if need >= rec.total || s <= math.Log(rec.total/need) {
 		return s
 	}
-	k := 0.0
-	for _, w := range d.zHist[zBin(z):] {
-		k += w
-	}
+	k := rec.atLeast(z)
 	if k < need {
 		return s
 	}
-	return min(s, -math.Log(k/d.zTotal))
+	return min(s, -math.Log(k/rec.total))
 }
 
 // recordZ adds tail z-score z to the record.
@@ -541,16 +524,7 @@ func (d *Detector) recordZ(z float64) {
 	if d.cfg.RoutineCount <= 0 {
 		return
 	}
-	d.zHist[zBin(z)] += d.zWeight
-	d.zTotal += d.zWeight
-	d.zWeight *= d.zGrow
-	if d.zWeight > 1e200 {
-		for i := range d.zHist {
-			d.zHist[i] /= d.zWeight
-		}
-		d.zTotal /= d.zWeight
-		d.zWeight = 1
-	}
+	d.zRecord.add(z)
 }
 
 // NoiseSpread returns the standard deviation of log(1 + |z|/zref) for z

@@ -72,12 +72,9 @@ func (r *recordTracker) since(x, v float64, t int) (n int) {
 
 // routineRecord is an exponentially forgotten histogram of a series' final
 // surprises, to tell how often it reached a given one (as the Detector's
-// routine cap does for its likelihood): weights grow by grow per point
-// instead of the histogram shrinking, and are rescaled when large.
+// routine cap does for its likelihood).
 type routineRecord struct {
-	hist          [routineBins]float64
-	weight, total float64
-	grow          float64
+	forgetfulHist
 }
 
 const (
@@ -86,19 +83,7 @@ const (
 )
 
 func (r *routineRecord) reset(span float64) {
-	r.hist = [routineBins]float64{}
-	r.weight, r.total = 1, 0
-	r.grow = 1
-	if span > 1 {
-		r.grow = 1 / (1 - 1/span)
-	}
-}
-
-func routineBin(s float64) int {
-	if !(s > 0) {
-		return 0
-	}
-	return int(min(s/routineWidth, routineBins-1))
+	r.init(routineBins, routineWidth, span)
 }
 
 // capScore caps an alarm's score (≥ 0.5; its surprise ref·x/(1-x)) at the
@@ -112,13 +97,9 @@ func (r *routineRecord) capScore(score, ref, k float64) float64 {
 	if score < 1 {
 		sur = ref * score / (1 - score)
 	}
-	b := routineBin(sur)
 	out := score
 	if score >= 0.5 && r.total > 0 {
-		c := 0.0
-		for _, w := range r.hist[b:] {
-			c += w
-		}
+		c := r.atLeast(sur)
 		if c >= k*r.weight {
 			capped := -math.Log(c / r.total)
 			if capped < sur {
@@ -126,15 +107,6 @@ func (r *routineRecord) capScore(score, ref, k float64) float64 {
 			}
 		}
 	}
-	r.hist[b] += r.weight
-	r.total += r.weight
-	r.weight *= r.grow
-	if r.weight > 1e200 {
-		for i := range r.hist {
-			r.hist[i] /= r.weight
-		}
-		r.total /= r.weight
-		r.weight = 1
-	}
+	r.add(sur)
 	return out
 }
