@@ -2,7 +2,6 @@ package report
 
 import (
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -92,26 +91,18 @@ func TestReconciliationSection(t *testing.T) {
 // columns joined with "|".
 func csvSection(t *testing.T, data []byte, section string, cols ...string) []string {
 	t.Helper()
-	recs, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
 	var out []string
-	for _, row := range recs[1:] {
-		if row[0] != section {
+	for _, row := range csvRecords(t, string(data)) {
+		if row["section"] != section {
 			continue
 		}
 		cells := make([]string, len(cols))
 		for i, c := range cols {
-			j, ok := col[c]
+			v, ok := row[c]
 			if !ok {
-				t.Fatalf("no column %s in %v", c, recs[0])
+				t.Fatalf("no column %s in %v", c, row)
 			}
-			cells[i] = row[j]
+			cells[i] = v
 		}
 		out = append(out, strings.Join(cells, "|"))
 	}
