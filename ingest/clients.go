@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go/middleware"
 	"github.com/cwlens/cwlens/internal/awsquota"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 	"golang.org/x/time/rate"
 )
 
@@ -140,6 +141,7 @@ func newClients(cfg aws.Config, o Options, l *limits) Clients {
 			so.MaxBackoff = o.MaxBackoff
 		})
 	}
+	cfg = sdkhttp.Config(cfg)
 	if o.Region != "" {
 		cfg.Region = o.Region
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 // TestStateDir: with --state-dir the emulator takes S3 objects and SNS
@@ -27,7 +28,7 @@ func TestStateDir(t *testing.T) {
 		t.Errorf("the window does not end at the current hour %s:\n%s", hour, r.stdout.String())
 	}
 
-	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""), BaseEndpoint: aws.String(url)}
+	cfg := aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""), BaseEndpoint: aws.String(url), HTTPClient: sdkhttp.Client(nil)}
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	if _, err := s3c.PutObject(context.Background(), &s3.PutObjectInput{Bucket: aws.String("reports"), Key: aws.String("cwlens/latest/report.md"),
 		Body: strings.NewReader("# report\n")}); err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
 	"github.com/cwlens/cwlens/internal/batch"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 // newRunner loads the AWS configuration the Lambda way and builds the run's
@@ -59,7 +60,7 @@ func lambdaConfig() (aws.Config, error) {
 	if err != nil {
 		return aws.Config{}, err
 	}
-	cfg := aws.Config{Region: env.Region, ConfigSources: []any{env}}
+	cfg := aws.Config{Region: env.Region, ConfigSources: []any{env}, HTTPClient: sdkhttp.Client(nil)}
 	if env.BaseEndpoint != "" {
 		cfg.BaseEndpoint = aws.String(env.BaseEndpoint)
 	}

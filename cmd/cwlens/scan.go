@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go/logging"
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/ingest"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 	"github.com/jedib0t/go-pretty/v6/progress"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -219,6 +220,7 @@ func (f *scanFlags) awsConfig(ctx context.Context) (aws.Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("load AWS configuration: %w", err)
 	}
+	cfg = sdkhttp.Config(cfg)
 	if f.endpoint != "" {
 		cfg.BaseEndpoint = aws.String(f.endpoint)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/smithy-go"
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/awsemu"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 var end = time.Date(2025, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -29,12 +30,12 @@ func account() *cwlens.Snapshot {
 // cfg points real SDK clients at url with fake credentials and no retries,
 // so each test sees the emulator's first answer.
 func cfg(url string) aws.Config {
-	return aws.Config{
+	return sdkhttp.Config(aws.Config{
 		Region:           "us-east-1",
 		Credentials:      credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		BaseEndpoint:     aws.String(url),
 		RetryMaxAttempts: 1,
-	}
+	})
 }
 
 func code(err error) string {

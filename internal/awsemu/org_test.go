@@ -17,6 +17,7 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 func memberSnap(account, region string) *cwlens.Snapshot {
@@ -37,8 +38,8 @@ func newOrgServer(t *testing.T, n int) (*Org, aws.Config) {
 		Members: members, Suspended: []string{"555555555555"}, Deny: []string{"100000000002", "100000000003/eu-west-1"}})
 	srv := httptest.NewServer(org)
 	t.Cleanup(srv.Close)
-	return org, aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDMGMT", "secret", ""),
-		BaseEndpoint: aws.String(srv.URL)}
+	return org, sdkhttp.Config(aws.Config{Region: "us-east-1", Credentials: credentials.NewStaticCredentialsProvider("AKIDMGMT", "secret", ""),
+		BaseEndpoint: aws.String(srv.URL)})
 }
 
 func TestOrgListAccountsPages(t *testing.T) {

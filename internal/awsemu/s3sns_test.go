@@ -19,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/smithy-go"
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 // newS3SNS serves an empty account with S3 (bucket "reports") and SNS,
@@ -44,6 +45,7 @@ func newS3SNS(t *testing.T, dir string) (*Server, *S3, *SNS, *s3.Client, *sns.Cl
 		Credentials:  credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", ""),
 		BaseEndpoint: aws.String(srv.URL),
 	}
+	cfg = sdkhttp.Config(cfg)
 	s3c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	return srv, st, sn, s3c, sns.NewFromConfig(cfg)
 }

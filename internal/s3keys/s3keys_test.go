@@ -13,6 +13,7 @@ import (
 	"github.com/cwlens/cwlens"
 	"github.com/cwlens/cwlens/internal/awsemu"
 	"github.com/cwlens/cwlens/internal/s3keys"
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 )
 
 // TestList lists a prefix of 2,500 keys, three pages, through the real S3
@@ -26,7 +27,7 @@ func TestList(t *testing.T) {
 	e.Register(st)
 	srv := e.Start()
 	defer srv.Close()
-	c := s3.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL),
+	c := s3.NewFromConfig(aws.Config{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), HTTPClient: sdkhttp.Client(nil),
 		Credentials: credentials.NewStaticCredentialsProvider("AKIDEXAMPLE", "secret", "")}, func(o *s3.Options) { o.UsePathStyle = true })
 	ctx := context.Background()
 	var want []string

@@ -19,6 +19,7 @@ import (
 	awspricing "github.com/aws/aws-sdk-go-v2/service/pricing"
 	"github.com/aws/aws-sdk-go-v2/service/pricing/types"
 
+	"github.com/cwlens/cwlens/internal/sdkhttp"
 	"github.com/cwlens/cwlens/pricing"
 )
 
@@ -238,5 +239,5 @@ func NewClient(ctx context.Context) (API, error) {
 	if err != nil {
 		return nil, fmt.Errorf("refresh prices: AWS configuration: %w", err)
 	}
-	return awspricing.NewFromConfig(cfg), nil
+	return awspricing.NewFromConfig(sdkhttp.Config(cfg)), nil
 }
