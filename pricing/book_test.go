@@ -55,10 +55,10 @@ func TestDefaultBookLookup(t *testing.T) {
 func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
-		{"ap-northeast-3", UsageFargateVCPU, "APN3-Fargate-vCPU-Hours:perCPU"}, // Logs priced, Fargate not: absent
-		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},        // no source: absent
-		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},   // the source gives 0: absent
-		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},        // Region not in the book
+		{"ap-northeast-3", UsageSpotVCPU, "APN3-SpotUsage-Fargate-vCPU-Hours:perCPU"}, // on-demand priced, Spot not: absent
+		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},               // no source: absent
+		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},          // the source gives 0: absent
+		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},               // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {

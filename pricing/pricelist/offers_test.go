@@ -84,31 +84,27 @@ func TestEveryPriceIsSourced(t *testing.T) {
 	}
 }
 
-// TestBookCoverage pins what the generated book prices: Fargate in 20
-// commercial Regions, and the figures the issue names.
+// TestBookCoverage pins what the generated book prices: Fargate on-demand
+// (vCPU and GB) and CloudWatch Logs (ingestion and storage) together in at
+// least 25 Regions (issue 12), and the figures the issue names.
 func TestBookCoverage(t *testing.T) {
 	book := pricing.Default()
-	fargate := 0
+	priced := func(region string, suffixes ...string) bool {
+		for _, s := range suffixes {
+			if _, err := book.Lookup(region, s); err != nil {
+				return false
+			}
+		}
+		return true
+	}
+	var both []string
 	for _, r := range book.Regions() {
-		_, e1 := book.Lookup(r, pricing.UsageFargateVCPU)
-		_, e2 := book.Lookup(r, pricing.UsageFargateGB)
-		if e1 == nil && e2 == nil {
-			fargate++
+		if priced(r, pricing.UsageFargateVCPU, pricing.UsageFargateGB, pricing.UsageLogsIngestion, pricing.UsageLogsStorage) {
+			both = append(both, r)
 		}
 	}
-	if fargate < 20 {
-		t.Errorf("Fargate priced in %d Regions, want at least 20", fargate)
-	}
-	logs := 0
-	for _, r := range book.Regions() {
-		_, e1 := book.Lookup(r, pricing.UsageLogsIngestion)
-		_, e2 := book.Lookup(r, pricing.UsageLogsStorage)
-		if e1 == nil && e2 == nil {
-			logs++
-		}
-	}
-	if logs < 25 {
-		t.Errorf("CloudWatch Logs priced in %d Regions, want at least 25", logs)
+	if len(both) < 25 {
+		t.Errorf("Fargate and CloudWatch Logs priced together in %d Regions (%v), want at least 25", len(both), both)
 	}
 	for _, c := range []struct{ region, suffix, usageType, usd string }{
 		{"eu-west-1", pricing.UsageLogsIngestion, "EU-DataProcessing-Bytes", "0.57"},
@@ -120,6 +116,15 @@ func TestBookCoverage(t *testing.T) {
 		{"sa-east-1", pricing.UsageLogsStorage, "SAE1-TimedStorage-ByteHrs", "0.0408"},
 		{"eu-central-1", pricing.UsageLogsStorage, "EUC1-TimedStorage-ByteHrs", "0.0324"},
 		{"ca-west-1", pricing.UsageLogsIngestion, "CAN2-DataProcessing-Bytes", "0.55"},
+		// Fargate in the Regions read from AWS's pricing-page file of 2025-06-05.
+		{"ap-northeast-3", pricing.UsageFargateVCPU, "APN3-Fargate-vCPU-Hours:perCPU", "0.05056"},
+		{"ap-south-2", pricing.UsageFargateGB, "APS5-Fargate-GB-Hours", "0.00466"},
+		{"ap-southeast-3", pricing.UsageFargateVCPU, "APS4-Fargate-vCPU-Hours:perCPU", "0.05056"},
+		{"ap-southeast-4", pricing.UsageFargateGB, "APS6-Fargate-GB-Hours", "0.00532"},
+		{"ap-southeast-5", pricing.UsageFargateVCPU, "APS7-Fargate-vCPU-Hours:perCPU", "0.045504"},
+		{"ap-southeast-7", pricing.UsageFargateGB, "APS9-Fargate-GB-Hours", "0.004977"},
+		{"ca-west-1", pricing.UsageFargateVCPU, "CAN2-Fargate-vCPU-Hours:perCPU", "0.04456"},
+		{"mx-central-1", pricing.UsageFargateGB, "MXC1-Fargate-GB-Hours", "0.00466725"},
 	} {
 		p, err := book.Lookup(c.region, c.suffix)
 		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
