@@ -55,7 +55,23 @@ type Reconciliation struct {
 	// Explorer's DAILY lines; absent when the bill has no day of the month
 	// (read before cwlens read days, or from a Cost and Usage Report).
 	Daily []DayCost `json:"daily,omitempty"`
+	// CostExplorer is what reading the bill from Cost Explorer cost; nil
+	// for a bill read from a Cost and Usage Report.
+	CostExplorer *CostExplorerRead `json:"cost_explorer,omitempty"`
 }
+
+// CostExplorerRead is when a scan read the bill from Cost Explorer, in how
+// many requests, and what they cost.
+type CostExplorerRead struct {
+	ReadAt   time.Time       `json:"read_at"`
+	Requests int             `json:"requests"`
+	Cost     decimal.Decimal `json:"cost"`
+}
+
+// CostExplorerRequestPrice is what Cost Explorer charges for each API
+// request (https://aws.amazon.com/aws-cost-management/pricing/, "Cost
+// Explorer API": $0.01 per paginated API request).
+var CostExplorerRequestPrice = decimal.New(1, -2)
 
 // DayCost is the billed (unblended) cost of one day of the month.
 type DayCost struct {
@@ -97,6 +113,10 @@ func Month(snap *cwlens.Snapshot, book *pricing.Book) (*Reconciliation, error) {
 	model, covered := modelMonth(snap, book, month.Start, month.End)
 	rec := &Reconciliation{Start: month.Start, End: month.End, CoveredDays: covered,
 		MonthDays: int(month.End.Sub(month.Start) / cwlens.Day)}
+	if n := snap.Bill.Requests; n > 0 {
+		rec.CostExplorer = &CostExplorerRead{ReadAt: snap.Bill.ReadAt, Requests: n,
+			Cost: CostExplorerRequestPrice.Mul(decimal.NewFromInt(int64(n)))}
+	}
 	rec.Rows = rows(month.Lines, model)
 	for _, r := range rec.Rows {
 		rec.ModelCost = rec.ModelCost.Add(r.ModelCost)

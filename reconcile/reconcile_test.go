@@ -380,3 +380,30 @@ func TestMonthDaily(t *testing.T) {
 		t.Errorf("without October's days: %v, daily %+v, want none", err, rec.Daily)
 	}
 }
+
+// TestMonthCostExplorerRead: a bill a scan read from Cost Explorer carries
+// its reading's time, requests and cost at $0.01 a request; a bill with no
+// requests (a Cost and Usage Report's) carries none.
+func TestMonthCostExplorerRead(t *testing.T) {
+	readAt := nov.Add(5*time.Minute + 30*time.Second)
+	for _, tc := range []struct {
+		requests int
+		want     *reconcile.CostExplorerRead
+	}{
+		{0, nil},
+		{1, &reconcile.CostExplorerRead{ReadAt: readAt, Requests: 1, Cost: d("0.01")}},
+		{13, &reconcile.CostExplorerRead{ReadAt: readAt, Requests: 13, Cost: d("0.13")}},
+	} {
+		snap := account(line(cw, "DataProcessing-Bytes", "15.5", "15.5", "31", "GB"))
+		snap.Bill.ReadAt, snap.Bill.Requests = readAt, tc.requests
+		rec, err := reconcile.Month(snap, book())
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rec.CostExplorer
+		if (got == nil) != (tc.want == nil) || got != nil && (!got.ReadAt.Equal(tc.want.ReadAt) ||
+			got.Requests != tc.want.Requests || !got.Cost.Equal(tc.want.Cost)) {
+			t.Errorf("%d requests: CostExplorer = %+v, want %+v", tc.requests, got, tc.want)
+		}
+	}
+}

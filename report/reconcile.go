@@ -38,6 +38,9 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec.cfg = append(sec.cfg, table.ColumnConfig{Name: "explanation", WidthMax: 60, WidthMaxEnforcer: text.WrapSoft})
 	sec.drop = []string{"model qty", "billed qty", "net amortized", "service"}
 	sec.notes = []string{"billed: Cost Explorer's unblended cost; model: the snapshot's usage of the month at the price book's list prices; difference: billed − model"}
+	if n := billSource(rec); n != "" {
+		sec.notes = append(sec.notes, n)
+	}
 	if len(rec.Daily) > 0 {
 		peak := peakDay(rec.Daily)
 		sec.notes = append(sec.notes, fmt.Sprintf("billed per day: %s (peak %s on %s)", Sparkline(dailyValues(rec.Daily), 0),
@@ -46,6 +49,30 @@ func reconciliationTable(rec *reconcile.Reconciliation) section {
 	sec.fold = "explanation"
 	sec.folded = func(sec section) section { return foldExplanations(sec, rec) }
 	return sec
+}
+
+// billSource says when the bill was read from Cost Explorer and what the
+// reading cost, "" for a bill that was not read from it.
+func billSource(rec *reconcile.Reconciliation) string {
+	ce := rec.CostExplorer
+	if ce == nil {
+		return ""
+	}
+	requests := "requests"
+	if ce.Requests == 1 {
+		requests = "request"
+	}
+	return fmt.Sprintf("bill read from Cost Explorer at %s in %d %s (%s at %s a request)",
+		ce.ReadAt.UTC().Format("2006-01-02 15:04 MST"), ce.Requests, requests, FormatUSD(ce.Cost), FormatUSD(reconcile.CostExplorerRequestPrice))
+}
+
+// upperFirst makes a note a sentence of its own: the HTML writes notes
+// as paragraphs.
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // foldExplanations is the reconciliation for a terminal too narrow to give
@@ -133,6 +160,9 @@ type reconciliationView struct {
 	Rows                           []reconciliationRowView
 	Billed, Net, Model, Difference figure
 	Note                           string
+	// Source is billSource's line, "" for a bill not read from Cost
+	// Explorer.
+	Source string
 	// Daily is the billed-per-day line, nil without the bill's days.
 	Daily *dailyView
 }
@@ -153,7 +183,7 @@ type reconciliationRowView struct {
 
 func newReconciliationView(rec *reconcile.Reconciliation) *reconciliationView {
 	sec := reconciliationTable(rec)
-	v := &reconciliationView{Title: sec.title, Note: sec.notes[0],
+	v := &reconciliationView{Title: sec.title, Note: sec.notes[0], Source: upperFirst(billSource(rec)),
 		Billed: usdFigure("/reconciliation/billed_cost", rec.BilledCost), Net: usdFigure("/reconciliation/net_amortized_cost", rec.NetAmortized),
 		Model: usdFigure("/reconciliation/model_cost", rec.ModelCost), Difference: deltaFigure("/reconciliation/difference", rec.Difference)}
 	if len(rec.Daily) > 0 {

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -231,6 +232,36 @@ func TestReconciliationDaily(t *testing.T) {
 		}
 		if strings.Contains(strings.ToLower(b.String()), "billed per day") || strings.Contains(b.String(), `"daily"`) {
 			t.Errorf("%s: a billed-per-day line without the bill's days", f)
+		}
+	}
+}
+
+// TestBillSource: the line under the reconciliation says when Cost
+// Explorer was read and what it cost, with "request" in the singular for
+// one; a bill not read from Cost Explorer has no line.
+func TestBillSource(t *testing.T) {
+	at := time.Date(2025, 11, 20, 8, 5, 59, 0, time.UTC)
+	for _, tc := range []struct {
+		ce   *reconcile.CostExplorerRead
+		want string
+	}{
+		{nil, ""},
+		{&reconcile.CostExplorerRead{ReadAt: at, Requests: 1, Cost: decimal.RequireFromString("0.01")},
+			"bill read from Cost Explorer at 2025-11-20 08:05 UTC in 1 request ($0.01 at $0.01 a request)"},
+		{&reconcile.CostExplorerRead{ReadAt: at.In(time.FixedZone("CET", 3600)), Requests: 12, Cost: decimal.RequireFromString("0.12")},
+			"bill read from Cost Explorer at 2025-11-20 08:05 UTC in 12 requests ($0.12 at $0.01 a request)"},
+	} {
+		rec := testReconciliation()
+		rec.CostExplorer = tc.ce
+		if got := billSource(rec); got != tc.want {
+			t.Errorf("billSource = %q, want %q", got, tc.want)
+		}
+		sec := reconciliationTable(rec)
+		if has := slices.Contains(sec.notes, tc.want); has != (tc.want != "") {
+			t.Errorf("section notes %q: the line %q shown = %v", sec.notes, tc.want, has)
+		}
+		if v := newReconciliationView(rec); v.Source != upperFirst(tc.want) {
+			t.Errorf("HTML source = %q, want %q", v.Source, upperFirst(tc.want))
 		}
 	}
 }

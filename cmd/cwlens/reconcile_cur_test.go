@@ -126,6 +126,28 @@ func sameReconciliation(t *testing.T, path string) {
 			t.Fatal(err)
 		}
 	}
+	if snap.Bill != nil && snap.Bill.Requests > 0 {
+		// What reading Cost Explorer cost has no counterpart in a CUR either.
+		for _, f := range report.Formats {
+			want := "bill read from Cost Explorer at "
+			switch f {
+			case report.FormatJSON:
+				want = `"cost_explorer": {`
+			case report.FormatCSV:
+				continue // the CSV has no notes
+			case report.FormatHTML:
+				want = "Bill read from Cost Explorer at "
+			}
+			if ce := run(t, "reconcile", path, "--format", string(f), "--month", "2025-10"); !strings.Contains(ce.stdout, want) {
+				t.Errorf("%s: the bill's reading is not shown (%q):\n%s", f, want, ce.stdout)
+			}
+		}
+		snap.Bill.Requests = 0
+		path = filepath.Join(t.TempDir(), "without-requests.json")
+		if err := cwlens.WriteSnapshot(path, snap); err != nil {
+			t.Fatal(err)
+		}
+	}
 	parquets, csvGz := writeCUR(t, snap)
 	for _, f := range report.Formats {
 		ce := run(t, "reconcile", path, "--format", string(f), "--month", "2025-10")
