@@ -168,7 +168,7 @@ func (r *run) forecast(ctx context.Context, b *cwlens.Bill, metric cetypes.Metri
 		f, err = forecastOf(out, from, to)
 	}
 	if err != nil {
-		r.fail(ctx, "ce:GetCostForecast", "*", err)
+		r.fail(ctx, "ce:GetCostForecast", string(metric), err) // which of the two forecasts is missing
 		return nil
 	}
 	return f

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -122,6 +123,29 @@ func TestScanBillDenied(t *testing.T) {
 	}
 	if c := srv.Calls()["ce:GetCostForecast"]; c.Requests != 0 {
 		t.Errorf("GetCostForecast asked %d times after GetCostAndUsage was refused", c.Requests)
+	}
+}
+
+// TestScanBillForecastDenied: GetCostForecast refused leaves the bill's
+// months and days read and one gap a forecast, each naming its metric, so
+// a reader knows which of the two forecasts is missing.
+func TestScanBillForecastDenied(t *testing.T) {
+	want := smallAccount()
+	want.Bill = testBill()
+	got, _ := scanSampling(t, want, "deny=ce:GetCostForecast", 0, withBill)
+	var metrics []string
+	for _, g := range got.Gaps {
+		if g.API != "ce:GetCostForecast" {
+			t.Errorf("gap %+v, want only GetCostForecast's", g)
+		}
+		metrics = append(metrics, g.Resource)
+	}
+	slices.Sort(metrics)
+	if want := []string{"NET_AMORTIZED_COST", "UNBLENDED_COST"}; !slices.Equal(metrics, want) {
+		t.Errorf("forecast gaps name %q, want %q", metrics, want)
+	}
+	if got.Bill == nil || len(got.Bill.Months) != len(want.Bill.Months) || got.Bill.Forecast != nil || got.Bill.NetAmortizedForecast != nil {
+		t.Errorf("bill %+v: want its months read and no forecast", got.Bill)
 	}
 }
 
