@@ -71,7 +71,15 @@ var cloudWatchSuffixes = map[string]bool{
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/aws-usage-report-understand.html;
 // "EU = Europe (Ireland)" in
 // https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_billing.html).
-// Only Regions whose short code was read there are listed.
+// Only Regions whose short code was read there are listed, and four whose
+// short code AWS's own price data gives: a copy, committed 2025-06-16, of the
+// price file behind AWS's MSK pricing page
+// (https://b0.p.awsstatic.com/pricing/2.0/meteredUnitMaps/msk/USD/current/msk.json,
+// published 2025-06-16), at
+// https://github.com/QuinnyPig/aws-price-watcher/blob/4cf29b434dbf47fad46d2a0997f996896857feed/raw/msk.json,
+// writes every usage type of "EU (Zurich)" EUC2-, of "EU (Spain)" EUS2-, of
+// "Israel (Tel Aviv)" ILC1- and of "Middle East (UAE)" MEC1-, and agrees
+// with the billing-codes page on each of the other Regions below.
 var regionPrefixes = map[string]string{
 	"us-east-1":      "USE1",
 	"us-east-2":      "USE2",
@@ -101,6 +109,10 @@ var regionPrefixes = map[string]string{
 	"ap-southeast-7": "APS9",
 	"ca-west-1":      "CAN2",
 	"mx-central-1":   "MXC1",
+	"eu-central-2":   "EUC2",
+	"eu-south-2":     "EUS2",
+	"il-central-1":   "ILC1",
+	"me-central-1":   "MEC1",
 }
 
 // RegionPrefix returns the usage-type prefix of region, e.g. "USE1" for

@@ -58,7 +58,7 @@ func TestLookupUnknownIsNotZero(t *testing.T) {
 		{"ap-northeast-3", UsageSpotVCPU, "APN3-SpotUsage-Fargate-vCPU-Hours:perCPU"}, // on-demand priced, Spot not: absent
 		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},               // no source: absent
 		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},          // the source gives 0: absent
-		{"me-central-1", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},               // Region not in the book
+		{"ap-east-2", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                  // Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {
@@ -92,7 +92,7 @@ func TestBookRoundTrip(t *testing.T) {
 			t.Errorf("%s: %+v vs %+v (%v)", p.UsageType, q, p, err)
 		}
 	}
-	if got := b.Regions(); len(got) != 28 || got[0] != "af-south-1" {
+	if got := b.Regions(); len(got) != 32 || got[0] != "af-south-1" {
 		t.Errorf("Regions() = %v", got)
 	}
 }

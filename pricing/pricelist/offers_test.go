@@ -125,6 +125,15 @@ func TestBookCoverage(t *testing.T) {
 		{"ap-southeast-7", pricing.UsageFargateGB, "APS9-Fargate-GB-Hours", "0.004977"},
 		{"ca-west-1", pricing.UsageFargateVCPU, "CAN2-Fargate-vCPU-Hours:perCPU", "0.04456"},
 		{"mx-central-1", pricing.UsageFargateGB, "MXC1-Fargate-GB-Hours", "0.00466725"},
+		// The four Regions whose prefixes AWS's MSK price file gives.
+		{"eu-central-2", pricing.UsageFargateVCPU, "EUC2-Fargate-vCPU-Hours:perCPU", "0.05448"},
+		{"eu-central-2", pricing.UsageLogsIngestion, "EUC2-DataProcessing-Bytes", "0.69"},
+		{"eu-south-2", pricing.UsageFargateGB, "EUS2-Fargate-GB-Hours", "0.005112"},
+		{"eu-south-2", pricing.UsageLogsStorage, "EUS2-TimedStorage-ByteHrs", "0.03"},
+		{"il-central-1", pricing.UsageFargateVCPU, "ILC1-Fargate-vCPU-Hours:perCPU", "0.0518144"},
+		{"il-central-1", pricing.UsageLogsIngestion, "ILC1-DataProcessing-Bytes", "0.5"},
+		{"me-central-1", pricing.UsageFargateGB, "MEC1-Fargate-GB-Hours", "0.0058"},
+		{"me-central-1", pricing.UsageLogsStorage, "MEC1-TimedStorage-ByteHrs", "0.033"},
 	} {
 		p, err := book.Lookup(c.region, c.suffix)
 		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
