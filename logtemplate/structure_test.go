@@ -163,3 +163,41 @@ func TestNextWord(t *testing.T) {
 		}
 	}
 }
+
+// TestClosingQuote: the quote-to-quote scan finds the closing quote that
+// a scan byte by byte, skipping each escaped byte, finds, from any start.
+func TestClosingQuote(t *testing.T) {
+	ref := func(s string, from int) int {
+		for i := from; i < len(s); i++ {
+			switch s[i] {
+			case '\\':
+				i++
+			case '"':
+				return i
+			}
+		}
+		return -1
+	}
+	const alphabet = `a"\\ `
+	r := rand.New(rand.NewPCG(5, 6))
+	b := make([]byte, 0, 48)
+	found := 0
+	for range 200000 {
+		b = b[:0]
+		for range r.IntN(48) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		s := string(b)
+		from := r.IntN(len(s) + 1)
+		got, want := closingQuote(s, from), ref(s, from)
+		if got != want {
+			t.Fatalf("closingQuote(%q, %d) = %d, want %d", s, from, got, want)
+		}
+		if want >= 0 {
+			found++
+		}
+	}
+	if found < 10000 {
+		t.Fatalf("only %d closing quotes found: the inputs test too little", found)
+	}
+}
