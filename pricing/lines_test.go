@@ -56,9 +56,10 @@ func TestNewBillLines(t *testing.T) {
 			t.Errorf("%s: lines %v, want %v", subject, got, types)
 		}
 	}
-	// 1 vCPU × 730 h × ($0.09148 + $0.046 licence) + 2 GB × 730 h × $0.01005.
-	if cur, _ := sumLines(subjectLines(p, "karmacadabra-prod/reports")); cur.StringFixed(2) != "115.03" {
-		t.Errorf("Windows service = %s, want 66.78 + 33.58 + 14.67", cur)
+	// 1 vCPU × 730 h × ($0.046552 + $0.046 licence) + 2 GB × 730 h × $0.00511175
+	// (AWS's Fargate price file of 2025-06-05).
+	if cur, _ := sumLines(subjectLines(p, "karmacadabra-prod/reports")); cur.StringFixed(2) != "75.02" {
+		t.Errorf("Windows service = %s, want 33.98 + 33.58 + 7.46", cur)
 	}
 	if l := subjectLines(p, "karmacadabra-prod/reports"); len(l) == 0 || !strings.Contains(l[0].Note, "billed at least 5 minutes each (Linux: 1)") {
 		t.Errorf("Windows service note does not state the 5-minute minimum: %+v", l)

@@ -125,6 +125,9 @@ func TestBookCoverage(t *testing.T) {
 		{"ap-southeast-7", pricing.UsageFargateGB, "APS9-Fargate-GB-Hours", "0.004977"},
 		{"ca-west-1", pricing.UsageFargateVCPU, "CAN2-Fargate-vCPU-Hours:perCPU", "0.04456"},
 		{"mx-central-1", pricing.UsageFargateGB, "MXC1-Fargate-GB-Hours", "0.00466725"},
+		// Windows in us-east-1 from the same file (the 2022 offer had $0.09148).
+		{"us-east-1", pricing.UsageFargateWinVCPU, "USE1-Fargate-Windows-vCPU-Hours:perCPU", "0.046552"},
+		{"us-east-1", pricing.UsageFargateWinGB, "USE1-Fargate-Windows-GB-Hours", "0.00511175"},
 		// The four Regions whose prefixes AWS's MSK price file gives.
 		{"eu-central-2", pricing.UsageFargateVCPU, "EUC2-Fargate-vCPU-Hours:perCPU", "0.05448"},
 		{"eu-central-2", pricing.UsageLogsIngestion, "EUC2-DataProcessing-Bytes", "0.69"},
