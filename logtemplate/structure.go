@@ -323,20 +323,7 @@ var jsonOptions = []jsontext.Options{jsontext.AllowDuplicateNames(true), jsontex
 // meet whatever their spacing and field order. It reports false when the
 // object is not valid JSON.
 func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) {
-	obj := s[j:]
-	t.jbuf.Reset()
-	t.jbuf.WriteString(obj)
-	if t.dec == nil {
-		t.dec = jsontext.NewDecoder(&t.jbuf, jsonOptions...)
-	} else {
-		t.dec.Reset(&t.jbuf, jsonOptions...)
-	}
-	t.fields = t.fields[:0]
-	t.path = t.path[:0]
-	if tok, err := t.dec.ReadToken(); err != nil || tok.Kind() != '{' {
-		return toks, false
-	}
-	if !t.readObject(obj, 1) || int(t.dec.InputOffset()) != len(strings.TrimRight(obj, " \t\r\n")) {
+	if !t.readJSON(s[j:]) {
 		return toks, false
 	}
 	toks = t.appendText(toks, s[:j])
@@ -356,6 +343,36 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 		toks = append(toks, "{}")
 	}
 	return toks, true
+}
+
+// readJSON reads the fields of the object obj (which starts with its
+// '{') into t.fields, and reports whether obj is one JSON object and
+// white space: by the fast scan where it can tell (scanObject), else by
+// jsontext.
+func (t *tokenizer) readJSON(obj string) bool {
+	t.fields = t.fields[:0]
+	t.path = t.path[:0]
+	if t.scanObject(obj) {
+		return true
+	}
+	t.fields = t.fields[:0]
+	t.path = t.path[:0]
+	return t.decodeJSON(obj)
+}
+
+// decodeJSON is readJSON by jsontext alone.
+func (t *tokenizer) decodeJSON(obj string) bool {
+	t.jbuf.Reset()
+	t.jbuf.WriteString(obj)
+	if t.dec == nil {
+		t.dec = jsontext.NewDecoder(&t.jbuf, jsonOptions...)
+	} else {
+		t.dec.Reset(&t.jbuf, jsonOptions...)
+	}
+	if tok, err := t.dec.ReadToken(); err != nil || tok.Kind() != '{' {
+		return false
+	}
+	return t.readObject(obj, 1) && int(t.dec.InputOffset()) == len(strings.TrimRight(obj, " \t\r\n"))
 }
 
 // readObject reads the members of an object whose '{' was read, at depth

@@ -1,0 +1,144 @@
+package logtemplate
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/cwlens/cwlens/internal/loggen"
+)
+
+// scanSeeds are JSON objects, valid and not, that loggers write or that
+// probe the scanner's edges: escapes, surrogates, numbers, literals,
+// nesting past maxDepth and maxScanDepth, arrays, repeated keys, trailing
+// bytes.
+var scanSeeds = []string{
+	`{}`, `{ }`, `{"a":1}`, ` {"a":1}`, `{"a":1} `, "{\"a\":1}\t\r",
+	`{"level":"info","msg":"request done","order_id":"ord_n02r5md0cc","ms":12}`,
+	`{"level": "info", "ts": "2025-01-01T00:00:00Z", "msg": "a \"quoted\" word\nat x.y(z)"}`,
+	`{"msg":"\u003cb\u003e \/ \b\f\r\t \\"}`, `{"msg":"\ud83d\ude00"}`, `{"msg":"\uDC00"}`, `{"msg":"\ud800\u0041"}`, `{"msg":"\uD800"}`, `{"msg":"x\udfff\ud800"}`, `{"msg":"\u12"}`, `{"msg":"\u00zz"}`,
+	`{"msg":"\x"}`, "{\"msg\":\"tab\there\"}", `{"n":-0.5e+10,"m":0,"k":-1,"e":1E5,"f":1.0}`,
+	`{"n":01}`, `{"n":1.}`, `{"n":.5}`, `{"n":-}`, `{"n":1e}`, `{"n":+1}`, `{"n":1.2.3}`,
+	`{"t":true,"f":false,"z":null}`, `{"t":tru}`, `{"t":truex}`, `{"t":nul}`,
+	`{"a":[1,"x",{"b":[]},[[]],null]}`, `{"a":[1,]}`, `{"a":[,1]}`, `{"a":[1 2]}`,
+	`{"a":{"b":{"c":{"d":{"e":1}}}}}`, `{"a":{"b":{"c":{"d":{"e":{"f":2}}}}}}`,
+	`{"":1}`, `{"a":1,"a":2}`, `{"a.b":1,"a":{"b":2}}`, `{"a":1,}`, `{,"a":1}`, `{"a" 1}`,
+	`{"a":1}}`, `{"a":1} x`, `{"a":1} {"b":2}`, `{"a":1`, `{"a`, `{a:1}`, `{'a':1}`,
+	`{"a":"caf` + "\xe9" + `"}`, "{\"a\":\"\x01\"}", "{\"a\":\"\x7f\"}", "{\"a\":1}\v",
+	`{"record":{"requestId":"r","metrics":{"durationMs":1.5,"billedDurationMs":2}},"status":"success"}`,
+	`{"level":"warn","msg":"slow query","db":{"table":"orders","rows":3,"ms":9},"trace_id":"x"}`,
+	`{"a":{"msg":"nested"},"msg":"top","b":{"message":"x","c":{"log":"y"}}}`, `{"a":{}}`, `{"a":{"b":{}}}`, `{"a" : { "b" : [ ] } , "c" : "d" }`,
+}
+
+// deepSeed nests past maxScanDepth, which the scan leaves to jsontext.
+var deepSeed = `{"a":` + strings.Repeat(`[`, maxScanDepth+2) + strings.Repeat(`]`, maxScanDepth+2) + `}`
+
+// wideSeed has more fields than maxFields, some of them nested.
+var wideSeed = func() string {
+	var b strings.Builder
+	b.WriteString(`{"msg":"wide"`)
+	for i := range maxFields + 6 {
+		fmt.Fprintf(&b, `,"k%d":%d,"o%d":{"v":"x"}`, i, i, i)
+	}
+	return b.String() + "}"
+}()
+
+// checkScan compares the fast scan of obj with jsontext's: where the
+// scan accepts obj, jsontext must too, with the same fields. It reports
+// whether each accepted obj.
+func checkScan(t *testing.T, tk *tokenizer, obj string) (fast, lib bool) {
+	t.Helper()
+	tk.fields, tk.path = tk.fields[:0], tk.path[:0]
+	fast = tk.scanObject(obj)
+	got := describeFields(tk.fields)
+	tk.fields, tk.path = tk.fields[:0], tk.path[:0]
+	lib = tk.decodeJSON(obj)
+	want := describeFields(tk.fields)
+	if fast && !lib {
+		t.Fatalf("scanObject accepts %q, which jsontext refuses", obj)
+	}
+	if fast && got != want {
+		t.Fatalf("scanObject(%q) fields\n%s\njsontext's\n%s", obj, got, want)
+	}
+	return fast, lib
+}
+
+func describeFields(fs []jsonField) string {
+	var b strings.Builder
+	for _, f := range fs {
+		fmt.Fprintf(&b, "%q=%q kind %c msg %v\n", f.key.name, f.val, f.kind, f.msg)
+	}
+	return b.String()
+}
+
+// TestScanObjectAgreesWithJSONText: on the seeds, the mix's JSON lines
+// and 120,000 random mutations of them (bytes inserted, deleted or
+// replaced from JSON's punctuation, escapes, digits, literals' letters,
+// control and non-UTF-8 bytes), the fast scan never accepts what jsontext
+// refuses, and finds jsontext's fields where it accepts. It also checks
+// that the inputs exercise both: many accepted, many refused.
+func TestScanObjectAgreesWithJSONText(t *testing.T) {
+	seeds := append(append([]string{}, scanSeeds...), deepSeed, wideSeed)
+	for _, l := range loggen.Mix(4000, 9) {
+		if j := jsonStart(l.Text); j >= 0 {
+			seeds = append(seeds, l.Text[j:])
+		}
+	}
+	tk := newTokenizer(DefaultConfig().MaxTokens)
+	for _, s := range seeds {
+		checkScan(t, tk, s)
+	}
+	if fast, _ := checkScan(t, tk, deepSeed); fast {
+		t.Errorf("scanObject followed %d levels, past maxScanDepth", maxScanDepth+2)
+	}
+	const alphabet = "{}[]\":,\\/ \t\nu0123456789.eE+-abcdeftrulsn\x01\x7f\xe9"
+	r := rand.New(rand.NewPCG(11, 12))
+	accepted, refused, declined := 0, 0, 0
+	for range 120000 {
+		b := []byte(seeds[r.IntN(len(seeds))])
+		for range 1 + r.IntN(3) {
+			k := r.IntN(len(b) + 1)
+			c := alphabet[r.IntN(len(alphabet))]
+			switch r.IntN(3) {
+			case 0:
+				b = append(b[:k], append([]byte{c}, b[k:]...)...)
+			case 1:
+				if k < len(b) {
+					b = append(b[:k], b[k+1:]...)
+				}
+			default:
+				if k < len(b) {
+					b[k] = c
+				}
+			}
+		}
+		fast, lib := checkScan(t, tk, string(b))
+		switch {
+		case fast:
+			accepted++
+		case lib:
+			declined++
+		default:
+			refused++
+		}
+	}
+	t.Logf("accepted %d, refused by both %d, left to jsontext and accepted by it %d", accepted, refused, declined)
+	if accepted < 20000 || refused < 20000 {
+		t.Errorf("accepted %d, refused %d: the mutations test too little", accepted, refused)
+	}
+}
+
+// FuzzScanObject: the fast scan never accepts what jsontext refuses, and
+// finds jsontext's fields where it accepts.
+func FuzzScanObject(f *testing.F) {
+	for _, s := range scanSeeds {
+		f.Add(s)
+	}
+	f.Add(deepSeed)
+	f.Add(wideSeed)
+	tk := newTokenizer(DefaultConfig().MaxTokens)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkScan(t, tk, s)
+	})
+}
