@@ -55,10 +55,12 @@ func TestDefaultBookLookup(t *testing.T) {
 func TestLookupUnknownIsNotZero(t *testing.T) {
 	b := Default()
 	for _, c := range []struct{ region, suffix, want string }{
-		{"ap-northeast-3", UsageSpotVCPU, "APN3-SpotUsage-Fargate-vCPU-Hours:perCPU"}, // on-demand priced, Spot not: absent
-		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},               // no source: absent
-		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},          // the source gives 0: absent
-		{"ap-east-2", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                  // Region not in the book
+		{"ap-northeast-3", UsageSpotVCPU, "APN3-SpotUsage-Fargate-vCPU-Hours:perCPU"},        // on-demand priced, Spot not: absent
+		{"eu-west-1", UsageLogsStorageIA, "EU-TimedStorage-IA-ByteHrs"},                      // no source: absent
+		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},                 // the source gives 0: absent
+		{"ap-east-2", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                         // Region not in the book
+		{"ap-southeast-1", UsageSpotARMVCPU, "APS1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"}, // ARM on-demand priced, ARM Spot not
+		{"eu-west-2", UsageFargateWinVCPU, "EUW2-Fargate-Windows-vCPU-Hours:perCPU"},         // Windows only in us-east-1
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {

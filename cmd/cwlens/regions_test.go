@@ -13,11 +13,15 @@ import (
 	"github.com/cwlens/cwlens/pricing"
 )
 
-// reRegioned writes the reference account with its Region set to region.
-func reRegioned(t *testing.T, region string) string {
+// reRegioned writes the reference account with its Region set to region,
+// after any changes to its snapshot.
+func reRegioned(t *testing.T, region string, change ...func(*cwlens.Snapshot)) string {
 	t.Helper()
 	snap := referenceSnapshot(t)
 	snap.Region = region
+	for _, c := range change {
+		c(snap)
+	}
 	// Its bill is us-east-1's (USE1- usage types, free-tier lines billed
 	// at $0.00), which is not this Region's.
 	snap.Bill = nil
@@ -163,4 +167,80 @@ func mustPrefix(t *testing.T, region string) string {
 		t.Fatalf("no prefix for %s", region)
 	}
 	return p
+}
+
+// TestARMOutsideUSEast1: the reference account with every service on
+// Graviton (ARM64) and on-demand Fargate, in Regions other than us-east-1,
+// prices each service's ARM vCPU and memory at the book's figure for that
+// Region (read from AWS's Fargate pricing-page price file of 2025-06-05),
+// with a complete total: no line unknown.
+func TestARMOutsideUSEast1(t *testing.T) {
+	allARM := func(s *cwlens.Snapshot) {
+		for i := range s.Services {
+			s.Services[i].Architecture = cwlens.ArchARM64
+			s.Services[i].CapacityProviderStrategy = nil
+			s.Services[i].LaunchType = cwlens.LaunchFargate
+		}
+	}
+	// The facilitator runs 2 vCPU and 4 GB, one task, 730 hours a month:
+	// its lines' exact cost.
+	for _, c := range []struct{ region, vcpu, gb string }{
+		{"eu-west-1", "47.2748", "10.3952"},          // 1460 × 0.03238, 2920 × 0.00356
+		{"ap-southeast-1", "59.057", "12.9064"},      // 1460 × 0.04045, 2920 × 0.00442
+		{"ap-south-1", "34.7918", "7.6212"},          // 1460 × 0.02383, 2920 × 0.00261
+		{"il-central-1", "60.5192192", "13.2909056"}, // 1460 × 0.04145152, 2920 × 0.00455168
+	} {
+		t.Run(c.region, func(t *testing.T) {
+			r := run(t, "report", reRegioned(t, c.region, allARM), "--format", "json")
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			var doc struct {
+				Projection struct {
+					Lines []struct {
+						Subject        string `json:"subject"`
+						UsageType      string `json:"usage_type"`
+						CurrentMonthly string `json:"current_monthly_usd"`
+					} `json:"lines"`
+					Unknown []struct {
+						UsageType string `json:"usage_type"`
+					} `json:"unknown"`
+					Totals struct {
+						Complete bool `json:"complete"`
+					} `json:"totals"`
+				} `json:"projection"`
+			}
+			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+				t.Fatal(err)
+			}
+			p := doc.Projection
+			if !p.Totals.Complete || len(p.Unknown) != 0 {
+				t.Fatalf("totals complete %v, unknown %+v; want every line priced", p.Totals.Complete, p.Unknown)
+			}
+			vcpu, gb := pricing.UsageType(c.region, pricing.UsageFargateARMVCPU), pricing.UsageType(c.region, pricing.UsageFargateARMGB)
+			got := map[string]string{}
+			arm := map[string]int{}
+			for _, l := range p.Lines {
+				switch l.UsageType {
+				case vcpu, gb:
+					arm[l.Subject]++
+				case pricing.UsageType(c.region, pricing.UsageFargateVCPU), pricing.UsageType(c.region, pricing.UsageFargateGB):
+					t.Errorf("%s priced as x86 (%s)", l.Subject, l.UsageType)
+				}
+				if l.Subject == "karmacadabra-prod/facilitator" {
+					got[l.UsageType] = l.CurrentMonthly
+				}
+			}
+			if len(arm) != 8 {
+				t.Errorf("ARM lines for %d services (%v), want all 8", len(arm), arm)
+			}
+			// The report gives each line in cents.
+			for ut, exact := range map[string]string{vcpu: c.vcpu, gb: c.gb} {
+				want := decimal.RequireFromString(exact).Round(2)
+				if g, err := decimal.NewFromString(got[ut]); err != nil || !g.Equal(want) {
+					t.Errorf("facilitator %s = %q, want %s (%s)", ut, got[ut], want.StringFixed(2), exact)
+				}
+			}
+		})
+	}
 }

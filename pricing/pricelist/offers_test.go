@@ -137,12 +137,26 @@ func TestBookCoverage(t *testing.T) {
 		{"il-central-1", pricing.UsageLogsIngestion, "ILC1-DataProcessing-Bytes", "0.5"},
 		{"me-central-1", pricing.UsageFargateGB, "MEC1-Fargate-GB-Hours", "0.0058"},
 		{"me-central-1", pricing.UsageLogsStorage, "MEC1-TimedStorage-ByteHrs", "0.033"},
+		// Fargate on ARM (Graviton) from AWS's pricing-page file of
+		// 2025-06-05; eu-west-1 and ap-southeast-1 as the SKU-quoting
+		// sources had them, us-east-1 as its 2022 offer.
+		{"us-east-1", pricing.UsageFargateARMVCPU, "USE1-Fargate-ARM-vCPU-Hours:perCPU", "0.03238"},
+		{"eu-west-1", pricing.UsageFargateARMVCPU, "EU-Fargate-ARM-vCPU-Hours:perCPU", "0.03238"},
+		{"eu-west-1", pricing.UsageFargateARMGB, "EU-Fargate-ARM-GB-Hours", "0.00356"},
+		{"ap-southeast-1", pricing.UsageFargateARMVCPU, "APS1-Fargate-ARM-vCPU-Hours:perCPU", "0.04045"},
+		{"ap-southeast-1", pricing.UsageFargateARMGB, "APS1-Fargate-ARM-GB-Hours", "0.00442"},
+		{"ap-south-1", pricing.UsageFargateARMVCPU, "APS3-Fargate-ARM-vCPU-Hours:perCPU", "0.02383"},
+		{"sa-east-1", pricing.UsageFargateARMGB, "SAE1-Fargate-ARM-GB-Hours", "0.00612"},
+		{"eu-central-2", pricing.UsageFargateARMVCPU, "EUC2-Fargate-ARM-vCPU-Hours:perCPU", "0.04358"},
+		{"il-central-1", pricing.UsageFargateARMGB, "ILC1-Fargate-ARM-GB-Hours", "0.00455168"},
+		{"mx-central-1", pricing.UsageFargateARMVCPU, "MXC1-Fargate-ARM-vCPU-Hours:perCPU", "0.033999"},
 	} {
 		p, err := book.Lookup(c.region, c.suffix)
 		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
 			t.Errorf("%s %s = %s %s (%v), want %s %s", c.region, c.suffix, p.UsageType, p.USD, err, c.usageType, c.usd)
 		}
 	}
+	checkARMBesideX86(t, book)
 	vended, err := book.Lookup("us-east-1", pricing.UsageVendedLogs)
 	if err != nil || len(vended.Tiers) != 4 || vended.Tiers[1].From.String() != "10240" || vended.Tiers[3].USD.String() != "0.05" {
 		t.Errorf("vended logs = %+v, %v; want four bands from 0, 10 TB, 30 TB, 50 TB", vended, err)
@@ -150,6 +164,35 @@ func TestBookCoverage(t *testing.T) {
 	metrics, err := book.Lookup("eu-west-1", pricing.UsageCustomMetrics)
 	if err != nil || metrics.UsageType != "EU-CW:MetricMonitorUsage" || len(metrics.Tiers) != 4 || metrics.Tiers[1].From.String() != "10000" || metrics.Tiers[1].USD.String() != "0.1" {
 		t.Errorf("eu-west-1 custom metrics = %+v, %v; want four bands, the second from 10,000 at $0.10", metrics, err)
+	}
+}
+
+// checkARMBesideX86: every Region with Fargate x86 on-demand prices also
+// has ARM on-demand prices (its source gives both), each below the x86
+// figure: Graviton is the cheaper meter, so a key read the wrong way round
+// shows.
+func checkARMBesideX86(t *testing.T, book *pricing.Book) {
+	t.Helper()
+	n := 0
+	for _, r := range book.Regions() {
+		for _, pair := range [][2]string{{pricing.UsageFargateVCPU, pricing.UsageFargateARMVCPU}, {pricing.UsageFargateGB, pricing.UsageFargateARMGB}} {
+			x86, err := book.Lookup(r, pair[0])
+			if err != nil {
+				continue
+			}
+			arm, err := book.Lookup(r, pair[1])
+			if err != nil {
+				t.Errorf("%s: %s priced but not %s", r, x86.UsageType, pricing.UsageType(r, pair[1]))
+				continue
+			}
+			if !arm.USD.LessThan(x86.USD) || !arm.USD.IsPositive() {
+				t.Errorf("%s: ARM %s = %s, x86 %s = %s; want ARM above 0 and below x86", r, arm.UsageType, arm.USD, x86.UsageType, x86.USD)
+			}
+			n++
+		}
+	}
+	if n < 2*32 {
+		t.Errorf("ARM beside x86 for %d meters, want both meters in at least 32 Regions", n)
 	}
 }
 
