@@ -41,7 +41,10 @@ func (k *jsonKey) word(t *tokenizer, v string) string {
 // jsonKey returns the interned key for path: from a small direct-mapped
 // cache when it holds it (one comparison), else from the intern map.
 func (t *tokenizer) jsonKey(path []byte) *jsonKey {
-	slot := &t.keyCache[keySlot(path)]
+	if len(path) == 0 {
+		return t.topKey("")
+	}
+	slot := &t.keyCache[keySlot(len(path), path[0], path[len(path)-1])]
 	if k := *slot; k != nil && k.name == string(path) {
 		return k
 	}
@@ -50,14 +53,29 @@ func (t *tokenizer) jsonKey(path []byte) *jsonKey {
 	return k
 }
 
-// keySlot spreads keys over keyCache by their length and end bytes,
+// topKey is jsonKey for the name of a top-level member, taken from the
+// line as it is: the commonest key needs no copy into a path.
+func (t *tokenizer) topKey(name string) *jsonKey {
+	slot := &t.keyCache[0]
+	if len(name) > 0 {
+		slot = &t.keyCache[keySlot(len(name), name[0], name[len(name)-1])]
+	}
+	if k := *slot; k != nil && k.name == name {
+		return k
+	}
+	k, ok := t.keys[name]
+	if !ok {
+		k = t.internKey([]byte(name))
+	}
+	*slot = k
+	return k
+}
+
+// keySlot spreads keys over keyCache by their length (n) and end bytes,
 // which a hash of all of them would hardly do better for a few dozen
 // keys.
-func keySlot(p []byte) uint8 {
-	if len(p) == 0 {
-		return 0
-	}
-	return uint8(len(p))*31 ^ p[0]*7 ^ p[len(p)-1]*131
+func keySlot(n int, first, last byte) uint8 {
+	return uint8(n)*31 ^ first*7 ^ last*131
 }
 
 func (t *tokenizer) internKey(path []byte) *jsonKey {

@@ -18,7 +18,7 @@ import "github.com/go-json-experiment/json/jsontext"
 const maxScanDepth = 32
 
 // jsonWS reports JSON's white space: space, tab, line feed, return.
-func jsonWS(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+func jsonWS(c byte) bool { return c <= ' ' && (c == ' ' || c == '\t' || c == '\n' || c == '\r') }
 
 // scanObject reads the object that obj holds ('{' first, then only JSON
 // white space after its '}') into t.fields and reports true, or reports
@@ -55,11 +55,14 @@ func (t *tokenizer) scanMembers(obj string, i, d int) (int, bool) {
 		if !ok {
 			return 0, false
 		}
+		// A top-level name is its own key, taken from the line; nested
+		// ones are dotted paths, built in t.path.
+		name := obj[i+1 : ne-1]
 		t.path = t.path[:base]
 		if base > 0 {
 			t.path = append(t.path, '.')
+			t.path = append(t.path, name...)
 		}
-		t.path = append(t.path, obj[i+1:ne-1]...)
 		i = skipWS(obj, ne)
 		if i >= len(obj) || obj[i] != ':' {
 			return 0, false
@@ -69,6 +72,9 @@ func (t *tokenizer) scanMembers(obj string, i, d int) (int, bool) {
 			return 0, false
 		}
 		if obj[i] == '{' && d < maxDepth {
+			if base == 0 {
+				t.path = append(t.path, name...)
+			}
 			if i, ok = t.scanMembers(obj, i+1, d+1); !ok {
 				return 0, false
 			}
@@ -82,7 +88,12 @@ func (t *tokenizer) scanMembers(obj string, i, d int) (int, bool) {
 				kind = '0'
 			}
 			if len(t.fields) < maxFields {
-				key := t.jsonKey(t.path)
+				var key *jsonKey
+				if base == 0 {
+					key = t.topKey(name)
+				} else {
+					key = t.jsonKey(t.path)
+				}
 				t.fields = append(t.fields, jsonField{
 					key:  key,
 					val:  obj[start:i],
@@ -238,9 +249,11 @@ func digitsFrom(s string, i int) int {
 // invalid UTF-8) and the escapes \" \\ \/ \b \f \n \r \t and \uXXXX;
 // it gives up on anything else.
 func scanString(s string, i int) (int, bool) {
-	for i++; i < len(s); i++ {
-		c := s[i]
-		switch {
+	for i++; ; {
+		if i >= len(s) {
+			return 0, false
+		}
+		switch c := s[i]; {
 		case c == '"':
 			return i + 1, true
 		case c < 0x20:
@@ -249,20 +262,21 @@ func scanString(s string, i int) (int, bool) {
 			if i+1 >= len(s) {
 				return 0, false
 			}
-			i++
-			switch s[i] {
+			switch s[i+1] {
 			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				i += 2
 			case 'u': // surrogates paired or not: jsontext allows them with invalid UTF-8
-				if len(s)-i < 5 || !hex4(s[i+1:i+5]) {
+				if len(s)-i < 6 || !hex4(s[i+2:i+6]) {
 					return 0, false
 				}
-				i += 4
+				i += 6
 			default:
 				return 0, false
 			}
+		default:
+			i++
 		}
 	}
-	return 0, false
 }
 
 func hex4(s string) bool {

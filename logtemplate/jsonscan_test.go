@@ -29,6 +29,8 @@ var scanSeeds = []string{
 	`{"record":{"requestId":"r","metrics":{"durationMs":1.5,"billedDurationMs":2}},"status":"success"}`,
 	`{"level":"warn","msg":"slow query","db":{"table":"orders","rows":3,"ms":9},"trace_id":"x"}`,
 	`{"a":{"msg":"nested"},"msg":"top","b":{"message":"x","c":{"log":"y"}}}`, `{"a":{}}`, `{"a":{"b":{}}}`, `{"a" : { "b" : [ ] } , "c" : "d" }`,
+	`{"":{"msg":"x"}}`, `{"msg":"a long message \"with\" quotes\\ and \u00e9 escapes, past eight bytes\"","k":"12345678\"9"}`,
+	"{\"msg\":\"eight by\x01tes and more\"}", "{\"msg\":\"0123456\x1f\"}", "{\"msg\":\"\xff\xfe\x80\x7f\x20\x21\x5b\x5d longer\"}",
 }
 
 // deepSeed nests past maxScanDepth, which the scan leaves to jsontext.
