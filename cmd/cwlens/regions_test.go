@@ -93,31 +93,7 @@ func TestReferenceInOtherRegions(t *testing.T) {
 	for _, region := range []string{"us-east-1", "us-east-2", "eu-central-1", "ap-northeast-1", "sa-east-1", "eu-west-1"} {
 		t.Run(region, func(t *testing.T) {
 			path := reRegioned(t, region)
-			r := run(t, "report", path, "--format", "json")
-			if r.code != 0 {
-				t.Fatalf("exit %d: %s", r.code, r.stderr)
-			}
-			var doc struct {
-				Projection struct {
-					Lines []struct {
-						UsageType      string `json:"usage_type"`
-						CurrentMonthly string `json:"current_monthly_usd"`
-					} `json:"lines"`
-					Unknown []struct {
-						UsageType string `json:"usage_type"`
-					} `json:"unknown"`
-					Totals struct {
-						Complete       bool    `json:"complete"`
-						UnknownLines   int     `json:"unknown_lines"`
-						CurrentMonthly *string `json:"current_monthly_usd"`
-						Text           string  `json:"text"`
-					} `json:"totals"`
-				} `json:"projection"`
-			}
-			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
-				t.Fatal(err)
-			}
-			p := doc.Projection
+			p := reportProjection(t, path)
 			if !p.Totals.Complete || p.Totals.UnknownLines != 0 || len(p.Unknown) != 0 || p.Totals.CurrentMonthly == nil {
 				t.Fatalf("json totals %+v, unknown %+v; want complete", p.Totals, p.Unknown)
 			}
@@ -160,6 +136,40 @@ func TestReferenceInOtherRegions(t *testing.T) {
 	}
 }
 
+// jsonProjection is the part of `report --format json` these tests read.
+type jsonProjection struct {
+	Lines []struct {
+		Subject        string `json:"subject"`
+		UsageType      string `json:"usage_type"`
+		CurrentMonthly string `json:"current_monthly_usd"`
+	} `json:"lines"`
+	Unknown []struct {
+		UsageType string `json:"usage_type"`
+	} `json:"unknown"`
+	Totals struct {
+		Complete       bool    `json:"complete"`
+		UnknownLines   int     `json:"unknown_lines"`
+		CurrentMonthly *string `json:"current_monthly_usd"`
+		Text           string  `json:"text"`
+	} `json:"totals"`
+}
+
+// reportProjection runs `report --format json` on the snapshot at path.
+func reportProjection(t *testing.T, path string) jsonProjection {
+	t.Helper()
+	r := run(t, "report", path, "--format", "json")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	var doc struct {
+		Projection jsonProjection `json:"projection"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
+		t.Fatal(err)
+	}
+	return doc.Projection
+}
+
 func mustPrefix(t *testing.T, region string) string {
 	t.Helper()
 	p, ok := pricing.RegionPrefix(region)
@@ -191,29 +201,7 @@ func TestARMOutsideUSEast1(t *testing.T) {
 		{"il-central-1", "60.5192192", "13.2909056"}, // 1460 × 0.04145152, 2920 × 0.00455168
 	} {
 		t.Run(c.region, func(t *testing.T) {
-			r := run(t, "report", reRegioned(t, c.region, allARM), "--format", "json")
-			if r.code != 0 {
-				t.Fatalf("exit %d: %s", r.code, r.stderr)
-			}
-			var doc struct {
-				Projection struct {
-					Lines []struct {
-						Subject        string `json:"subject"`
-						UsageType      string `json:"usage_type"`
-						CurrentMonthly string `json:"current_monthly_usd"`
-					} `json:"lines"`
-					Unknown []struct {
-						UsageType string `json:"usage_type"`
-					} `json:"unknown"`
-					Totals struct {
-						Complete bool `json:"complete"`
-					} `json:"totals"`
-				} `json:"projection"`
-			}
-			if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil {
-				t.Fatal(err)
-			}
-			p := doc.Projection
+			p := reportProjection(t, reRegioned(t, c.region, allARM))
 			if !p.Totals.Complete || len(p.Unknown) != 0 {
 				t.Fatalf("totals complete %v, unknown %+v; want every line priced", p.Totals.Complete, p.Unknown)
 			}
