@@ -171,13 +171,16 @@ func (m *Miner) add(w Window, msg string) ClusterID {
 		return NoCluster
 	}
 	m.seq++
-	c, _ := m.best(m.find(toks), toks)
+	c, same := m.best(m.find(toks), toks)
 	size := Counts{Events: 1, Bytes: int64(len(msg))}
-	if c == nil {
+	switch {
+	case c == nil:
 		leaf, path, keys, pos := m.leaf(toks, true)
 		c = m.newCluster(toks, path, keys, pos)
 		leaf.clusters = append(leaf.clusters, c)
-	} else {
+	case same:
+		m.observe(c, toks, w, size)
+	default:
 		m.merge(c, toks, w, size)
 	}
 	c.counts[w].add(size)
@@ -349,43 +352,48 @@ func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []in
 const maxCandidates = 64
 
 // best returns the most similar cluster among the maxCandidates most
-// recent of leaf (its last ones) that clears the threshold, with its
-// similarity, and moves it to the end of the leaf, the most recent place.
-func (m *Miner) best(leaf *node, toks []string) (*cluster, float64) {
+// recent of leaf (its last ones) that clears the threshold, and whether
+// toks fits it as it is (similarity's same), and moves it to the end of
+// the leaf, the most recent place.
+func (m *Miner) best(leaf *node, toks []string) (*cluster, bool) {
 	if leaf == nil {
-		return nil, 0
+		return nil, false
 	}
 	cs := leaf.clusters
-	bestAt := -1
+	bestAt, bestSame := -1, false
 	bestSim, bestConst := -1.0, -1
 	for i := len(cs) - 1; i >= max(0, len(cs)-maxCandidates); i-- {
-		sim, cons := similarity(cs[i], toks)
+		sim, cons, same := similarity(cs[i], toks)
 		if sim > bestSim || sim == bestSim && cons > bestConst {
-			bestAt, bestSim, bestConst = i, sim, cons
+			bestAt, bestSim, bestConst, bestSame = i, sim, cons, same
 		}
 	}
 	if bestAt < 0 || bestSim < m.cfg.SimThreshold {
-		return nil, bestSim
+		return nil, false
 	}
 	best := cs[bestAt]
 	copy(cs[bestAt:], cs[bestAt+1:])
 	cs[len(cs)-1] = best
-	return best, bestSim
+	return best, bestSame
 }
 
 // similarity is the share of the template's constant tokens that toks
 // repeats. Equal masked tokens, key=value fields of one key, and positions
 // the template holds as variables (when toks fits their prefix and suffix)
 // are neutral: they say the two have the same shape, not that they say the
-// same thing.
-func similarity(c *cluster, toks []string) (float64, int) {
+// same thing. same reports that toks fits c as it is: each constant
+// token equal, each variable within its prefix and suffix, so that
+// merging toks changes no token of c (observe does it).
+func similarity(c *cluster, toks []string) (sim float64, cons int, same bool) {
 	match, total := 0, 0
+	same = true
 	for i, t := range c.tokens {
 		if s := c.slots[i]; s != nil {
 			if fits(s, toks[i]) {
 				continue
 			}
 			total++
+			same = false
 			continue
 		}
 		if t == toks[i] {
@@ -393,16 +401,20 @@ func similarity(c *cluster, toks []string) (float64, int) {
 				continue
 			}
 			match++
-		} else if sameKey(t, toks[i]) {
+			total++
+			continue
+		}
+		same = false
+		if sameKey(t, toks[i]) {
 			// The key names the field; its value is data, whatever it says.
 			continue
 		}
 		total++
 	}
 	if total == 0 {
-		return 1, 0
+		return 1, 0, same
 	}
-	return float64(match) / float64(total), match
+	return float64(match) / float64(total), match, same
 }
 
 func fits(s *slot, tok string) bool {
@@ -427,6 +439,16 @@ func (m *Miner) newCluster(toks []string, path []*node, keys []string, pos []int
 	m.clusters = append(m.clusters, c)
 	m.live++
 	return c
+}
+
+// observe is merge for toks that fit c as it is (similarity's same):
+// only the variables record their values.
+func (m *Miner) observe(c *cluster, toks []string, w Window, size Counts) {
+	for i, s := range c.slots {
+		if s != nil {
+			s.observe(toks[i], w, size, m.cfg.EnumMaxValues)
+		}
+	}
 }
 
 // merge folds toks into c: differing constants become variables, and

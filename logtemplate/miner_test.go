@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cwlens/cwlens/internal/loggen"
 )
 
 // corpus returns messages written for these tests: a checkout service's
@@ -447,4 +449,63 @@ func TestCandidatesBounded(t *testing.T) {
 	if m.Add(recent) != id || leaf.clusters[len(leaf.clusters)-1].id != id {
 		t.Errorf("matched template not moved to the most recent place")
 	}
+}
+
+// TestSameMeansMergeChangesNothing: where similarity says toks fits a
+// cluster as it is (same), merging toks changes none of its tokens,
+// prefixes or suffixes, so that observe may stand in for merge. It checks
+// every candidate of every line of the mix and of Loghub-like lines.
+func TestSameMeansMergeChangesNothing(t *testing.T) {
+	var lines []string
+	for _, l := range loggen.Mix(6000, 13) {
+		lines = append(lines, l.Text)
+	}
+	for i := range 3000 {
+		lines = append(lines, fmt.Sprintf("user=u%d action=%s took %dms", i%7, []string{"login", "logout", "view"}[i%3], i),
+			fmt.Sprintf("rhost=%s port %d", []string{"a.example.com", "10.0.0.1", "b"}[i%3], i%5),
+			fmt.Sprintf("opened a local file for reading from %s", []string{"file:alpha", "file:beta", "dir:gamma", "file:delta", "disk:x"}[i%5]))
+	}
+	m, _ := New(DefaultConfig())
+	m.flush()
+	same, checked := 0, 0
+	for _, l := range lines {
+		toks := m.tok.tokens(l)
+		if leaf := m.find(toks); leaf != nil {
+			for _, c := range leaf.clusters {
+				if _, _, s := similarity(c, toks); s {
+					same++
+					cp := cloneCluster(c)
+					m.merge(cp, toks, Current, Counts{Events: 1})
+					if !slices.Equal(cp.tokens, c.tokens) {
+						t.Fatalf("%q: same, but merge made %q of %q", l, cp.tokens, c.tokens)
+					}
+					for i, s := range c.slots {
+						if (s == nil) != (cp.slots[i] == nil) || s != nil && (s.pre != cp.slots[i].pre || s.suf != cp.slots[i].suf) {
+							t.Fatalf("%q: same, but merge changed position %d of %q", l, i, c.tokens)
+						}
+					}
+				}
+				checked++
+			}
+		}
+		m.Add(l)
+	}
+	if same < 1000 || same == checked {
+		t.Fatalf("%d of %d candidates same: the lines test too little", same, checked)
+	}
+}
+
+// cloneCluster copies c deeply enough for merge to change the copy only.
+func cloneCluster(c *cluster) *cluster {
+	cp := *c
+	cp.tokens = slices.Clone(c.tokens)
+	cp.slots = make([]*slot, len(c.slots))
+	for i, s := range c.slots {
+		if s != nil {
+			sc := *s
+			sc.values = slices.Clone(s.values)
+			cp.slots[i] = &sc
+		}
+	}
+	return &cp
 }
