@@ -229,8 +229,21 @@ const keyScan = 8
 // the place of the words that name a message ("<*>:<*> Served block",
 // "<*> <*> <*>:<*>:<*> host sshd[<*>]: Accepted password").
 func keyable(tok string) bool {
+	// The commonest shapes end in the first pass: a word of letters, and
+	// a key=value field (a JSON event's tokens), known by its key alone.
+	i := 0
+	if len(tok) > 0 && isLetter(tok[0]) {
+		for i = 1; i < len(tok) && class[tok[i]]&keyChars != 0; i++ {
+		}
+		switch {
+		case i == len(tok):
+			return true
+		case tok[i] == '=' && i < len(tok)-1:
+			return false // kvKey(tok) == i+1
+		}
+	}
 	eq := false
-	for i := 0; i < len(tok); i++ {
+	for ; i < len(tok); i++ {
 		k := class[tok[i]]
 		if k&(digit|equals|angle) == 0 { // most bytes: one test
 			continue
@@ -244,6 +257,10 @@ func keyable(tok string) bool {
 	// its value would scatter one template over many leaves.
 	return !eq || kvKey(tok) < 0
 }
+
+// keyChars are the classes of a key's bytes after its first letter, in
+// kvKey, but digits.
+const keyChars = hexLower | hexUpper | otherLower | otherUpper | underscore | dash | dot
 
 // kvKey returns the length of the key of a key=value token, "=" included
 // ("user=\"alice\"," gives 5), or -1 when tok is not one: the key must

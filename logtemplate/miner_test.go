@@ -2,6 +2,7 @@ package logtemplate
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -508,4 +509,39 @@ func cloneCluster(c *cluster) *cluster {
 		}
 	}
 	return &cp
+}
+
+// TestKeyableAgreesWithScan: keyable, which settles words and key=value
+// fields in its first pass, agrees with the rule it implements, checked
+// byte by byte: no digit, no Wildcard, and not a key=value field.
+func TestKeyableAgreesWithScan(t *testing.T) {
+	ref := func(tok string) bool {
+		return !strings.ContainsAny(tok, "0123456789") && !strings.Contains(tok, Wildcard) && kvKey(tok) < 0
+	}
+	const alphabet = "aZq_-.=<*>1 :\"/"
+	r := rand.New(rand.NewPCG(7, 8))
+	b := make([]byte, 0, 16)
+	keyables := 0
+	for range 300000 {
+		b = b[:0]
+		for range 1 + r.IntN(16) {
+			b = append(b, alphabet[r.IntN(len(alphabet))])
+		}
+		tok := string(b)
+		got, want := keyable(tok), ref(tok)
+		if got != want {
+			t.Fatalf("keyable(%q) = %v, want %v", tok, got, want)
+		}
+		if want {
+			keyables++
+		}
+	}
+	for _, tok := range []string{"level=info", "level=<*>", "a=", "a==b", "ab=1", "a.b-c_d=x", "word", "Word.", "x<*>", "k<=v", "1a", "a1"} {
+		if got, want := keyable(tok), ref(tok); got != want {
+			t.Errorf("keyable(%q) = %v, want %v", tok, got, want)
+		}
+	}
+	if keyables < 10000 {
+		t.Fatalf("only %d keyable tokens: the inputs test too little", keyables)
+	}
 }
