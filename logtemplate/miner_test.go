@@ -520,14 +520,9 @@ func TestKeyableAgreesWithScan(t *testing.T) {
 	}
 	const alphabet = "aZq_-.=<*>1 :\"/"
 	r := rand.New(rand.NewPCG(7, 8))
-	b := make([]byte, 0, 16)
 	keyables := 0
 	for range 300000 {
-		b = b[:0]
-		for range 1 + r.IntN(16) {
-			b = append(b, alphabet[r.IntN(len(alphabet))])
-		}
-		tok := string(b)
+		tok := randomString(r, alphabet, 1, 17)
 		got, want := keyable(tok), ref(tok)
 		if got != want {
 			t.Fatalf("keyable(%q) = %v, want %v", tok, got, want)

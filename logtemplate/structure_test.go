@@ -143,13 +143,8 @@ func TestNextWord(t *testing.T) {
 	}
 	const alphabet = "ab1.:=\"<>/_ \t\n"
 	r := rand.New(rand.NewPCG(3, 4))
-	b := make([]byte, 0, 40)
 	for range 100000 {
-		b = b[:0]
-		for range r.IntN(40) {
-			b = append(b, alphabet[r.IntN(len(alphabet))])
-		}
-		s := string(b)
+		s := randomString(r, alphabet, 0, 40)
 		for i := 0; i < len(s); {
 			gi, gj, gu := nextWord(s, i)
 			wi, wj, wu := ref(s, i)
@@ -180,14 +175,9 @@ func TestClosingQuote(t *testing.T) {
 	}
 	const alphabet = `a"\\ `
 	r := rand.New(rand.NewPCG(5, 6))
-	b := make([]byte, 0, 48)
 	found := 0
 	for range 200000 {
-		b = b[:0]
-		for range r.IntN(48) {
-			b = append(b, alphabet[r.IntN(len(alphabet))])
-		}
-		s := string(b)
+		s := randomString(r, alphabet, 0, 48)
 		from := r.IntN(len(s) + 1)
 		got, want := closingQuote(s, from), ref(s, from)
 		if got != want {
@@ -200,4 +190,14 @@ func TestClosingQuote(t *testing.T) {
 	if found < 10000 {
 		t.Fatalf("only %d closing quotes found: the inputs test too little", found)
 	}
+}
+
+// randomString returns a string of lo to hi-1 bytes drawn from
+// alphabet, for the tests that compare a fast scan with a plain one.
+func randomString(r *rand.Rand, alphabet string, lo, hi int) string {
+	b := make([]byte, lo+r.IntN(hi-lo))
+	for i := range b {
+		b[i] = alphabet[r.IntN(len(alphabet))]
+	}
+	return string(b)
 }
