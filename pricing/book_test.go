@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -120,7 +121,7 @@ func TestParseBookRefusesBadInput(t *testing.T) {
 }
 
 func FuzzParseBook(f *testing.F) {
-	f.Add(embeddedBook)
+	f.Add(builtinJSON())
 	f.Add([]byte(`{"as_of":"2026-01-01","prices":[{"region":"us-east-1","usage_type":"USE1-Fargate-GB-Hours","unit":"GB-Hours","usd":"1e3","effective":"2026-01-01"}]}`))
 	f.Add([]byte(`{"as_of":"2026-01-01","prices":null}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -227,4 +228,17 @@ func TestBookSourcesNamedOnce(t *testing.T) {
 func strconvQuote(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
+}
+
+// TestBuiltinIsPricesJSON: the compressed book the binaries carry
+// (prices_gz.go) is prices.json byte for byte; `go generate ./pricing`
+// writes both.
+func TestBuiltinIsPricesJSON(t *testing.T) {
+	want, err := os.ReadFile("prices.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := builtinJSON(); !bytes.Equal(got, want) {
+		t.Errorf("prices_gz.go holds %d bytes that are not prices.json's %d; run go generate ./pricing", len(got), len(want))
+	}
 }
