@@ -40,10 +40,12 @@ type MonthForecast struct {
 }
 
 // NetAmortizedForecast is the month in net amortized cost: the month to
-// date, the rest at the model's daily cost, and Cost Explorer's forecast.
+// date, the rest at the model's daily cost and at the last 24 hours'
+// run-rate, and Cost Explorer's forecast.
 type NetAmortizedForecast struct {
 	MonthToDate decimal.Decimal `json:"month_to_date"`
 	Model       Estimate        `json:"model"`
+	RunRate     Estimate        `json:"run_rate"`
 	// CostExplorer is absent when Cost Explorer gave no net amortized
 	// forecast, or the snapshot predates its reading.
 	CostExplorer *CostExplorerForecast `json:"cost_explorer,omitempty"`
@@ -109,7 +111,7 @@ func Forecast(b *cwlens.Bill, p *cwlens.Projection, withScenario bool) (*MonthFo
 	f.Model, f.RunRate = estimate(f.MonthToDate, p.CurrentMonthly), estimate(f.MonthToDate, p.RunRateMonthly)
 	f.CostExplorer = f.costExplorer(b.Forecast, f.MonthToDate)
 	f.NetAmortized = NetAmortizedForecast{MonthToDate: net, Model: estimate(net, p.CurrentMonthly),
-		CostExplorer: f.costExplorer(b.NetAmortizedForecast, net)}
+		RunRate: estimate(net, p.RunRateMonthly), CostExplorer: f.costExplorer(b.NetAmortizedForecast, net)}
 	if withScenario {
 		saves := p.CurrentMonthly.Sub(p.ProposedMonthly)
 		f.Scenario = &ScenarioSavings{RestOfMonth: pricing.Cents(saves.Mul(perDay).Mul(days)), FullMonth: pricing.Cents(saves)}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/cwlens/cwlens"
+	"github.com/cwlens/cwlens/pricing"
 	"github.com/cwlens/cwlens/reconcile"
 )
 
@@ -81,6 +82,11 @@ func TestForecast(t *testing.T) {
 			n := f.NetAmortized
 			if n.MonthToDate.String() != tc.netMtd || n.Model.Month.String() != tc.netModel || !n.Model.Daily.Equal(f.Model.Daily) || !n.Model.Rest.Equal(f.Model.Rest) {
 				t.Errorf("net amortized %+v, want %s to date, model %s (the model's rest on it)", n, tc.netMtd, tc.netModel)
+			}
+			// The run-rate's rest of the month on the net amortized month to date.
+			if !n.RunRate.Daily.Equal(f.RunRate.Daily) || !n.RunRate.Rest.Equal(f.RunRate.Rest) ||
+				!n.RunRate.Month.Equal(pricing.Cents(n.MonthToDate).Add(f.RunRate.Rest)) {
+				t.Errorf("net amortized run-rate %+v, want the run-rate's day and rest %+v on %s to date", n.RunRate, f.RunRate, n.MonthToDate)
 			}
 			if c := n.CostExplorer; (c == nil) != (tc.netCE == "") || c != nil && (c.Month.String() != tc.netCE || c.MonthLow.String() != tc.netLow || c.MonthHigh.String() != tc.netHigh) {
 				t.Errorf("net amortized Cost Explorer %+v, want %s (%s–%s)", c, tc.netCE, tc.netLow, tc.netHigh)

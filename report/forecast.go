@@ -33,7 +33,8 @@ func forecastTable(f *reconcile.MonthForecast) section {
 	// Savings Plan usage at the Plan's rate, like with like for the model.
 	n := f.NetAmortized
 	netMtd := FormatUSD(n.MonthToDate)
-	rows = append(rows, table.Row{"net amortized: model, steady state", FormatUSD(n.Model.Daily), netMtd, FormatUSD(n.Model.Rest), FormatUSD(n.Model.Month), ""})
+	rows = append(rows, table.Row{"net amortized: model, steady state", FormatUSD(n.Model.Daily), netMtd, FormatUSD(n.Model.Rest), FormatUSD(n.Model.Month), ""},
+		table.Row{"net amortized: model, last 24 h's run-rate", FormatUSD(n.RunRate.Daily), netMtd, FormatUSD(n.RunRate.Rest), FormatUSD(n.RunRate.Month), ""})
 	ceRow("net amortized: Cost Explorer's forecast", netMtd, n.CostExplorer)
 	sec.tab.body = slices.Values(rows)
 	sec.cfg = []table.ColumnConfig{{Number: 2, Align: text.AlignRight}, {Number: 3, Align: text.AlignRight},
@@ -69,7 +70,8 @@ func forecastCSV(f *reconcile.MonthForecast) ([]string, [][]string) {
 		}
 	}
 	ceRow("cost_explorer", f.MonthToDate, f.CostExplorer)
-	rows = append(rows, row("model_net_amortized", n.Model.Daily.String(), n.MonthToDate, n.Model.Rest.String(), n.Model.Month.String(), "", ""))
+	rows = append(rows, row("model_net_amortized", n.Model.Daily.String(), n.MonthToDate, n.Model.Rest.String(), n.Model.Month.String(), "", ""),
+		row("run_rate_net_amortized", n.RunRate.Daily.String(), n.MonthToDate, n.RunRate.Rest.String(), n.RunRate.Month.String(), "", ""))
 	ceRow("cost_explorer_net_amortized", n.MonthToDate, n.CostExplorer)
 	if s := f.Scenario; s != nil {
 		r := row("scenario_savings", "", decimal.Zero, s.RestOfMonth.String(), s.FullMonth.String(), "", "")
@@ -122,8 +124,13 @@ func newForecastView(f *reconcile.MonthForecast) *forecastView {
 	const np = "/forecast/net_amortized/"
 	n := f.NetAmortized
 	netMtd := usdFigure(np+"month_to_date", n.MonthToDate)
-	v.Rows = append(v.Rows, forecastRowView{Name: "net amortized: model, steady state", Daily: usdFigure(np+"model/daily", n.Model.Daily),
-		MonthToDate: netMtd, Rest: usdFigure(np+"model/rest_of_month", n.Model.Rest), Month: usdFigure(np+"model/month", n.Model.Month)})
+	for _, e := range []struct {
+		name, ptr string
+		e         reconcile.Estimate
+	}{{"net amortized: model, steady state", np + "model/", n.Model}, {"net amortized: model, last 24 h's run-rate", np + "run_rate/", n.RunRate}} {
+		v.Rows = append(v.Rows, forecastRowView{Name: e.name, Daily: usdFigure(e.ptr+"daily", e.e.Daily), MonthToDate: netMtd,
+			Rest: usdFigure(e.ptr+"rest_of_month", e.e.Rest), Month: usdFigure(e.ptr+"month", e.e.Month)})
+	}
 	ceRow("net amortized: Cost Explorer's forecast", np+"cost_explorer/", netMtd, n.CostExplorer)
 	if s := f.Scenario; s != nil {
 		// The JSON holds savings; a scenario that costs more shows them as

@@ -20,6 +20,7 @@ func testForecast(scenario string) *reconcile.MonthForecast {
 		RunRate:      reconcile.Estimate{Daily: d("4.37"), Rest: d("48.02"), Month: d("128.01")},
 		CostExplorer: &reconcile.CostExplorerForecast{Rest: d("49.5"), Month: d("129.49"), MonthLow: d("124.99"), MonthHigh: d("133.99")},
 		NetAmortized: reconcile.NetAmortizedForecast{MonthToDate: d("63.99"), Model: reconcile.Estimate{Daily: d("4.55"), Rest: d("50"), Month: d("113.99")},
+			RunRate:      reconcile.Estimate{Daily: d("4.37"), Rest: d("48.02"), Month: d("112.01")},
 			CostExplorer: &reconcile.CostExplorerForecast{Rest: d("39.6"), Month: d("103.59"), MonthLow: d("99.99"), MonthHigh: d("107.19")}},
 		Notes: []string{"run-rate: the same with each log group's last 24 h of ingestion continuing"},
 	}
@@ -44,7 +45,8 @@ func TestForecastSection(t *testing.T) {
 		for _, want := range []string{"Forecast of November 2025 (billed through Nov 20, 11 days to go)", "model, steady state", "$4.55",
 			"$79.99", "$129.99", "$128.01", "Cost Explorer's forecast", "$49.50", "80 %: $124.99–$133.99",
 			"the scenario saves $26.32 on the rest of the month and $73.10 on a full month",
-			"net amortized: model, steady state", "$63.99", "$113.99", "net amortized: Cost Explorer's forecast", "$39.60", "80 %: $99.99–$107.19"} {
+			"net amortized: model, steady state", "$63.99", "$113.99", "net amortized: model, last 24 h's run-rate", "$112.01",
+			"net amortized: Cost Explorer's forecast", "$39.60", "80 %: $99.99–$107.19"} {
 			if !strings.Contains(b.String(), want) {
 				t.Errorf("%s: no %q in\n%s", f, want, b.String())
 			}
@@ -68,7 +70,8 @@ func TestForecastSection(t *testing.T) {
 		"rest_of_month_usd", "month_usd", "month_low_usd", "month_high_usd")
 	want := []string{"2025-11|2025-11-20|model|4.55|79.994|50|129.99||", "2025-11|2025-11-20|run_rate|4.37|79.994|48.02|128.01||",
 		"2025-11|2025-11-20|cost_explorer||79.994|49.5|129.49|124.99|133.99",
-		"2025-11|2025-11-20|model_net_amortized|4.55|63.99|50|113.99||", "2025-11|2025-11-20|cost_explorer_net_amortized||63.99|39.6|103.59|99.99|107.19",
+		"2025-11|2025-11-20|model_net_amortized|4.55|63.99|50|113.99||", "2025-11|2025-11-20|run_rate_net_amortized|4.37|63.99|48.02|112.01||",
+		"2025-11|2025-11-20|cost_explorer_net_amortized||63.99|39.6|103.59|99.99|107.19",
 		"2025-11|2025-11-20|scenario_savings|||26.32|73.1||"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("CSV forecast rows\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -98,22 +101,21 @@ func TestForecastSection(t *testing.T) {
 }
 
 // TestForecastHTML: the page shows the section and each figure equals the
-// JSON's at its pointer: the month to date on each of 5 rows, 4 a model
-// row (3 of them, one net amortized), 3 + the interval's 2 on each of Cost
-// Explorer's 2, 2 of the scenario; without the net amortized forecast, 5
-// fewer.
+// JSON's at its pointer: 4 on each model row (4 of them, two net
+// amortized), 3 + the interval's 2 on each of Cost Explorer's 2, 2 of the
+// scenario; without the net amortized forecast, 5 fewer.
 func TestForecastHTML(t *testing.T) {
 	r := htmlFixtureReport()
 	before := checkFiguresMatchJSON(t, renderHTML(t, r), renderJSON(t, r))
 	r.Forecast = testForecast("73.1")
 	page := renderHTML(t, r)
 	after := checkFiguresMatchJSON(t, page, renderJSON(t, r))
-	if after-before != 4+4+5+4+5+2 {
-		t.Errorf("%d figures more with the forecast, want 24", after-before)
+	if after-before != 4+4+5+4+4+5+2 {
+		t.Errorf("%d figures more with the forecast, want 28", after-before)
 	}
 	r.Forecast.NetAmortized.CostExplorer = nil
-	if n := checkFiguresMatchJSON(t, renderHTML(t, r), renderJSON(t, r)); n-before != 19 {
-		t.Errorf("%d figures more with the forecast but no net amortized one, want 19", n-before)
+	if n := checkFiguresMatchJSON(t, renderHTML(t, r), renderJSON(t, r)); n-before != 23 {
+		t.Errorf("%d figures more with the forecast but no net amortized one, want 23", n-before)
 	}
 	for _, want := range []string{`id="forecast"`, `href="#forecast"`, "Forecast of November 2025", "Cost Explorer&#39;s forecast", "on a full month"} {
 		if !strings.Contains(string(page), want) {
