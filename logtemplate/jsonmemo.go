@@ -17,25 +17,30 @@ type jsonKey struct {
 	message    bool
 	spaced     bool
 	words      [4]string // key=word tokens, most recent at next-1
+	wordKey    [4]bool   // keyable(words[i])
 	next       int
+
+	wildKey, nullKey bool // keyable(wild), keyable(null)
 }
 
 // word returns the token key=v for a word value, from k.words when one of
-// them holds it. Only tokens that masking left as key=v are kept: their
-// value is their tail, so nothing is copied from the line.
-func (k *jsonKey) word(t *tokenizer, v string) string {
+// them holds it, and whether it may branch the tree (keyable). Only
+// tokens that masking left as key=v are kept: their value is their tail,
+// so nothing is copied from the line.
+func (k *jsonKey) word(t *tokenizer, v string) (string, bool) {
 	n := len(k.name) + 1
-	for _, w := range k.words {
+	for i, w := range k.words {
 		if len(w) == n+len(v) && w[n:] == v {
-			return w
+			return w, k.wordKey[i]
 		}
 	}
 	tok := t.keyValue(k.name, v)
+	key := keyable(tok)
 	if len(tok) == n+len(v) && tok[n:] == v {
-		k.words[k.next] = tok
+		k.words[k.next], k.wordKey[k.next] = tok, key
 		k.next = (k.next + 1) % len(k.words)
 	}
-	return tok
+	return tok, key
 }
 
 // jsonKey returns the interned key for path: from a small direct-mapped
@@ -94,6 +99,7 @@ func (t *tokenizer) internKey(path []byte) *jsonKey {
 		k.wild = t.keyValue(name, Wildcard)
 		k.null = t.keyValue(name, "null")
 	}
+	k.wildKey, k.nullKey = keyable(k.wild), keyable(k.null)
 	t.keys[name] = k
 	return k
 }

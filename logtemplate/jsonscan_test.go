@@ -144,3 +144,83 @@ func FuzzScanObject(f *testing.F) {
 		checkScan(t, tk, s)
 	})
 }
+
+// TestNotKeyIsNotKeyable: the positions a JSON line's tokens are marked
+// as known not keyable (notKey, which find skips) hold tokens keyable
+// refuses, and every other token within keyScan is left for keyable to
+// judge, on the mix and on fields whose tokens may be keyable (keys that
+// are no kvKey, empty and null values).
+func TestNotKeyIsNotKeyable(t *testing.T) {
+	lines := append([]string{
+		`{"@level":"info","@kind":null,"k":"","msg":"hi"}`,
+		`{"@level":"info","@kind":null,"k":"","msg":"hi","a":"b"}`,
+		`{"a b":"c","level":"warn","x":1}`,
+		`prefix text {"level":"info","msg":"job Dec 07 done","ts":"12:00"}`,
+		`{"msg":"job Dec 07 done","a":1,"b@x":"info"}`, // joinDates moves b@x=info to a marked place
+	}, scanSeeds...)
+	for _, l := range loggen.Mix(4000, 21) {
+		lines = append(lines, l.Text)
+	}
+	tk := newTokenizer(DefaultConfig().MaxTokens)
+	marked, keyables := 0, 0
+	for range 2 { // the second pass takes word tokens from jsonKey's cache
+		for _, l := range lines {
+			toks := tk.tokens(l)
+			for p := 0; p < len(toks) && p < keyScan; p++ {
+				k := keyable(toks[p])
+				if tk.notKey&(1<<p) != 0 {
+					marked++
+					if k {
+						t.Fatalf("%q: token %d %q marked not keyable, but it is", l, p, toks[p])
+					}
+				} else if k {
+					keyables++
+				}
+			}
+		}
+	}
+	if marked < 10000 || keyables < 1000 {
+		t.Fatalf("%d marked, %d keyable: the lines test too little", marked, keyables)
+	}
+}
+
+// TestFindTakesKeyableBranches: find, which skips the positions marked
+// notKey and scans the keys in its own loop, reaches the node that the
+// walk by nextKey over every token (keyable judging each) reaches, on the
+// mix and on JSON lines with keyable fields.
+func TestFindTakesKeyableBranches(t *testing.T) {
+	ref := func(m *Miner, toks []string) *node {
+		n := m.rootOf(rootKey{len(toks), m.tok.shape})
+		p := nextKey(toks, 0, 0)
+		for d := 0; n != nil && d < m.cfg.PrefixTokens && p >= 0; d++ {
+			next, ok := n.children[toks[p]]
+			if !ok && len(n.children) >= m.cfg.MaxChildren {
+				next = n.children[Wildcard]
+			}
+			n = next
+			p = nextKey(toks, p+1, 0)
+		}
+		return n
+	}
+	var lines []string
+	for i, l := range loggen.Mix(6000, 23) {
+		lines = append(lines, l.Text, fmt.Sprintf(`{"msg":"job %d Dec 07 done","a":1,"b@x":"%s","@k":null}`, i%3, []string{"x", "y"}[i%2]))
+	}
+	m, _ := New(DefaultConfig())
+	m.flush()
+	found := 0
+	for _, l := range lines {
+		toks := m.tok.tokens(l)
+		got, want := m.find(toks), ref(m, toks)
+		if got != want {
+			t.Fatalf("%q: find reached another node than nextKey's walk", l)
+		}
+		if got != nil {
+			found++
+		}
+		m.Add(l)
+	}
+	if found < len(lines)/2 {
+		t.Fatalf("only %d of %d lines found a leaf: the lines test too little", found, len(lines))
+	}
+}

@@ -285,10 +285,11 @@ func sameKey(a, b string) bool {
 }
 
 // nextKey returns the position of the first keyable token at or after i
-// within keyScan, or -1.
-func nextKey(toks []string, i int) int {
+// within keyScan, or -1; the positions in skip (bit p for toks[p]) are
+// known not to be keyable, and are not scanned.
+func nextKey(toks []string, i int, skip uint8) int {
 	for ; i < len(toks) && i < keyScan; i++ {
-		if keyable(toks[i]) {
+		if skip&(1<<i) == 0 && keyable(toks[i]) {
 			return i
 		}
 	}
@@ -299,15 +300,18 @@ func nextKey(toks []string, i int) int {
 // or nil where leaf would have to create a node. It takes the branches
 // leaf takes.
 func (m *Miner) find(toks []string) *node {
+	// The loop is nextKey's, written out: find runs once a line.
 	n := m.rootOf(rootKey{len(toks), m.tok.shape})
-	p := nextKey(toks, 0)
-	for d := 0; n != nil && d < m.cfg.PrefixTokens && p >= 0; d++ {
+	for p, d := 0, 0; n != nil && d < m.cfg.PrefixTokens && p < min(len(toks), keyScan); p++ {
+		if m.tok.notKey&(1<<p) != 0 || !keyable(toks[p]) {
+			continue
+		}
 		next, ok := n.children[toks[p]]
 		if !ok && len(n.children) >= m.cfg.MaxChildren {
 			next = n.children[Wildcard]
 		}
 		n = next
-		p = nextKey(toks, p+1)
+		d++
 	}
 	return n
 }
@@ -330,7 +334,7 @@ func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []in
 	if create {
 		path = append(make([]*node, 0, m.cfg.PrefixTokens+1), n)
 	}
-	p := nextKey(toks, 0)
+	p := nextKey(toks, 0, m.tok.notKey)
 	for d := 0; d < m.cfg.PrefixTokens && p >= 0; d++ {
 		k := toks[p]
 		next, ok := n.children[k]
@@ -355,7 +359,7 @@ func (m *Miner) leaf(toks []string, create bool) (*node, []*node, []string, []in
 			keys = append(keys, strings.Clone(k))
 			pos = append(pos, p)
 		}
-		p = nextKey(toks, p+1)
+		p = nextKey(toks, p+1, m.tok.notKey)
 	}
 	return n, path, keys, pos
 }

@@ -42,6 +42,7 @@ func messageKey(k string) bool {
 func (t *tokenizer) tokens(msg string) []string {
 	t.shape = ""
 	t.access = false
+	t.notKey = 0
 	first, rest := msg, ""
 	if k := strings.IndexByte(msg, '\n'); k >= 0 {
 		first, rest = msg[:k], msg[k+1:]
@@ -64,6 +65,7 @@ func (t *tokenizer) tokens(msg string) []string {
 	}
 	if t.maskDates(toks) {
 		toks = t.joinDates(toks)
+		t.notKey = 0 // positions moved
 	}
 	t.toks = toks
 	return toks
@@ -336,7 +338,11 @@ func (t *tokenizer) appendJSON(toks []string, s string, j int) ([]string, bool) 
 	}
 	for _, f := range fs {
 		if !f.msg && len(toks) < t.maxTokens {
-			toks = append(toks, t.jsonToken(f))
+			tok, key := t.jsonToken(f)
+			if !key && len(toks) < keyScan {
+				t.notKey |= 1 << len(toks)
+			}
+			toks = append(toks, tok)
 		}
 	}
 	if len(toks) == start { // {} or {"message":""}: still an event
@@ -423,19 +429,20 @@ func (t *tokenizer) readObject(obj string, d int) bool {
 // jsonToken renders one field as key=value, the value masked as one
 // datum: numbers, booleans, arrays and cut-off objects are variables;
 // strings as maskValue says. Keys with white space in them are variables
-// whole (jsonKey).
-func (t *tokenizer) jsonToken(f jsonField) string {
+// whole (jsonKey). It also reports whether the token is keyable, known
+// per key and value once, not scanned per line.
+func (t *tokenizer) jsonToken(f jsonField) (string, bool) {
 	switch f.kind {
 	case '"':
 		v := f.val[1 : len(f.val)-1]
 		if f.key.spaced || datumString(v) || isPath(v) && strings.Count(v, "/") >= 2 {
-			return f.key.wild
+			return f.key.wild, f.key.wildKey
 		}
 		return f.key.word(t, v)
 	case 'n':
-		return f.key.null
+		return f.key.null, f.key.nullKey
 	}
-	return f.key.wild
+	return f.key.wild, f.key.wildKey
 }
 
 // datumString reports a string value with a digit, a space or a tab in it:

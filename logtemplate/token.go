@@ -108,6 +108,7 @@ type tokenizer struct {
 	hdr    *header // the log's header, once learned; nil for none
 	shape  string  // the structure tokens found: a JSON key set, or ""
 	access bool    // the line holds a quoted HTTP request
+	notKey uint8   // bit p: toks[p] is known not keyable (a JSON field), for p < keyScan
 
 	// JSON scanning, reused line after line.
 	jbuf     bytes.Buffer
