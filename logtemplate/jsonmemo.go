@@ -120,11 +120,15 @@ type shapeMemo struct {
 	ids   [maxFields]uint32
 	order [maxFields]uint8
 	shape string
+	used  uint64 // shapeTick when last used
 }
 
-// shapeSlots sizes the direct-mapped shape memo (some 11 KB): a log group
-// writes a few JSON shapes, a mix of services some dozens.
-const shapeSlots = 32
+// shapeSlots sizes the shape memo (some 11 KB): a log group writes a few
+// JSON shapes, a mix of services some dozens.
+const (
+	shapeBits  = 5
+	shapeSlots = 1 << shapeBits
+)
 
 // sortFields returns t.fields sorted by key (stably: repeated keys keep
 // their order) and sets t.shape to their key set, from the shape memo
@@ -138,10 +142,23 @@ func (t *tokenizer) sortFields() []jsonField {
 	if t.shapes == nil {
 		t.shapes = make([]shapeMemo, shapeSlots)
 	}
-	e := &t.shapes[h%shapeSlots]
-	if !e.holds(fs) {
+	// Two slots may hold the sequence, picked by the hash's high bits
+	// (a product's low bits see only the ids' low bits): two sequences
+	// that share one slot then do not evict each other line after line.
+	e, e2 := &t.shapes[h>>(32-shapeBits)], &t.shapes[h>>(32-2*shapeBits)%shapeSlots]
+	t.shapeTick++
+	switch {
+	case e.holds(fs):
+	case e2.holds(fs):
+		e = e2
+	default:
+		if e2.used < e.used {
+			e = e2
+		}
 		t.learnShape(e, fs)
+		t.shapeMisses++
 	}
+	e.used = t.shapeTick
 	t.sorted = t.sorted[:0]
 	for _, i := range e.order[:e.n] {
 		t.sorted = append(t.sorted, fs[i])

@@ -224,3 +224,35 @@ func TestFindTakesKeyableBranches(t *testing.T) {
 		t.Fatalf("only %d of %d lines found a leaf: the lines test too little", found, len(lines))
 	}
 }
+
+// TestShapeMemoKeepsFewShapes: once warm, the JSON shape memo learns no
+// shape again while a stream repeats a dozen key sequences (the mix's
+// JSON events, in all their key orders, and a few more): they share its
+// slots without evicting each other.
+func TestShapeMemoKeepsFewShapes(t *testing.T) {
+	var lines []string
+	for _, l := range loggen.Mix(20000, 5) {
+		if strings.Contains(l.Truth, "json") {
+			lines = append(lines, l.Text)
+		}
+	}
+	for i := range 4 {
+		lines = append(lines, fmt.Sprintf(`{"svc%d":"a","level":"info","msg":"more shapes"}`, i))
+	}
+	tk := newTokenizer(DefaultConfig().MaxTokens)
+	for _, l := range lines {
+		tk.tokens(l)
+	}
+	learned := tk.shapeMisses
+	if learned > 24 {
+		t.Fatalf("%d shapes learned for a dozen key sequences", learned)
+	}
+	for range 3 {
+		for _, l := range lines {
+			tk.tokens(l)
+		}
+	}
+	if n := tk.shapeMisses - learned; n != 0 {
+		t.Errorf("%d shapes learned again over %d warm lines, want 0", n, 3*len(lines))
+	}
+}

@@ -111,14 +111,16 @@ type tokenizer struct {
 	notKey uint8   // bit p: toks[p] is known not keyable (a JSON field), for p < keyScan
 
 	// JSON scanning, reused line after line.
-	jbuf     bytes.Buffer
-	dec      *jsontext.Decoder
-	fields   []jsonField // in document order
-	sorted   []jsonField // by key (sortFields)
-	path     []byte
-	keyCache [256]*jsonKey
-	keyIDs   uint32
-	shapes   []shapeMemo // nil until the first JSON line
+	jbuf        bytes.Buffer
+	dec         *jsontext.Decoder
+	fields      []jsonField // in document order
+	sorted      []jsonField // by key (sortFields)
+	path        []byte
+	keyCache    [256]*jsonKey
+	keyIDs      uint32
+	shapes      []shapeMemo // nil until the first JSON line
+	shapeTick   uint64      // sortFields calls, for the memo's recency
+	shapeMisses int         // sortFields calls that had to learn the shape
 }
 
 // internCap bounds the intern table; past it the table starts over, which
