@@ -61,7 +61,8 @@ func TestLookupUnknownIsNotZero(t *testing.T) {
 		{"ap-southeast-2", UsageCustomMetrics, "APS2-CW:MetricMonitorUsage"},                 // the source gives 0: absent
 		{"ap-east-2", UsageFargateVCPU, "Fargate-vCPU-Hours:perCPU"},                         // Region not in the book
 		{"ap-southeast-1", UsageSpotARMVCPU, "APS1-SpotUsage-Fargate-ARM-vCPU-Hours:perCPU"}, // ARM on-demand priced, ARM Spot not
-		{"eu-west-2", UsageFargateWinVCPU, "EUW2-Fargate-Windows-vCPU-Hours:perCPU"},         // Windows only in us-east-1
+		{"eu-west-2", UsageGMDMetrics, "EUW2-CW:GMD-Metrics"},                                // GetMetricData only in us-east-1
+		{"ap-east-2", UsageFargateWinVCPU, "Fargate-Windows-vCPU-Hours:perCPU"},              // Windows: Region not in the book
 	} {
 		p, err := b.Lookup(c.region, c.suffix)
 		if !errors.Is(err, ErrUnknownPrice) {

@@ -232,3 +232,69 @@ func TestARMOutsideUSEast1(t *testing.T) {
 		})
 	}
 }
+
+// TestWindowsAndStorageOutsideUSEast1: the reference account, on on-demand
+// Fargate, with its facilitator on Windows and its validator given 50 GiB of
+// ephemeral storage, in Regions other than us-east-1, prices the Windows
+// vCPU, memory and OS licence and the storage above the free 20 GiB at the
+// book's figures for that Region (read from AWS's Fargate pricing-page price
+// file of 2025-06-05), with a complete total: no line unknown.
+func TestWindowsAndStorageOutsideUSEast1(t *testing.T) {
+	change := func(s *cwlens.Snapshot) {
+		for i := range s.Services {
+			s.Services[i].CapacityProviderStrategy = nil
+			s.Services[i].LaunchType = cwlens.LaunchFargate
+			switch s.Services[i].Name {
+			case "facilitator":
+				s.Services[i].OperatingSystem = "WINDOWS_SERVER_2022_CORE"
+			case "validator":
+				s.Services[i].EphemeralStorageGiB = 50
+			}
+		}
+	}
+	// The facilitator runs 2 vCPU and 4 GB, one task, 730 hours a month;
+	// the validator 30 GiB above the free 20, one task: their lines' exact
+	// cost.
+	for _, c := range []struct{ region, vcpu, gb, os, storage string }{
+		{"eu-west-1", "67.96592", "14.92631", "67.16", "2.6718"},          // 1460 × 0.046552, 2920 × 0.00511175, 1460 × 0.046, 21900 × 0.000122
+		{"ap-southeast-1", "84.89024", "18.56974", "67.16", "2.9127"},     // 1460 × 0.058144, 2920 × 0.0063595, 1460 × 0.046, 21900 × 0.000133
+		{"mx-central-1", "71.364216", "15.6726255", "70.518", "2.552445"}, // 1460 × 0.0488796, 2920 × 0.0053673375, 1460 × 0.0483, 21900 × 0.00011655
+	} {
+		t.Run(c.region, func(t *testing.T) {
+			p := reportProjection(t, reRegioned(t, c.region, change))
+			if !p.Totals.Complete || len(p.Unknown) != 0 {
+				t.Fatalf("totals complete %v, unknown %+v; want every line priced", p.Totals.Complete, p.Unknown)
+			}
+			want := map[string]map[string]string{
+				"karmacadabra-prod/facilitator": {
+					pricing.UsageType(c.region, pricing.UsageFargateWinVCPU): c.vcpu,
+					pricing.UsageType(c.region, pricing.UsageFargateWinGB):   c.gb,
+					pricing.UsageType(c.region, pricing.UsageFargateWinOS):   c.os,
+				},
+				"karmacadabra-prod/validator": {pricing.UsageType(c.region, pricing.UsageEphemeralStorage): c.storage},
+			}
+			got := map[string]map[string]string{}
+			for _, l := range p.Lines {
+				if want[l.Subject] == nil {
+					continue
+				}
+				if got[l.Subject] == nil {
+					got[l.Subject] = map[string]string{}
+				}
+				got[l.Subject][l.UsageType] = l.CurrentMonthly
+			}
+			if lin := got["karmacadabra-prod/facilitator"][pricing.UsageType(c.region, pricing.UsageFargateVCPU)]; lin != "" {
+				t.Errorf("Windows facilitator also priced as Linux: %s", lin)
+			}
+			for subject, lines := range want {
+				// The report gives each line in cents.
+				for ut, exact := range lines {
+					want := decimal.RequireFromString(exact).Round(2)
+					if g, err := decimal.NewFromString(got[subject][ut]); err != nil || !g.Equal(want) {
+						t.Errorf("%s %s = %q, want %s (%s)", subject, ut, got[subject][ut], want.StringFixed(2), exact)
+					}
+				}
+			}
+		})
+	}
+}

@@ -150,6 +150,24 @@ func TestBookCoverage(t *testing.T) {
 		{"eu-central-2", pricing.UsageFargateARMVCPU, "EUC2-Fargate-ARM-vCPU-Hours:perCPU", "0.04358"},
 		{"il-central-1", pricing.UsageFargateARMGB, "ILC1-Fargate-ARM-GB-Hours", "0.00455168"},
 		{"mx-central-1", pricing.UsageFargateARMVCPU, "MXC1-Fargate-ARM-vCPU-Hours:perCPU", "0.033999"},
+		// Fargate Windows and ephemeral storage from the same file, with
+		// us-east-1's names and this Region's prefix; us-east-1's storage
+		// as its 2022 offer (the file gives the same $0.000111).
+		{"us-east-1", pricing.UsageEphemeralStorage, "USE1-Fargate-EphemeralStorage-GB-Hours", "0.000111"},
+		{"us-east-1", pricing.UsageFargateWinOS, "USE1-Fargate-Windows-OS-Hours:perCPU", "0.046"},
+		{"eu-west-1", pricing.UsageFargateWinVCPU, "EU-Fargate-Windows-vCPU-Hours:perCPU", "0.046552"},
+		{"eu-west-1", pricing.UsageFargateWinGB, "EU-Fargate-Windows-GB-Hours", "0.00511175"},
+		{"eu-west-1", pricing.UsageFargateWinOS, "EU-Fargate-Windows-OS-Hours:perCPU", "0.046"},
+		{"eu-west-1", pricing.UsageEphemeralStorage, "EU-Fargate-EphemeralStorage-GB-Hours", "0.000122"},
+		{"ap-southeast-1", pricing.UsageFargateWinVCPU, "APS1-Fargate-Windows-vCPU-Hours:perCPU", "0.058144"},
+		{"ap-southeast-1", pricing.UsageFargateWinGB, "APS1-Fargate-Windows-GB-Hours", "0.0063595"},
+		{"ap-southeast-1", pricing.UsageEphemeralStorage, "APS1-Fargate-EphemeralStorage-GB-Hours", "0.000133"},
+		{"sa-east-1", pricing.UsageFargateWinVCPU, "SAE1-Fargate-Windows-vCPU-Hours:perCPU", "0.08004"},
+		{"sa-east-1", pricing.UsageEphemeralStorage, "SAE1-Fargate-EphemeralStorage-GB-Hours", "0.000211"},
+		{"mx-central-1", pricing.UsageFargateWinOS, "MXC1-Fargate-Windows-OS-Hours:perCPU", "0.0483"},
+		{"mx-central-1", pricing.UsageEphemeralStorage, "MXC1-Fargate-EphemeralStorage-GB-Hours", "0.00011655"},
+		{"il-central-1", pricing.UsageFargateWinGB, "ILC1-Fargate-Windows-GB-Hours", "0.00654304"},
+		{"eu-central-2", pricing.UsageEphemeralStorage, "EUC2-Fargate-EphemeralStorage-GB-Hours", "0.0001584"},
 	} {
 		p, err := book.Lookup(c.region, c.suffix)
 		if err != nil || p.UsageType != c.usageType || p.USD.String() != c.usd {
@@ -157,6 +175,7 @@ func TestBookCoverage(t *testing.T) {
 		}
 	}
 	checkARMBesideX86(t, book)
+	checkWindowsAndStorageBesideX86(t, book)
 	vended, err := book.Lookup("us-east-1", pricing.UsageVendedLogs)
 	if err != nil || len(vended.Tiers) != 4 || vended.Tiers[1].From.String() != "10240" || vended.Tiers[3].USD.String() != "0.05" {
 		t.Errorf("vended logs = %+v, %v; want four bands from 0, 10 TB, 30 TB, 50 TB", vended, err)
@@ -193,6 +212,41 @@ func checkARMBesideX86(t *testing.T, book *pricing.Book) {
 	}
 	if n < 2*32 {
 		t.Errorf("ARM beside x86 for %d meters, want both meters in at least 32 Regions", n)
+	}
+}
+
+// checkWindowsAndStorageBesideX86: every Region with Fargate x86 on-demand
+// prices also has Windows vCPU and GB, each above the Linux x86 figure (the
+// Windows meters cost more), a positive OS licence and a positive ephemeral
+// storage price: a key read the wrong way round, or a Region left out, shows.
+func checkWindowsAndStorageBesideX86(t *testing.T, book *pricing.Book) {
+	t.Helper()
+	n := 0
+	for _, r := range book.Regions() {
+		vcpu, err := book.Lookup(r, pricing.UsageFargateVCPU)
+		if err != nil {
+			continue
+		}
+		gb, err := book.Lookup(r, pricing.UsageFargateGB)
+		if err != nil {
+			t.Errorf("%s: %s priced but not %s", r, vcpu.UsageType, pricing.UsageType(r, pricing.UsageFargateGB))
+			continue
+		}
+		above := map[string]pricing.Price{pricing.UsageFargateWinVCPU: vcpu, pricing.UsageFargateWinGB: gb, pricing.UsageFargateWinOS: {}, pricing.UsageEphemeralStorage: {}}
+		for suffix, linux := range above {
+			p, err := book.Lookup(r, suffix)
+			if err != nil {
+				t.Errorf("%s: Fargate x86 priced but not %s", r, pricing.UsageType(r, suffix))
+				continue
+			}
+			if !p.USD.IsPositive() || (linux.UsageType != "" && !p.USD.GreaterThan(linux.USD)) {
+				t.Errorf("%s: %s = %s, want above 0 and above Linux %s = %s", r, p.UsageType, p.USD, linux.UsageType, linux.USD)
+			}
+			n++
+		}
+	}
+	if n < 4*32 {
+		t.Errorf("Windows and ephemeral storage beside x86 for %d meters, want all four in at least 32 Regions", n)
 	}
 }
 
