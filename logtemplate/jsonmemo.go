@@ -145,19 +145,21 @@ func (t *tokenizer) sortFields() []jsonField {
 	// Two slots may hold the sequence, picked by the hash's high bits
 	// (a product's low bits see only the ids' low bits): two sequences
 	// that share one slot then do not evict each other line after line.
-	e, e2 := &t.shapes[h>>(32-shapeBits)], &t.shapes[h>>(32-2*shapeBits)%shapeSlots]
+	i, i2 := int(h>>(32-shapeBits)), int(h>>(32-2*shapeBits)%shapeSlots)
+	e, e2 := &t.shapes[i], &t.shapes[i2]
 	t.shapeTick++
 	switch {
 	case e.holds(fs):
 	case e2.holds(fs):
-		e = e2
+		e, i = e2, i2
 	default:
 		if e2.used < e.used {
-			e = e2
+			e, i = e2, i2
 		}
 		t.learnShape(e, fs)
 		t.shapeMisses++
 	}
+	t.shapeSlot = i
 	e.used = t.shapeTick
 	t.sorted = t.sorted[:0]
 	for _, i := range e.order[:e.n] {

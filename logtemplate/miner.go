@@ -47,8 +47,10 @@ type Miner struct {
 	cfg      Config
 	tok      *tokenizer
 	root     map[rootKey]*node // roots of structured (JSON) events
-	text     []*node           // roots of text events, by token count
-	clusters []*cluster        // by id; nil once evicted
+	rootGen  uint64            // changes of root, which void rootMemo
+	rootMemo [shapeSlots]rootMemo
+	text     []*node    // roots of text events, by token count
+	clusters []*cluster // by id; nil once evicted
 	live     int
 	seq      uint64
 	evicted  evicted
@@ -77,6 +79,16 @@ func ticket(i int) ClusterID { return NoCluster - 1 - ClusterID(i) }
 type rootKey struct {
 	n     int
 	shape string
+}
+
+// rootMemo remembers a root looked up in Miner.root, by the tokenizer's
+// shape memo slot of the line (shapeSlot): a JSON line of a known shape
+// then finds its root without hashing the key set. It holds while gen is
+// Miner.rootGen.
+type rootMemo struct {
+	k   rootKey
+	n   *node
+	gen uint64
 }
 
 type evicted struct {
@@ -194,7 +206,15 @@ func (m *Miner) add(w Window, msg string) ClusterID {
 // rootOf returns the tree's root for k, or nil.
 func (m *Miner) rootOf(k rootKey) *node {
 	if k.shape != "" {
-		return m.root[k]
+		// The shape is interned: equal shapes are mostly one string, and
+		// comparing one with itself is a pointer comparison.
+		e := &m.rootMemo[m.tok.shapeSlot]
+		if e.gen == m.rootGen && e.k == k {
+			return e.n
+		}
+		n := m.root[k]
+		*e = rootMemo{k: k, n: n, gen: m.rootGen}
+		return n
 	}
 	if k.n < len(m.text) {
 		return m.text[k.n]
@@ -214,8 +234,10 @@ func (m *Miner) setRoot(k rootKey, n *node) {
 		m.text[k.n] = n
 	case n == nil:
 		delete(m.root, k)
+		m.rootGen++
 	default:
 		m.root[k] = n
+		m.rootGen++
 	}
 }
 

@@ -540,3 +540,52 @@ func TestKeyableAgreesWithScan(t *testing.T) {
 		t.Fatalf("only %d keyable tokens: the inputs test too little", keyables)
 	}
 }
+
+// TestRootMemoAgreesWithMap: rootOf, which answers JSON roots from
+// rootMemo when it can, returns what the root map holds for every key,
+// while lines (the mix's and JSON lines of many shapes, in a miner small
+// enough to evict) add and remove roots, and right after setRoot changes
+// the root it had remembered.
+func TestRootMemoAgreesWithMap(t *testing.T) {
+	var lines []string
+	for i, l := range loggen.Mix(4000, 31) {
+		lines = append(lines, l.Text, fmt.Sprintf(`{"k%d":"v","msg":"%s"}`, i%50, strings.Repeat("w ", i%4)))
+	}
+	cfg := DefaultConfig()
+	cfg.MaxTemplates = 40
+	m, _ := New(cfg)
+	m.flush()
+	probe := []rootKey{{1, "{absent}"}}
+	hits := 0
+	for i, l := range lines {
+		m.Add(l)
+		if toks := m.tok.tokens(l); m.tok.shape != "" {
+			// The shape with one token more: another root, or none.
+			probe = append(probe, rootKey{len(toks), m.tok.shape}, rootKey{len(toks) + 1, m.tok.shape})
+		}
+		for _, k := range probe[max(0, len(probe)-8):] {
+			for range 2 { // the second lookup may come from the memo
+				if got, want := m.rootOf(k), m.root[k]; got != want {
+					t.Fatalf("line %d: rootOf(%v) = %p, the map holds %p", i, k, got, want)
+				}
+			}
+			if m.root[k] != nil {
+				hits++
+			}
+		}
+	}
+	if len(m.root) == 0 || hits < 1000 || m.evicted.templates == 0 {
+		t.Fatalf("%d roots, %d found, %d evicted: the lines test too little", len(m.root), hits, m.evicted.templates)
+	}
+	k := probe[len(probe)-1]
+	old := m.rootOf(k)
+	n := &node{children: map[string]*node{}}
+	m.setRoot(k, n)
+	if got := m.rootOf(k); got != n {
+		t.Fatalf("after setRoot: rootOf = %p, want the new root %p (old %p)", got, n, old)
+	}
+	m.setRoot(k, nil)
+	if got := m.rootOf(k); got != nil {
+		t.Fatalf("after removing the root: rootOf = %p, want nil", got)
+	}
+}

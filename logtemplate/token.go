@@ -119,6 +119,7 @@ type tokenizer struct {
 	keyCache    [256]*jsonKey
 	keyIDs      uint32
 	shapes      []shapeMemo // nil until the first JSON line
+	shapeSlot   int         // the shapes slot of the last JSON line (Miner.rootOf)
 	shapeTick   uint64      // sortFields calls, for the memo's recency
 	shapeMisses int         // sortFields calls that had to learn the shape
 }
