@@ -17,25 +17,17 @@ func forecastTable(f *reconcile.MonthForecast) section {
 	sec := section{title: fmt.Sprintf("Forecast of %s (billed through %s, %d days to go)",
 		f.Start.Format("January 2006"), f.BilledThrough.Format("Jan 2"), f.RemainingDays)}
 	sec.tab.header = table.Row{"estimate", "a day", "month to date", "rest of the month", "month", "note"}
-	mtd := FormatUSD(f.MonthToDate)
-	rows := []table.Row{
-		{"model, steady state", FormatUSD(f.Model.Daily), mtd, FormatUSD(f.Model.Rest), FormatUSD(f.Model.Month), ""},
-		{"model, last 24 h's run-rate", FormatUSD(f.RunRate.Daily), mtd, FormatUSD(f.RunRate.Rest), FormatUSD(f.RunRate.Month), ""},
-	}
-	ceRow := func(name, mtd string, c *reconcile.CostExplorerForecast) {
-		if c != nil {
-			rows = append(rows, table.Row{name, "—", mtd, FormatUSD(c.Rest), FormatUSD(c.Month),
+	var rows []table.Row
+	for _, b := range costBases(f) {
+		mtd := FormatUSD(b.mtd)
+		for _, e := range b.estimates() {
+			rows = append(rows, table.Row{b.name + e.name, FormatUSD(e.e.Daily), mtd, FormatUSD(e.e.Rest), FormatUSD(e.e.Month), ""})
+		}
+		if c := b.ce; c != nil {
+			rows = append(rows, table.Row{b.name + "Cost Explorer's forecast", "—", mtd, FormatUSD(c.Rest), FormatUSD(c.Month),
 				fmt.Sprintf("80 %%: %s–%s", FormatUSD(c.MonthLow), FormatUSD(c.MonthHigh))})
 		}
 	}
-	ceRow("Cost Explorer's forecast", mtd, f.CostExplorer)
-	// Net amortized: the month to date and Cost Explorer's forecast with
-	// Savings Plan usage at the Plan's rate, like with like for the model.
-	n := f.NetAmortized
-	netMtd := FormatUSD(n.MonthToDate)
-	rows = append(rows, table.Row{"net amortized: model, steady state", FormatUSD(n.Model.Daily), netMtd, FormatUSD(n.Model.Rest), FormatUSD(n.Model.Month), ""},
-		table.Row{"net amortized: model, last 24 h's run-rate", FormatUSD(n.RunRate.Daily), netMtd, FormatUSD(n.RunRate.Rest), FormatUSD(n.RunRate.Month), ""})
-	ceRow("net amortized: Cost Explorer's forecast", netMtd, n.CostExplorer)
 	sec.tab.body = slices.Values(rows)
 	sec.cfg = []table.ColumnConfig{{Number: 2, Align: text.AlignRight}, {Number: 3, Align: text.AlignRight},
 		{Number: 4, Align: text.AlignRight}, {Number: 5, Align: text.AlignRight}}
@@ -59,20 +51,15 @@ func forecastCSV(f *reconcile.MonthForecast) ([]string, [][]string) {
 	row := func(what, daily string, mtd decimal.Decimal, rest, total, low, high string) []string {
 		return []string{"forecast", month, f.BilledThrough.UTC().Format("2006-01-02"), what, daily, mtd.String(), rest, total, low, high}
 	}
-	n := f.NetAmortized
-	rows := [][]string{
-		row("model", f.Model.Daily.String(), f.MonthToDate, f.Model.Rest.String(), f.Model.Month.String(), "", ""),
-		row("run_rate", f.RunRate.Daily.String(), f.MonthToDate, f.RunRate.Rest.String(), f.RunRate.Month.String(), "", ""),
-	}
-	ceRow := func(what string, mtd decimal.Decimal, c *reconcile.CostExplorerForecast) {
-		if c != nil {
-			rows = append(rows, row(what, "", mtd, c.Rest.String(), c.Month.String(), c.MonthLow.String(), c.MonthHigh.String()))
+	var rows [][]string
+	for _, b := range costBases(f) {
+		for _, e := range b.estimates() {
+			rows = append(rows, row(e.key+b.suffix, e.e.Daily.String(), b.mtd, e.e.Rest.String(), e.e.Month.String(), "", ""))
+		}
+		if c := b.ce; c != nil {
+			rows = append(rows, row("cost_explorer"+b.suffix, "", b.mtd, c.Rest.String(), c.Month.String(), c.MonthLow.String(), c.MonthHigh.String()))
 		}
 	}
-	ceRow("cost_explorer", f.MonthToDate, f.CostExplorer)
-	rows = append(rows, row("model_net_amortized", n.Model.Daily.String(), n.MonthToDate, n.Model.Rest.String(), n.Model.Month.String(), "", ""),
-		row("run_rate_net_amortized", n.RunRate.Daily.String(), n.MonthToDate, n.RunRate.Rest.String(), n.RunRate.Month.String(), "", ""))
-	ceRow("cost_explorer_net_amortized", n.MonthToDate, n.CostExplorer)
 	if s := f.Scenario; s != nil {
 		r := row("scenario_savings", "", decimal.Zero, s.RestOfMonth.String(), s.FullMonth.String(), "", "")
 		r[5] = "" // savings have no month to date
@@ -105,33 +92,20 @@ type forecastScenarioView struct {
 func newForecastView(f *reconcile.MonthForecast) *forecastView {
 	sec := forecastTable(f)
 	v := &forecastView{Title: sec.title, Notes: f.Notes}
-	mtd := usdFigure("/forecast/month_to_date", f.MonthToDate)
-	for _, e := range []struct {
-		name, ptr string
-		e         reconcile.Estimate
-	}{{"model, steady state", "/forecast/model/", f.Model}, {"model, last 24 h's run-rate", "/forecast/run_rate/", f.RunRate}} {
-		v.Rows = append(v.Rows, forecastRowView{Name: e.name, Daily: usdFigure(e.ptr+"daily", e.e.Daily), MonthToDate: mtd,
-			Rest: usdFigure(e.ptr+"rest_of_month", e.e.Rest), Month: usdFigure(e.ptr+"month", e.e.Month)})
-	}
-	ceRow := func(name, p string, mtd figure, c *reconcile.CostExplorerForecast) {
-		if c != nil {
-			v.Rows = append(v.Rows, forecastRowView{Name: name, MonthToDate: mtd,
+	for _, b := range costBases(f) {
+		mtd := usdFigure(b.ptr+"month_to_date", b.mtd)
+		for _, e := range b.estimates() {
+			p := b.ptr + e.key + "/"
+			v.Rows = append(v.Rows, forecastRowView{Name: b.name + e.name, Daily: usdFigure(p+"daily", e.e.Daily), MonthToDate: mtd,
+				Rest: usdFigure(p+"rest_of_month", e.e.Rest), Month: usdFigure(p+"month", e.e.Month)})
+		}
+		if c := b.ce; c != nil {
+			p := b.ptr + "cost_explorer/"
+			v.Rows = append(v.Rows, forecastRowView{Name: b.name + "Cost Explorer's forecast", MonthToDate: mtd,
 				Rest: usdFigure(p+"rest_of_month", c.Rest), Month: usdFigure(p+"month", c.Month),
 				Low: usdFigure(p+"month_low", c.MonthLow), High: usdFigure(p+"month_high", c.MonthHigh)})
 		}
 	}
-	ceRow("Cost Explorer's forecast", "/forecast/cost_explorer/", mtd, f.CostExplorer)
-	const np = "/forecast/net_amortized/"
-	n := f.NetAmortized
-	netMtd := usdFigure(np+"month_to_date", n.MonthToDate)
-	for _, e := range []struct {
-		name, ptr string
-		e         reconcile.Estimate
-	}{{"net amortized: model, steady state", np + "model/", n.Model}, {"net amortized: model, last 24 h's run-rate", np + "run_rate/", n.RunRate}} {
-		v.Rows = append(v.Rows, forecastRowView{Name: e.name, Daily: usdFigure(e.ptr+"daily", e.e.Daily), MonthToDate: netMtd,
-			Rest: usdFigure(e.ptr+"rest_of_month", e.e.Rest), Month: usdFigure(e.ptr+"month", e.e.Month)})
-	}
-	ceRow("net amortized: Cost Explorer's forecast", np+"cost_explorer/", netMtd, n.CostExplorer)
 	if s := f.Scenario; s != nil {
 		// The JSON holds savings; a scenario that costs more shows them as
 		// negative savings, so the page's figure stays the JSON's value.
@@ -143,4 +117,38 @@ func newForecastView(f *reconcile.MonthForecast) *forecastView {
 			Full: usdFigure("/forecast/scenario/full_month", s.FullMonth)}
 	}
 	return v
+}
+
+// costBasis is one cost basis of the forecast, unblended or net amortized:
+// its month to date, the model's two estimates on it and Cost Explorer's
+// forecast, with the row-name prefix, CSV estimate suffix and JSON pointer
+// every format gives it.
+type costBasis struct {
+	name, suffix, ptr string
+	mtd               decimal.Decimal
+	model, runRate    reconcile.Estimate
+	ce                *reconcile.CostExplorerForecast
+}
+
+// costBases is the forecast's bases in the order every format shows them.
+// Net amortized keeps Savings Plan usage at the Plan's rate, like with like
+// for the model.
+func costBases(f *reconcile.MonthForecast) []costBasis {
+	n := f.NetAmortized
+	return []costBasis{
+		{ptr: "/forecast/", mtd: f.MonthToDate, model: f.Model, runRate: f.RunRate, ce: f.CostExplorer},
+		{name: "net amortized: ", suffix: "_net_amortized", ptr: "/forecast/net_amortized/", mtd: n.MonthToDate,
+			model: n.Model, runRate: n.RunRate, ce: n.CostExplorer},
+	}
+}
+
+// basisEstimate is one of a basis's model estimates: its row name and its
+// name in the CSV and JSON.
+type basisEstimate struct {
+	name, key string
+	e         reconcile.Estimate
+}
+
+func (b costBasis) estimates() []basisEstimate {
+	return []basisEstimate{{"model, steady state", "model", b.model}, {"model, last 24 h's run-rate", "run_rate", b.runRate}}
 }
