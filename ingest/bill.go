@@ -124,8 +124,8 @@ func (r *run) costAndUsage(ctx context.Context, b *cwlens.Bill, g cetypes.Granul
 
 // addDays adds one DAILY page's days to b.Daily: a ResultByTime is one day
 // (its TimePeriod's Start), and a day seen on an earlier page comes again
-// with this page's groups. Pages carry the groups in date order, so the
-// days stay in date order; bill sorts them anyway.
+// with this page's groups. bill puts the days in date order afterwards:
+// AWS does not say the pages come in it.
 func addDays(b *cwlens.Bill, results []cetypes.ResultByTime) error {
 	for _, res := range results {
 		day, err := time.Parse(time.DateOnly, aws.ToString(res.TimePeriod.Start))
